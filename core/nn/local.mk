@@ -1,0 +1,1 @@
+# core/nn: layers, networks, losses, optimisers and checkpoints.

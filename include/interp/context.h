@@ -1,0 +1,30 @@
+/* interp: what the runner gives a component.
+ *
+ * One InterpContext per trial.  It carries the trial's seed, thread count
+ * and output folder, and hands out named random streams, so components
+ * never touch global state.
+ */
+#ifndef INTERP_CONTEXT_H
+#define INTERP_CONTEXT_H
+
+#include <glib.h>
+#include <interp/rng.h>
+
+G_BEGIN_DECLS
+
+typedef struct InterpContext InterpContext;
+
+InterpContext *interp_context_new (guint64 seed, int threads, const char *output_dir);
+void interp_context_free (InterpContext *ctx);
+
+guint64 interp_context_seed (const InterpContext *ctx);
+int interp_context_threads (const InterpContext *ctx);
+/* The trial's folder (exists), or NULL when nothing is written (--check,
+ * unit tests).  Borrowed. */
+const char *interp_context_output_dir (const InterpContext *ctx);
+/* The stream of this trial named `stream`, e.g. "attack:pgd/start". */
+void interp_context_rng (const InterpContext *ctx, const char *stream, InterpRng *rng);
+
+G_END_DECLS
+
+#endif

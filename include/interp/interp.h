@@ -1,0 +1,25 @@
+/* interp: the umbrella header.  A plugin author includes only this. */
+#ifndef INTERP_H
+#define INTERP_H
+
+#include <interp/version.h>
+#include <interp/error.h>
+#include <interp/tensor.h>
+#include <interp/rng.h>
+#include <interp/nn.h>
+#include <interp/loss.h>
+#include <interp/optim.h>
+#include <interp/checkpoint.h>
+#include <interp/params.h>
+#include <interp/context.h>
+#include <interp/results.h>
+#include <interp/plugin.h>
+#include <interp/dataset.h>
+#include <interp/model.h>
+#include <interp/regularizer.h>
+#include <interp/attack.h>
+#include <interp/corruption.h>
+#include <interp/metric.h>
+#include <interp/saliency.h>
+
+#endif

@@ -1,0 +1,192 @@
+/* interp: networks as DAGs of named nodes.
+ *
+ * A network is built in one pass: each builder call appends a node whose
+ * inputs are earlier nodes, so the order of addition is a topological order.
+ * Node 0 is always the input, named "input".  The last node added is the
+ * network's output (the logits, for classifiers).
+ *
+ * Forward keeps what backward needs.  Backward *accumulates*: every node has
+ * a gradient buffer holding d(scalar)/d(node output); the caller seeds it (a
+ * loss writes d(loss)/d(logits); a regulariser adds its own term at any inner
+ * node; a saliency method writes a one-hot at one logit), then
+ * interp_net_backward() propagates all of them back to the input and into the
+ * parameter gradients.  Nothing is zeroed implicitly: call
+ * interp_net_zero_grad() before seeding a new scalar, and
+ * interp_net_zero_param_grad() before each optimiser step's first backward.
+ *
+ * Images stay in [0, 1] pixel space outside the network: input normalisation
+ * is the network's own "normalize" node, so attacks, corruptions and saliency
+ * all work on the pixels a person would see.
+ *
+ * All buffers (activations, gradients, im2col columns) live in the network
+ * and are sized for the largest batch seen so far: a training step at a
+ * constant batch size does no malloc.
+ */
+#ifndef INTERP_NN_H
+#define INTERP_NN_H
+
+#include <glib.h>
+#include <interp/rng.h>
+#include <interp/tensor.h>
+
+G_BEGIN_DECLS
+
+typedef struct InterpNet InterpNet;
+
+/* Only grows at the end. */
+typedef enum {
+  INTERP_OP_INPUT = 0,
+  INTERP_OP_NORMALIZE,       /* fixed per-channel (x - mean) / std */
+  INTERP_OP_LINEAR,
+  INTERP_OP_CONV2D,
+  INTERP_OP_BATCHNORM,
+  INTERP_OP_RELU,
+  INTERP_OP_MAXPOOL,
+  INTERP_OP_AVGPOOL,
+  INTERP_OP_GLOBAL_AVGPOOL,
+  INTERP_OP_ADD,
+  INTERP_OP_FLATTEN,
+  INTERP_OP_DROPOUT,
+  INTERP_OP_SHORTCUT_PAD,    /* ResNet option-A shortcut: subsample + zero-pad channels */
+} InterpOp;
+
+typedef enum {
+  INTERP_MODE_EVAL = 0,
+  INTERP_MODE_TRAIN,
+} InterpMode;
+
+/* A parameter or buffer of a node.  Names follow PyTorch's state_dict
+ * convention: "<node>.weight", "<node>.bias", "<node>.running_mean",
+ * "<node>.running_var", so checkpoints move to and from PyTorch.
+ * Owned by the network; pointers stay valid for its lifetime. */
+typedef struct {
+  const char *name;
+  int node;
+  InterpTensor *value;
+  InterpTensor *grad;      /* NULL for buffers (running statistics) */
+  InterpTensor *mask;      /* NULL, or 0/1 of value's shape (pruning) */
+  gboolean frozen;         /* TRUE: backward leaves grad untouched, optimisers skip it */
+  gboolean is_buffer;      /* TRUE: saved in checkpoints, never optimised */
+} InterpParam;
+
+/* ---- building ---------------------------------------------------------- */
+
+/* A network whose input is a batch of c x h x w images (h = w = 1 for plain
+ * feature vectors). */
+InterpNet *interp_net_new (int64_t c, int64_t h, int64_t w);
+void interp_net_free (InterpNet *net);
+
+/* Each builder appends a node named `name` (unique; dots allowed, e.g.
+ * "layer2.0.conv1") fed by node `input` and returns its id, or -1 with
+ * `error` set when the name is taken, the input does not exist or the
+ * shapes do not fit. */
+int interp_net_normalize (InterpNet *net, const char *name, int input,
+                          const float *mean, const float *std, GError **error);
+int interp_net_linear (InterpNet *net, const char *name, int input,
+                       int64_t out_features, gboolean bias, GError **error);
+int interp_net_conv2d (InterpNet *net, const char *name, int input,
+                       int64_t out_channels, int kernel, int stride, int padding,
+                       int dilation, gboolean bias, GError **error);
+/* eps 1e-5 and momentum 0.1 match PyTorch's defaults. */
+int interp_net_batchnorm (InterpNet *net, const char *name, int input,
+                          float eps, float momentum, GError **error);
+int interp_net_relu (InterpNet *net, const char *name, int input, GError **error);
+int interp_net_maxpool (InterpNet *net, const char *name, int input,
+                        int kernel, int stride, int padding, GError **error);
+/* Average pooling counts padded cells (PyTorch count_include_pad=True). */
+int interp_net_avgpool (InterpNet *net, const char *name, int input,
+                        int kernel, int stride, int padding, GError **error);
+int interp_net_global_avgpool (InterpNet *net, const char *name, int input,
+                               GError **error);
+int interp_net_add (InterpNet *net, const char *name, int a, int b, GError **error);
+int interp_net_flatten (InterpNet *net, const char *name, int input, GError **error);
+/* Inverted dropout with drop probability p in [0, 1); identity in eval mode.
+ * Masks come from the network's own stream (interp_net_rng). */
+int interp_net_dropout (InterpNet *net, const char *name, int input, float p,
+                        GError **error);
+/* Takes every stride-th pixel and zero-pads channels up to out_channels,
+ * split evenly before and after (He et al. 2016, CIFAR option A). */
+int interp_net_shortcut_pad (InterpNet *net, const char *name, int input,
+                             int64_t out_channels, int stride, GError **error);
+
+/* ---- inspecting -------------------------------------------------------- */
+
+int interp_net_n_nodes (const InterpNet *net);
+int interp_net_output_node (const InterpNet *net);
+const char *interp_net_node_name (const InterpNet *net, int node);
+InterpOp interp_net_node_op (const InterpNet *net, int node);
+const char *interp_op_name (InterpOp op);
+/* Id of the node called `name`, or -1. */
+int interp_net_find (const InterpNet *net, const char *name);
+/* Ids of the nodes whose names match a glob ('*' and '?', as
+ * g_pattern_match_simple), in network order.  Free with g_array_unref.
+ * Never NULL; empty when nothing matches. */
+GArray *interp_net_match (const InterpNet *net, const char *glob);
+/* Per-sample output shape of a node: ndim is 3 (C, H, W) or 1 (F). */
+int interp_net_node_shape (const InterpNet *net, int node, int64_t shape[3]);
+/* Units of a node for unit-level analyses: channels for 3-d outputs,
+ * features for 1-d outputs. */
+int64_t interp_net_node_units (const InterpNet *net, int node);
+
+/* The node's output from the last forward pass (N first).  Borrowed. */
+const InterpTensor *interp_net_value (const InterpNet *net, int node);
+/* The node's gradient accumulator, shaped like its value after a forward
+ * pass.  Borrowed and writable: add to it to inject a gradient. */
+InterpTensor *interp_net_grad (InterpNet *net, int node);
+/* d(scalar)/d(input) after backward; only computed when
+ * interp_net_set_input_grad (net, TRUE). */
+const InterpTensor *interp_net_input_grad (const InterpNet *net);
+
+int interp_net_n_params (const InterpNet *net);
+InterpParam *interp_net_param (InterpNet *net, int i);
+InterpParam *interp_net_find_param (InterpNet *net, const char *name);
+/* Number of trainable scalars (not buffers). */
+size_t interp_net_count_params (const InterpNet *net);
+
+/* ---- running ----------------------------------------------------------- */
+
+void interp_net_set_mode (InterpNet *net, InterpMode mode);
+InterpMode interp_net_mode (const InterpNet *net);
+/* Whether backward computes d/d(input) (attacks, saliency); default FALSE,
+ * which skips the first layer's input-gradient work during training. */
+void interp_net_set_input_grad (InterpNet *net, gboolean enabled);
+/* The stream dropout draws from. */
+InterpRng *interp_net_rng (InterpNet *net);
+
+/* Runs the network on x (N x C x H x W; N may change between calls).
+ * x is copied into the input node.  Sets error on a shape mismatch. */
+gboolean interp_net_forward (InterpNet *net, const InterpTensor *x, GError **error);
+/* Runs forward only up to and including node `last` (cheaper probes). */
+gboolean interp_net_forward_to (InterpNet *net, const InterpTensor *x, int last,
+                                GError **error);
+/* Zero every node's gradient accumulator (not parameter gradients). */
+void interp_net_zero_grad (InterpNet *net);
+void interp_net_zero_param_grad (InterpNet *net);
+/* Propagates the node gradients back through the last forward pass,
+ * accumulating into parameter gradients (unless frozen) and, if enabled,
+ * the input gradient.  Nodes whose gradient was never touched since
+ * interp_net_zero_grad are skipped. */
+void interp_net_backward (InterpNet *net);
+
+/* ---- parameters -------------------------------------------------------- */
+
+/* Kaiming-normal (fan_in, gain sqrt(2)) for conv and linear weights, zero
+ * biases, BN weight 1 / bias 0 / running mean 0 / running var 1. */
+void interp_net_init (InterpNet *net, InterpRng *rng);
+/* Re-initialise one node's parameters as interp_net_init would (the
+ * saliency randomisation checks). */
+void interp_net_reinit_node (InterpNet *net, int node, InterpRng *rng);
+void interp_net_set_frozen (InterpNet *net, int node, gboolean frozen);
+/* Attach a 0/1 mask (copied; value's shape) to a parameter, or remove it
+ * with NULL.  Masked entries are zeroed now and after every optimiser step,
+ * and their gradients are zeroed in backward. */
+gboolean interp_net_set_mask (InterpNet *net, const char *param,
+                              const InterpTensor *mask, GError **error);
+void interp_net_apply_masks (InterpNet *net);
+/* Copy parameter and buffer values from src, which must have the same
+ * parameters (names and shapes). */
+gboolean interp_net_copy_params (InterpNet *dst, const InterpNet *src, GError **error);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,1 @@
+# plugins/attacks: one module holding every attacks component.

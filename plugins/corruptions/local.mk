@@ -1,0 +1,1 @@
+# plugins/corruptions: one module holding every corruptions component.

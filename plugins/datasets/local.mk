@@ -1,0 +1,1 @@
+# plugins/datasets: one module holding every datasets component.

@@ -1,0 +1,1 @@
+# plugins/metrics: one module holding every metrics component.

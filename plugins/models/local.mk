@@ -1,0 +1,1 @@
+# plugins/models: one module holding every models component.

@@ -1,0 +1,1 @@
+# plugins/regularizers: one module holding every regularizers component.

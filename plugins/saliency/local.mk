@@ -1,0 +1,1 @@
+# plugins/saliency: one module holding every saliency component.

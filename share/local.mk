@@ -1,0 +1,1 @@
+# share/interp: example pipelines and the out-of-tree plugin template.

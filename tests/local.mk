@@ -1,0 +1,1 @@
+# Criterion tests of the core (registry, params, pipeline, CLI).
