@@ -1,1 +1,1 @@
-# core/nn: layers, networks, losses, optimisers and checkpoints.
+# core/nn: tensors, layers, networks and losses (sources and their tests).

@@ -1,0 +1,1 @@
+# core data layer: splits, augmentation, batching (sources and their tests).

@@ -1,0 +1,1 @@
+# core/nn optimisers, schedules and safetensors checkpoints (sources and their tests).

@@ -1,0 +1,1 @@
+# plugin registry and loader (sources, test plugins and tests).

@@ -1,0 +1,1 @@
+# statistics and hypotheses (sources and tests).
