@@ -1,0 +1,303 @@
+/* metric:class-selectivity -- the class selectivity index of every unit of
+ * the layers matching a glob (RESEARCH.md "Class selectivity").
+ *
+ * A unit is a feature of a 1-d node or a channel of a 3-d node; a channel's
+ * response to a sample is its mean over H x W.  The metric streams: per unit
+ * it accumulates the sum of responses per class (and per class the number
+ * of samples), never the activations themselves.
+ *
+ * Conventions (also in docs/selectivity.md):
+ * - classes with no sample in the evaluated data are left out of both mu_max
+ *   and mu_-max; at least two classes must be present;
+ * - a unit whose every activation was exactly zero is silent: SI = 0, it
+ *   stays in the layer's mean and median and is counted in "silent-units";
+ * - the index assumes non-negative activations (after a ReLU).  On a node
+ *   with negative values the formula is applied unchanged to the class
+ *   means, so SI may leave [0, 1] or blow up where mu_max + mu_-max is near
+ *   zero; "negative-units" counts the units with a negative class mean and a
+ *   warning names the node.  The histogram puts values below 0 in its first
+ *   bin and above 1 in its last;
+ * - network selectivity ("selectivity-mean", target "") is the mean of the
+ *   layer means, each layer weighing the same. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <interp/interp.h>
+
+#include "plugin-components.h"
+#include "selectivity-index.h"
+
+#define HISTOGRAM_BINS 20
+
+typedef struct {
+  int node;
+  char *name;
+  int64_t units;
+  int64_t spatial;      /* H * W for 3-d nodes, 1 for 1-d */
+  double *sums;         /* n_classes x units: sum over samples of the response */
+  guint8 *active;       /* units: 1 once any activation was non-zero */
+  gboolean warned;      /* negative values reported once per instance */
+} SelectivityLayer;
+
+typedef struct {
+  char *where;
+  int n_classes;
+  GArray *layers;       /* SelectivityLayer */
+  gint64 *counts;       /* samples per class */
+} Selectivity;
+
+static const InterpParamSpec selectivity_params[] = {
+  { "layers", INTERP_PARAM_STRING, "*relu*",
+    "glob over node names ('*', '?'); the nodes whose units are analysed", 0, 0, NULL },
+  { NULL }
+};
+
+static void
+layer_clear (gpointer p)
+{
+  SelectivityLayer *l = p;
+  g_free (l->name);
+  g_free (l->sums);
+  g_free (l->active);
+}
+
+static void
+selectivity_destroy (gpointer p)
+{
+  Selectivity *self = p;
+  if (self == NULL)
+    return;
+  g_free (self->where);
+  g_array_unref (self->layers);
+  g_free (self->counts);
+  g_free (self);
+}
+
+static gpointer
+selectivity_create (const InterpParams *params, InterpNet *net, const InterpDataInfo *data,
+                    InterpContext *ctx, GError **error)
+{
+  const char *where = interp_params_where (params);
+  const char *glob = interp_params_get_string (params, "layers");
+  int n_classes = data != NULL ? data->n_classes
+                  : (int) interp_net_node_units (net, interp_net_output_node (net));
+  if (n_classes < 2)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_INVALID_ARGUMENT,
+                   "%s: class selectivity needs at least 2 classes, the data has %d",
+                   where, n_classes);
+      return NULL;
+    }
+  GArray *match = interp_net_match (net, glob);
+  if (match->len == 0)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND,
+                   "%s: key 'layers': no node matches '%s'", where, glob);
+      g_array_unref (match);
+      return NULL;
+    }
+
+  Selectivity *self = g_new0 (Selectivity, 1);
+  self->where = g_strdup (where);
+  self->n_classes = n_classes;
+  self->counts = g_new0 (gint64, n_classes);
+  self->layers = g_array_new (FALSE, TRUE, sizeof (SelectivityLayer));
+  g_array_set_clear_func (self->layers, layer_clear);
+  for (guint i = 0; i < match->len; i++)
+    {
+      int node = g_array_index (match, int, i);
+      int64_t shape[3];
+      int ndim = interp_net_node_shape (net, node, shape);
+      SelectivityLayer l = { 0 };
+      l.node = node;
+      l.name = g_strdup (interp_net_node_name (net, node));
+      l.units = shape[0];
+      l.spatial = ndim == 3 ? shape[1] * shape[2] : 1;
+      l.sums = g_new0 (double, (size_t) n_classes * (size_t) l.units);
+      l.active = g_new0 (guint8, (size_t) l.units);
+      g_array_append_val (self->layers, l);
+    }
+  g_array_unref (match);
+  return self;
+}
+
+static void
+selectivity_reset (gpointer p)
+{
+  Selectivity *self = p;
+  memset (self->counts, 0, sizeof (gint64) * (size_t) self->n_classes);
+  for (guint i = 0; i < self->layers->len; i++)
+    {
+      SelectivityLayer *l = &g_array_index (self->layers, SelectivityLayer, i);
+      memset (l->sums, 0, sizeof (double) * (size_t) self->n_classes * (size_t) l->units);
+      memset (l->active, 0, (size_t) l->units);
+    }
+}
+
+static gboolean
+selectivity_update (gpointer p, InterpNet *net, const InterpTensor *x, const int32_t *labels,
+                    GError **error)
+{
+  Selectivity *self = p;
+  int64_t n = x->shape[0];
+  for (int64_t i = 0; i < n; i++)
+    if (labels[i] < 0 || labels[i] >= self->n_classes)
+      {
+        g_set_error (error, INTERP_ERROR, INTERP_ERROR_INVALID_ARGUMENT,
+                     "%s: label %d of sample %" G_GINT64_FORMAT " is outside [0, %d)",
+                     self->where, (int) labels[i], i, self->n_classes);
+        return FALSE;
+      }
+  for (guint li = 0; li < self->layers->len; li++)
+    {
+      SelectivityLayer *l = &g_array_index (self->layers, SelectivityLayer, li);
+      const InterpTensor *v = interp_net_value (net, l->node);
+      if (v->shape[0] != n || interp_tensor_sample_size (v) != (size_t) (l->units * l->spatial))
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_SHAPE,
+                       "%s: node '%s' does not hold this batch's activations",
+                       self->where, l->name);
+          return FALSE;
+        }
+      for (int64_t i = 0; i < n; i++)
+        {
+          double *sums = l->sums + (size_t) labels[i] * (size_t) l->units;
+          const float *a = v->data + (size_t) i * (size_t) (l->units * l->spatial);
+          for (int64_t u = 0; u < l->units; u++)
+            {
+              const float *au = a + u * l->spatial;
+              double s = 0.0;
+              guint8 any = 0;
+              for (int64_t j = 0; j < l->spatial; j++)
+                {
+                  s += au[j];
+                  any |= au[j] != 0.0f;
+                }
+              sums[u] += s / (double) l->spatial;
+              l->active[u] |= any;
+            }
+        }
+    }
+  for (int64_t i = 0; i < n; i++)
+    self->counts[labels[i]]++;
+  return TRUE;
+}
+
+static int
+compare_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median_of (const double *v, int64_t n)
+{
+  double *s = g_new (double, (size_t) n);
+  memcpy (s, v, sizeof (double) * (size_t) n);
+  qsort (s, (size_t) n, sizeof (double), compare_double);
+  double m = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  g_free (s);
+  return m;
+}
+
+/* Writes the rows and arrays of one layer; returns its mean SI. */
+static double
+finish_layer (Selectivity *self, SelectivityLayer *l, const gboolean *present,
+              InterpResults *results)
+{
+  int K = self->n_classes;
+  double *si = g_new (double, (size_t) l->units);
+  double *mu = g_new (double, (size_t) K);
+  double hist[HISTOGRAM_BINS] = { 0 };
+  int64_t silent = 0, negative = 0;
+  double sum = 0.0;
+  for (int64_t u = 0; u < l->units; u++)
+    {
+      gboolean neg = FALSE;
+      for (int k = 0; k < K; k++)
+        {
+          mu[k] = present[k] ? l->sums[(size_t) k * l->units + u] / (double) self->counts[k] : 0.0;
+          neg |= mu[k] < 0.0;
+        }
+      int kmax;
+      if (!l->active[u])
+        {
+          si[u] = 0.0;
+          silent++;
+        }
+      else
+        si[u] = interp_selectivity_index (mu, present, K, INTERP_SELECTIVITY_EPS,
+                                          &kmax, NULL, NULL);
+      negative += neg;
+      sum += si[u];
+      if (!isnan (si[u]))
+        {
+          double b = floor (CLAMP (si[u], 0.0, 1.0) * HISTOGRAM_BINS);
+          hist[MIN ((int) b, HISTOGRAM_BINS - 1)] += 1.0;
+        }
+    }
+  if (negative > 0 && !l->warned)
+    {
+      g_warning ("%s: node '%s' has %" G_GINT64_FORMAT " units with negative mean "
+                 "activations; class selectivity assumes non-negative (post-ReLU) values",
+                 self->where, l->name, negative);
+      l->warned = TRUE;
+    }
+  double mean = sum / (double) l->units;
+  interp_results_add (results, "selectivity-mean", l->name, mean);
+  interp_results_add (results, "selectivity-median", l->name, median_of (si, l->units));
+  interp_results_add (results, "silent-units", l->name, (double) silent);
+  interp_results_add (results, "negative-units", l->name, (double) negative);
+  interp_results_add_array (results, "selectivity-histogram", l->name, hist, HISTOGRAM_BINS);
+  interp_results_add_array (results, "selectivity-units", l->name, si, (size_t) l->units);
+  g_free (mu);
+  g_free (si);
+  return mean;
+}
+
+static gboolean
+selectivity_finish (gpointer p, InterpResults *results, GError **error)
+{
+  Selectivity *self = p;
+  gboolean *present = g_new0 (gboolean, (size_t) self->n_classes);
+  int n_present = 0;
+  for (int k = 0; k < self->n_classes; k++)
+    {
+      present[k] = self->counts[k] > 0;
+      n_present += present[k];
+    }
+  if (n_present < 2)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_FAILED,
+                   "%s: class selectivity needs samples of at least 2 classes, got %d",
+                   self->where, n_present);
+      g_free (present);
+      return FALSE;
+    }
+  double total = 0.0;
+  for (guint i = 0; i < self->layers->len; i++)
+    total += finish_layer (self, &g_array_index (self->layers, SelectivityLayer, i),
+                           present, results);
+  interp_results_add (results, "selectivity-mean", "", total / self->layers->len);
+  g_free (present);
+  return TRUE;
+}
+
+static const InterpMetricVTable selectivity_vtable = {
+  INTERP_VTABLE_SIZE (InterpMetricVTable),
+  .create = selectivity_create,
+  .destroy = selectivity_destroy,
+  .reset = selectivity_reset,
+  .update = selectivity_update,
+  .finish = selectivity_finish,
+};
+
+const InterpComponent interp_metric_class_selectivity = INTERP_COMPONENT (
+  .kind = INTERP_KIND_METRIC, .name = "class-selectivity",
+  .description = "Class selectivity index (Leavitt & Morcos 2021) of every unit of the "
+                 "matched layers: per-layer mean, median, silent units and histogram.",
+  .params = selectivity_params, .vtable = &selectivity_vtable);
