@@ -1,0 +1,56 @@
+/* plugins/models: shared helpers of the model components.
+ *
+ * Every builder goes through these wrappers so that a layer that does not
+ * fit (too many pools for the input, a kernel larger than the map) comes
+ * back as one GError that names the model and the layer:
+ *   "model cnn: layer pool3: 1x1 input is smaller than the 2x2 window".
+ * Spatial sizes are checked here before the engine is called, so a bad
+ * pipeline never reaches the engine with a non-positive output size.
+ */
+#ifndef INTERP_MODELS_PRIVATE_H
+#define INTERP_MODELS_PRIVATE_H
+
+#include <interp/interp.h>
+
+G_BEGIN_DECLS
+
+extern const InterpComponent models_mlp_component;
+extern const InterpComponent models_cnn_component;
+extern const InterpComponent models_resnet_component;
+
+/* One model being built: the network, the model's name for messages, and
+ * per-kind counters for the "conv1, relu1, pool1, ..." naming scheme. */
+typedef struct {
+  InterpNet *net;
+  const char *model;
+  int n_conv, n_bn, n_relu, n_pool, n_fc, n_dropout;
+} ModelBuilder;
+
+void model_builder_init (ModelBuilder *b, InterpNet *net, const char *model);
+
+/* Each appends one node named `name` and returns its id, or -1 with
+ * `error` set and prefixed "model M: layer L: ".  The counters in
+ * ModelBuilder are the caller's: builders that number layers per kind
+ * ("conv2", "relu3") increment them. */
+int model_conv (ModelBuilder *b, const char *name, int input, int64_t out_channels,
+                int kernel, int stride, int padding, gboolean bias, GError **error);
+int model_batchnorm (ModelBuilder *b, const char *name, int input, GError **error);
+int model_relu (ModelBuilder *b, const char *name, int input, GError **error);
+int model_pool (ModelBuilder *b, const char *name, int input, gboolean max,
+                int kernel, int stride, int padding, GError **error);
+int model_global_avgpool (ModelBuilder *b, const char *name, int input, GError **error);
+int model_linear (ModelBuilder *b, const char *name, int input, int64_t out_features,
+                  gboolean bias, GError **error);
+int model_flatten (ModelBuilder *b, const char *name, int input, GError **error);
+int model_dropout (ModelBuilder *b, const char *name, int input, float p, GError **error);
+int model_add (ModelBuilder *b, const char *name, int a, int c, GError **error);
+int model_shortcut_pad (ModelBuilder *b, const char *name, int input,
+                        int64_t out_channels, int stride, GError **error);
+
+/* "name<k>" for the next k of a per-kind counter (increments *counter).
+ * Owned by the caller (g_free). */
+char *model_numbered (const char *kind, int *counter);
+
+G_END_DECLS
+
+#endif
