@@ -1,0 +1,127 @@
+/* libinterp internals: two-sample statistics for hypotheses.
+ *
+ * Everything here compares two independent samples x (the condition) and
+ * y (the control) of replicate measurements, typically one value per seed.
+ * Effects are "difference" (mean x - mean y) or "ratio" (mean x / mean y).
+ *
+ * Sides: a one-sided test of shift `delta0` with side GREATER has
+ *   H0: effect <= delta0   against   H1: effect > delta0,
+ * LESS the mirror image, TWO_SIDED H0: effect == delta0.
+ *
+ * All functions are pure apart from the InterpRng they are given; none
+ * keeps state, so results depend only on the data, the arguments and the
+ * generator's state.  Sample sizes below 2 are a programmer error (the
+ * hypothesis layer refuses them earlier with a message).
+ */
+#ifndef INTERP_STATS_H
+#define INTERP_STATS_H
+
+#include <glib.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <interp/rng.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  INTERP_SIDE_TWO_SIDED = 0,
+  INTERP_SIDE_GREATER,
+  INTERP_SIDE_LESS,
+} InterpSide;
+
+typedef enum {
+  INTERP_EFFECT_DIFFERENCE = 0,   /* mean x - mean y */
+  INTERP_EFFECT_RATIO,            /* mean x / mean y */
+} InterpEffectKind;
+
+/* Arithmetic mean; NaN for n == 0. */
+double interp_stats_mean (const double *x, size_t n);
+/* Sample standard deviation (n - 1 in the denominator); NaN for n < 2. */
+double interp_stats_sd (const double *x, size_t n);
+
+/* The regularised incomplete beta function I_x(a, b), a, b > 0, x in [0, 1],
+ * by its continued fraction (modified Lentz), using the symmetry
+ * I_x(a, b) = 1 - I_{1-x}(b, a) where the fraction converges slowly.
+ * Relative accuracy ~1e-14.  NaN for arguments outside the domain. */
+double interp_stats_beta_inc (double a, double b, double x);
+
+/* Student's t distribution with `df` > 0 degrees of freedom (df need not be
+ * an integer): P(T <= t), and its inverse for p in (0, 1). */
+double interp_stats_t_cdf (double t, double df);
+double interp_stats_t_quantile (double p, double df);
+
+typedef struct {
+  double diff;      /* mean x - mean y */
+  double se;        /* sqrt (s_x^2 / n_x + s_y^2 / n_y) */
+  double t;         /* (diff - delta0) / se; +-inf when se == 0 */
+  double df;        /* Welch-Satterthwaite degrees of freedom */
+  double p;         /* for the requested side */
+} InterpWelch;
+
+/* Welch's unequal-variance t-test of H0 "mean x - mean y == delta0" (or the
+ * one-sided version, see the top of this file).  n_x, n_y >= 2.  When both
+ * samples are constant (se == 0) the test degenerates to a comparison:
+ * p = 0 when the difference lies strictly on the H1 side of delta0, else 1,
+ * and df = n_x + n_y - 2. */
+void interp_stats_welch (const double *x, size_t nx, const double *y, size_t ny,
+                         double delta0, InterpSide side, InterpWelch *out);
+/* The two-sided Welch confidence interval for mean x - mean y at
+ * `confidence` in (0, 1), e.g. 0.95.  A zero-width interval for constant
+ * samples. */
+void interp_stats_welch_ci (const double *x, size_t nx, const double *y, size_t ny,
+                            double confidence, double *lo, double *hi);
+
+/* C(n, k), saturating at UINT64_MAX. */
+uint64_t interp_stats_n_combinations (size_t n, size_t k);
+
+typedef struct {
+  double p;
+  gboolean exact;       /* every split enumerated (else Monte Carlo) */
+  uint64_t n_splits;    /* splits enumerated, or Monte Carlo draws */
+} InterpPermutation;
+
+/* Permutation test for a difference in means, shifted by delta0: the
+ * statistic is mean (x - delta0) - mean y, whose null distribution (x -
+ * delta0 and y exchangeable) comes from re-splitting the pooled values.
+ * When C(nx + ny, nx) <= max_exact every split is enumerated and p is the
+ * exact fraction of splits at least as extreme as the observed one
+ * (ties count as extreme).  Otherwise `n_draws` random splits from `rng`
+ * give p = (b + 1) / (n_draws + 1), b = number of draws at least as extreme
+ * (Phipson & Smyth 2010: never 0, valid at any n_draws).  TWO_SIDED
+ * compares absolute values of the statistic.  rng may be NULL when the
+ * enumeration is known to be exact. */
+void interp_stats_permutation (const double *x, size_t nx, const double *y, size_t ny,
+                               double delta0, InterpSide side, uint64_t max_exact,
+                               uint64_t n_draws, InterpRng *rng, InterpPermutation *out);
+
+/* The default limit on exact enumeration, and default draw counts. */
+#define INTERP_STATS_MAX_EXACT 100000
+#define INTERP_STATS_DEFAULT_DRAWS 10000
+#define INTERP_STATS_DEFAULT_RESAMPLES 10000
+
+/* `n_resamples` bootstrap replicates of the effect: each resamples x and y
+ * independently with replacement (x first, then y, from `rng`).  Returned
+ * sorted ascending, newly allocated (g_free).  For RATIO, y should be
+ * positive so that no resampled mean of y is 0. */
+double *interp_stats_bootstrap (const double *x, size_t nx, const double *y, size_t ny,
+                                InterpEffectKind kind, size_t n_resamples, InterpRng *rng);
+/* The q-quantile (q in [0, 1]) of sorted values, linear interpolation
+ * between order statistics (Hyndman & Fan type 7). */
+double interp_stats_quantile_sorted (const double *sorted, size_t n, double q);
+/* The percentile interval at `confidence`: the (1-c)/2 and (1+c)/2 quantiles. */
+void interp_stats_percentile_ci (const double *sorted, size_t n, double confidence,
+                                 double *lo, double *hi);
+/* The bootstrap p-value that inverts the percentile interval: for GREATER
+ * (H1: effect > margin) (1 + #{draws <= margin}) / (n + 1); LESS mirrors it;
+ * TWO_SIDED is twice the smaller one-sided value, at most 1. */
+double interp_stats_bootstrap_p (const double *sorted, size_t n, double margin, InterpSide side);
+
+/* Convenience: the percentile bootstrap CI of the effect. */
+void interp_stats_bootstrap_ci (const double *x, size_t nx, const double *y, size_t ny,
+                                InterpEffectKind kind, double confidence, size_t n_resamples,
+                                InterpRng *rng, double *lo, double *hi);
+
+G_END_DECLS
+
+#endif
