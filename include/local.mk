@@ -3,6 +3,7 @@ interpinclude_HEADERS += \
 	include/interp/error.h \
 	include/interp/tensor.h \
 	include/interp/rng.h \
+	include/interp/threads.h \
 	include/interp/nn.h \
 	include/interp/loss.h \
 	include/interp/optim.h \

@@ -1,0 +1,171 @@
+/* interp: the network engine's private structures (core/nn only).
+ *
+ * A node's op is a small class of functions (forward, backward, init); each
+ * layer family lives in its own file and exports one NetOpClass.  The
+ * driver in net.c owns buffers, the parameter list and the order of work.
+ */
+#ifndef INTERP_NN_NET_IMPL_H
+#define INTERP_NN_NET_IMPL_H
+
+#include <string.h>
+
+#include <interp/nn.h>
+#include <interp/error.h>
+#include <interp/threads.h>
+
+#define NET_MAX_PARAMS 4
+
+typedef struct NetNode NetNode;
+
+/* How backward treats the gradient buffer of one input. */
+typedef enum {
+  NET_GRAD_SKIP = 0,   /* not needed */
+  NET_GRAD_ADD,        /* add to it */
+  NET_GRAD_SET,        /* it holds garbage: overwrite (first contribution) */
+} NetGradMode;
+
+typedef struct {
+  /* node->value is already shaped (N first); reads inputs' values. */
+  void (*forward) (InterpNet *net, NetNode *node);
+  /* Propagates node->grad into the gradient of input k as grad_in[k] says
+   * (inputs are handled in order 0, 1: an ADD for input 1 may follow a SET
+   * of input 0 when both are the same node) and adds to unfrozen parameter
+   * gradients. */
+  void (*backward) (InterpNet *net, NetNode *node, const NetGradMode *grad_in);
+  /* Initialises the node's parameters (NULL: it has none). */
+  void (*init) (InterpNet *net, NetNode *node, InterpRng *rng);
+} NetOpClass;
+
+struct NetNode {
+  char *name;
+  InterpOp op;
+  const NetOpClass *klass;
+  int n_in;
+  int in[2];
+  int ndim;                   /* per-sample output: 3 (C, H, W) or 1 (F) */
+  int64_t shape[3];
+  InterpTensor *value;        /* N x shape */
+  InterpTensor *grad;         /* like value once touched; garbage while untouched */
+  gboolean touched;           /* grad holds a gradient since the last zero_grad */
+  int n_params;
+  InterpParam *params[NET_MAX_PARAMS];
+
+  /* attributes (which ones apply depends on op) */
+  int64_t out;                /* linear features, conv / shortcut channels */
+  int kernel, stride, padding, dilation;
+  gboolean has_bias;
+  float eps, momentum, p;
+  float *chan_mean, *chan_inv_std;   /* normalize */
+
+  /* what forward leaves for backward */
+  gboolean fwd_train;         /* mode of the last forward (BN, dropout) */
+  float *stat_mean, *stat_inv_std;   /* BN: per-channel statistics used */
+  InterpTensor *saved;        /* dropout: scaled mask */
+  int32_t *argmax;            /* maxpool: input offset within (n, c) plane */
+  size_t argmax_cap;
+};
+
+struct InterpNet {
+  GPtrArray *nodes;           /* NetNode*, owned */
+  GPtrArray *params;          /* InterpParam*, owned */
+  GHashTable *node_ids;       /* name -> id + 1 */
+  InterpMode mode;
+  gboolean input_grad;
+  InterpRng rng;
+  int last_forward;           /* highest node run by the last forward, -1 before */
+  float *work;                /* scratch shared by all nodes (one op at a time) */
+  size_t work_cap;
+};
+
+static inline NetNode *
+net_node (const InterpNet *net, int id)
+{
+  return g_ptr_array_index (net->nodes, id);
+}
+
+static inline NetNode *
+net_input (const InterpNet *net, const NetNode *node, int k)
+{
+  return net_node (net, node->in[k]);
+}
+
+static inline int64_t
+net_batch (const NetNode *node)
+{
+  return node->value->shape[0];
+}
+
+/* Elements of one sample of a node's output. */
+static inline int64_t
+net_sample_size (const NetNode *node)
+{
+  return node->ndim == 3 ? node->shape[0] * node->shape[1] * node->shape[2] : node->shape[0];
+}
+
+/* Scratch of at least n floats, 64-byte aligned; valid until the next call.
+ * Grows only, so a constant batch size allocates nothing after warm-up. */
+float *net_workspace (InterpNet *net, size_t n);
+
+/* A parameter gradient is accumulated only when not frozen. */
+static inline gboolean
+net_param_wants_grad (const InterpParam *p)
+{
+  return p->grad != NULL && !p->frozen;
+}
+
+/* Building (net.c).  net_node_begin validates the name and inputs and
+ * returns a node that is not yet part of the network (NULL with error set);
+ * the builder checks shapes, fills ndim/shape and attributes, then either
+ * commits it (which returns its id and allocates its buffers) or aborts it.
+ * Parameters are added after the commit, in PyTorch's state_dict order. */
+NetNode *net_node_begin (InterpNet *net, const char *name, InterpOp op,
+                         const NetOpClass *klass, int n_in, const int *in,
+                         GError **error);
+int net_node_commit (InterpNet *net, NetNode *node);
+void net_node_abort (NetNode *node);
+InterpParam *net_node_add_param (InterpNet *net, NetNode *node, const char *suffix,
+                                 int ndim, const int64_t *shape, gboolean is_buffer);
+/* Sets a shape error naming the node and returns -1 after aborting it. */
+int net_node_fail (NetNode *node, GError **error, InterpErrorCode code,
+                   const char *format, ...) G_GNUC_PRINTF (4, 5);
+
+/* dst = src (SET) or dst += src (ADD); nothing for SKIP. */
+static inline void
+net_grad_accumulate (float *restrict dst, const float *restrict src, size_t n, NetGradMode mode)
+{
+  if (mode == NET_GRAD_SET)
+    memcpy (dst, src, n * sizeof (float));
+  else if (mode == NET_GRAD_ADD)
+    for (size_t i = 0; i < n; i++)
+      dst[i] += src[i];
+}
+
+/* Loops over fewer elements than this stay on one thread. */
+#define NET_PARALLEL_MIN 32768
+
+/* Zero the gradient entries that a parameter's mask removes. */
+void net_mask_grad (InterpParam *p);
+
+/* Threads for the engine's OpenMP loops, and the switch that keeps OpenBLAS
+ * single-threaded inside them (core/threads.c). */
+void _interp_blas_serial_begin (void);
+void _interp_blas_serial_end (void);
+
+/* Per-sample Kaiming-normal fill: std = sqrt(2 / fan_in) (He et al. 2015). */
+void net_kaiming_normal (InterpTensor *w, int64_t fan_in, InterpRng *rng);
+
+extern const NetOpClass net_op_input;
+extern const NetOpClass net_op_normalize;
+extern const NetOpClass net_op_linear;
+extern const NetOpClass net_op_conv2d;
+extern const NetOpClass net_op_batchnorm;
+extern const NetOpClass net_op_relu;
+extern const NetOpClass net_op_maxpool;
+extern const NetOpClass net_op_avgpool;
+extern const NetOpClass net_op_global_avgpool;
+extern const NetOpClass net_op_add;
+extern const NetOpClass net_op_flatten;
+extern const NetOpClass net_op_dropout;
+extern const NetOpClass net_op_shortcut_pad;
+
+#endif
