@@ -27,7 +27,7 @@ allowed_text (const InterpParamSpec *s)
   if (s->type == INTERP_PARAM_CHOICE && s->choices)
     return g_strdup (s->choices);
   if (is_numeric (s->type) && s->min < s->max)
-    return g_strdup_printf ("[%g, %g]", s->min, s->max);
+    return g_strdup_printf ("[%.15g, %.15g]", s->min, s->max);
   return g_strdup ("");
 }
 

@@ -374,7 +374,8 @@ register_descriptor (InterpRegistry *reg, const InterpPluginDescriptor *d, const
         {
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_DUPLICATE,
                        "%s: %s:%s is already registered by %s (plugin '%s'); "
-                       "refusing this second definition",
+                       "refusing this second definition (the first one found in the search "
+                       "order is used; remove one of the two files to silence this)",
                        origin, kind_names[c->kind], c->name, old->path, old->pub.plugin->name);
           return FALSE;
         }
