@@ -554,14 +554,18 @@ interp_registry_load_dir (InterpRegistry *reg, const char *dir, GError **error)
   if (reg->verbose)
     g_message ("searching plugin directory %s", dir);
 
+  if (!g_file_test (dir, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND,
+                   "%s: no such plugin directory", dir);
+      return FALSE;
+    }
   GError *sub = NULL;
   GDir *d = g_dir_open (dir, 0, &sub);
   if (d == NULL)
     {
-      g_set_error (error, INTERP_ERROR,
-                   g_error_matches (sub, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                   ? INTERP_ERROR_NOT_FOUND : INTERP_ERROR_IO,
-                   "plugin directory %s: %s", dir, sub->message);
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot read plugin directory: %s",
+                   dir, sub->message);
       g_error_free (sub);
       return FALSE;
     }
@@ -599,12 +603,14 @@ load_path_entry (InterpRegistry *reg, const char *entry, const char *source, gbo
     }
   if (!interp_registry_load_dir (reg, entry, &err))
     {
-      if (explicit && reg->verbose)
-        g_message ("%s: %s", source, err->message);
       if (explicit)
         {
-          g_prefix_error (&err, "%s: ", source);
-          record_problem (reg, err);
+          GError *named = g_error_new (err->domain, err->code, "%s (from %s)", err->message,
+                                       source);
+          g_error_free (err);
+          if (reg->verbose)
+            g_message ("%s", named->message);
+          record_problem (reg, named);
         }
       else
         {
