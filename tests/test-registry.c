@@ -801,3 +801,87 @@ Test (registry, describe_lists_every_parameter)
   g_free (text);
   interp_registry_free (reg);
 }
+
+/* ---- verbose loading ---------------------------------------------------- */
+
+static GLogWriterOutput
+collect_messages (GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
+{
+  for (gsize i = 0; i < n; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      {
+        g_string_append (data, fields[i].value);
+        g_string_append_c (data, '\n');
+      }
+  return G_LOG_WRITER_HANDLED;
+}
+
+static GString *
+load_logged (const char *dir)
+{
+  GString *log = g_string_new (NULL);
+  g_log_set_writer_func (collect_messages, log, NULL);
+  InterpRegistry *reg = interp_registry_new ();
+  const char *dirs[] = { dir, NULL };
+  interp_registry_load_search_path (reg, dirs);
+  interp_registry_free (reg);
+  return log;
+}
+
+Test (registry, debug_plugins_logs_every_file_tried)
+{
+  char *dir = g_build_filename (tmp, "d", NULL);
+  char *good = copy_plugin ("good", dir, NULL);
+  char *abi = copy_plugin ("wrong-abi", dir, NULL);
+  setenv ("INTERP_DEBUG_PLUGINS", "1", 1);
+  GString *log = load_logged (dir);
+  char *want[] = {
+    g_strdup_printf ("searching plugin directory %s\n", dir),
+    g_strdup_printf ("trying plugin %s\n", good),
+    g_strdup_printf ("loaded %s: plugin 'test-good' 1.2.3", good),
+    g_strdup_printf ("trying plugin %s\n", abi),
+    g_strdup_printf ("plugin refused: %s: plugin built for interp plugin ABI", abi),
+    /* The installed directory comes last, and the tests switch it off. */
+    g_strdup_printf ("INTERP_NO_SYSTEM_PLUGINS is set: not searching %s\n", INTERP_PLUGIN_DIR),
+  };
+  const char *at = log->str;
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      const char *hit = strstr (at, want[i]);
+      cr_assert_not_null (hit, "log lacks (in order) '%s':\n%s", want[i], log->str);
+      at = hit;
+      g_free (want[i]);
+    }
+  g_string_free (log, TRUE);
+  g_free (abi);
+  g_free (good);
+  g_free (dir);
+}
+
+Test (registry, quiet_without_debug_plugins)
+{
+  char *dir = g_build_filename (tmp, "d", NULL);
+  g_free (copy_plugin ("wrong-abi", dir, NULL));
+  unsetenv ("INTERP_DEBUG_PLUGINS");
+  GString *log = load_logged (dir);
+  cr_assert_eq (log->len, 0, "%s", log->str);
+  g_string_free (log, TRUE);
+  g_free (dir);
+}
+
+Test (registry, installed_directory_is_searched_last_unless_switched_off)
+{
+  unsetenv ("INTERP_NO_SYSTEM_PLUGINS");
+  setenv ("INTERP_DEBUG_PLUGINS", "1", 1);
+  char *dir = g_build_filename (tmp, "d", NULL);
+  g_free (copy_plugin ("second", dir, NULL));
+  GString *log = load_logged (dir);
+  char *first = g_strdup_printf ("searching plugin directory %s\n", dir);
+  char *last = g_strdup_printf ("searching plugin directory %s\n", INTERP_PLUGIN_DIR);
+  const char *a = strstr (log->str, first), *b = strstr (log->str, last);
+  cr_assert (a && b && a < b, "%s", log->str);
+  g_free (last);
+  g_free (first);
+  g_string_free (log, TRUE);
+  g_free (dir);
+}
