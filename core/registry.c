@@ -432,10 +432,11 @@ check_elf_complete (const char *path, const char *real, GError **error)
       return FALSE;
     }
   guint64 size = 0, need = 0;
-  ElfW (Ehdr) eh;
+  ElfW (Ehdr) eh = { 0 };
   size_t got = fread (&eh, 1, sizeof eh, f);
   gboolean ours = got >= EI_NIDENT && memcmp (eh.e_ident, ELFMAG, SELFMAG) == 0
-    && eh.e_ident[EI_CLASS] == (sizeof (void *) == 8 ? ELFCLASS64 : ELFCLASS32);
+    && eh.e_ident[EI_CLASS] == (sizeof (void *) == 8 ? ELFCLASS64 : ELFCLASS32)
+    && eh.e_ident[EI_DATA] == (G_BYTE_ORDER == G_LITTLE_ENDIAN ? ELFDATA2LSB : ELFDATA2MSB);
   gboolean ok = TRUE;
   if (ours && fseek (f, 0, SEEK_END) == 0)
     {
