@@ -1,1 +1,1 @@
-# Criterion tests of the core (registry, params, pipeline, CLI).
+# Criterion tests of the core (params, pipeline, CLI, runner).

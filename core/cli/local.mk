@@ -1,1 +1,1 @@
-# interp-run
+# interp-run (joined to the build once the runner lands)

@@ -1,0 +1,243 @@
+/* interp-run: runs a pipeline file, or inspects plugins.
+ * Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad pipeline. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <interp/interp.h>
+
+#include "pipeline.h"
+#include "registry.h"
+#include "run.h"
+
+enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2 };
+
+static char **opt_set = NULL;
+static char **opt_plugin_path = NULL;
+static char *opt_output = NULL;
+static int opt_jobs = 0;
+static gboolean opt_verbose = FALSE;
+static gboolean opt_quiet = FALSE;
+static gboolean opt_check = FALSE;
+static gboolean opt_list = FALSE;
+static char *opt_describe = NULL;
+static gboolean opt_version = FALSE;
+static gboolean opt_resume = FALSE;
+static gboolean opt_force = FALSE;
+static int opt_trial = -1;
+
+static const GOptionEntry entries[] = {
+  { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &opt_set,
+    "Override a pipeline value (wins over the file; repeatable)", "GROUP.KEY=VALUE" },
+  { "plugin-path", 'P', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_plugin_path,
+    "Search DIR for plugins first (repeatable; then $INTERP_PLUGIN_PATH, then the installed "
+    "plugin folder)", "DIR" },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+    "Write the run folder to DIR (default: [pipeline] output, else results/NAME)", "DIR" },
+  { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs,
+    "Threads to use in all (default: $INTERP_THREADS, else every core); a sweep runs its "
+    "trials in up to N processes", "N" },
+  { "check", 0, 0, G_OPTION_ARG_NONE, &opt_check,
+    "Validate the pipeline, print it with every value resolved, run nothing", NULL },
+  { "resume", 0, 0, G_OPTION_ARG_NONE, &opt_resume,
+    "Continue an unfinished run: skip finished trials, resume interrupted training", NULL },
+  { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force,
+    "Replace an existing run folder", NULL },
+  { "list-plugins", 0, 0, G_OPTION_ARG_NONE, &opt_list,
+    "List every component of every plugin found", NULL },
+  { "describe", 0, 0, G_OPTION_ARG_STRING, &opt_describe,
+    "Show a component's parameters and their help", "KIND:NAME" },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Print debugging messages", NULL },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print only warnings and errors", NULL },
+  { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
+  { "trial", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &opt_trial,
+    "Run only trial N of the sweep (used by parallel sweeps)", "N" },
+  { NULL }
+};
+
+static gboolean quiet_logs = FALSE;
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
+{
+  const char *message = NULL;
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      message = fields[i].value;
+  if (message == NULL)
+    return G_LOG_WRITER_HANDLED;
+  if (level & G_LOG_LEVEL_DEBUG)
+    {
+      if (!opt_verbose)
+        return G_LOG_WRITER_HANDLED;
+      fprintf (stderr, "interp-run: debug: %s\n", message);
+    }
+  else if (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO))
+    {
+      if (quiet_logs)
+        return G_LOG_WRITER_HANDLED;
+      fprintf (stderr, "interp-run: %s\n", message);
+    }
+  else if (level & G_LOG_LEVEL_WARNING)
+    fprintf (stderr, "interp-run: warning: %s\n", message);
+  else
+    return g_log_writer_default (level, fields, n_fields, data);
+  return G_LOG_WRITER_HANDLED;
+}
+
+static int
+fail (GError *error, int code)
+{
+  fprintf (stderr, "interp-run: error: %s\n", error->message);
+  g_error_free (error);
+  return code;
+}
+
+/* Errors found before anything ran are the user's input: exit 2. */
+static int
+exit_code_for (const GError *error)
+{
+  if (error->domain != INTERP_ERROR)
+    return EXIT_RUN_FAILED;
+  switch (error->code)
+    {
+    case INTERP_ERROR_PIPELINE:
+    case INTERP_ERROR_UNKNOWN_KEY:
+    case INTERP_ERROR_BAD_VALUE:
+    case INTERP_ERROR_OUT_OF_RANGE:
+    case INTERP_ERROR_MISSING:
+    case INTERP_ERROR_NOT_FOUND:
+    case INTERP_ERROR_EXISTS:
+    case INTERP_ERROR_STATISTICS:
+      return EXIT_USAGE;
+    default:
+      return EXIT_RUN_FAILED;
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_set_prgname ("interp-run");
+  GOptionContext *ctx = g_option_context_new ("[PIPELINE.ini] - run an interp pipeline");
+  g_option_context_set_summary (
+    ctx, "Trains and probes networks as a pipeline file says, and decides its hypotheses.\n"
+         "Examples:\n"
+         "  interp-run share/interp/pipelines/quickstart.ini\n"
+         "  interp-run selectivity.ini --set train.epochs=1 -j 2\n"
+         "  interp-run --describe attack:pgd");
+  g_option_context_set_description (
+    ctx, "Exit status: 0 success, 1 the run failed, 2 bad usage or a bad pipeline.\n"
+         "Environment: INTERP_PLUGIN_PATH (colon-separated plugin folders), INTERP_THREADS.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  GError *error = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      g_option_context_free (ctx);
+      fprintf (stderr, "interp-run: %s (see --help)\n", error->message);
+      g_error_free (error);
+      return EXIT_USAGE;
+    }
+  g_option_context_free (ctx);
+  quiet_logs = opt_quiet;
+  g_log_set_writer_func (log_writer, NULL, NULL);
+
+  if (opt_version)
+    {
+      printf ("interp-run %s (plugin ABI %u)\n", interp_version (), INTERP_ABI_VERSION);
+      return 0;
+    }
+
+  int threads = opt_jobs;
+  if (threads <= 0)
+    {
+      const char *env = g_getenv ("INTERP_THREADS");
+      gint64 v = 0;
+      if (env && g_ascii_string_to_signed (env, 10, 1, 4096, &v, NULL))
+        threads = (int) v;
+      else
+        threads = (int) g_get_num_processors ();
+    }
+
+  InterpRegistry *registry = interp_registry_new ();
+  interp_registry_load_search_path (registry, (const char *const *) opt_plugin_path);
+  const GPtrArray *problems = interp_registry_problems (registry);
+  for (guint i = 0; i < problems->len; i++)
+    g_warning ("plugin refused: %s", (const char *) g_ptr_array_index (problems, i));
+
+  int status = 0;
+  if (opt_list)
+    {
+      char *text = interp_registry_list_text (registry);
+      fputs (text, stdout);
+      g_free (text);
+      goto out;
+    }
+  if (opt_describe)
+    {
+      const InterpRegistryEntry *e = interp_registry_lookup (registry, opt_describe, &error);
+      if (e == NULL)
+        {
+          status = fail (error, EXIT_USAGE);
+          goto out;
+        }
+      char *text = interp_describe_component (e);
+      fputs (text, stdout);
+      g_free (text);
+      goto out;
+    }
+  if (argc != 2)
+    {
+      fprintf (stderr, "interp-run: expected one PIPELINE.ini (see --help)\n");
+      status = EXIT_USAGE;
+      goto out;
+    }
+
+  InterpPipeline *p = interp_pipeline_load (argv[1], (const char *const *) opt_set, registry,
+                                            &error);
+  if (p == NULL)
+    {
+      status = fail (error, EXIT_USAGE);
+      goto out;
+    }
+  InterpRunOptions ro = {
+    .overrides = (const char *const *) opt_set,
+    .plugin_dirs = (const char *const *) opt_plugin_path,
+    .output = opt_output,
+    .threads = threads,
+    .resume = opt_resume || opt_trial >= 0,
+    .force = opt_force,
+    .quiet = opt_quiet,
+    .only_trial = opt_trial,
+  };
+  if (opt_check)
+    {
+      if (!interp_run_check (registry, p, &error))
+        status = fail (error, EXIT_USAGE);
+      else
+        {
+          char *text = interp_pipeline_resolved_text (p);
+          char *folder = interp_run_folder (p, &ro);
+          printf ("# %s: valid; %u trial(s); output %s\n%s", p->path,
+                  interp_pipeline_n_trials (p), folder, text);
+          g_free (folder);
+          g_free (text);
+        }
+      interp_pipeline_free (p);
+      goto out;
+    }
+  if (!interp_run (registry, p, &ro, &error))
+    status = fail (error, exit_code_for (error));
+  interp_pipeline_free (p);
+
+out:
+  interp_registry_free (registry);
+  g_strfreev (opt_set);
+  g_strfreev (opt_plugin_path);
+  g_free (opt_output);
+  g_free (opt_describe);
+  return status;
+}
