@@ -11,8 +11,12 @@ libinterp_la_SOURCES += \
 	core/nn/batchnorm.c \
 	core/nn/loss.c
 
-nn_tests = tests/test-nn-grad
+nn_tests = tests/test-nn-grad tests/test-nn-net tests/test-nn-loss
 check_PROGRAMS += $(nn_tests)
 TESTS += $(nn_tests)
 tests_test_nn_grad_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_test_nn_grad_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
+tests_test_nn_net_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_test_nn_net_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
+tests_test_nn_loss_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_test_nn_loss_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
