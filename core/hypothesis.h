@@ -183,8 +183,8 @@ const char *interp_verdict_name (InterpVerdict v);          /* "SUPPORTED", ... 
 const char *interp_hypothesis_test_name (InterpHypothesisTest t);  /* "permutation", ... */
 
 /* One line for the terminal and the report, e.g.
- * "SUPPORTED     low-selectivity-is-free: accuracy diff -0.004 [95% CI -0.009, 0.001]
- *  > -0.01, p=0.003, n=5/5, permutation" (on one line).  Newly allocated. */
+ * "SUPPORTED     low-selectivity-is-free: accuracy diff -0.004 [95% CI -0.0058,
+ *  -0.0022] > -0.01, p=0.004, n=5/5, permutation" (on one line).  Newly allocated. */
 char *interp_hypothesis_result_summary (const InterpHypothesisResult *r);
 
 /* All results as the JSON document of hypotheses.json:

@@ -67,18 +67,23 @@ obs_add_condition (Obs *o, const char *alpha, const double *values, int n)
 }
 
 static InterpHypothesis *
-parse (const char *body, GError **error)
+parse_named (const char *group, const char *body, GError **error)
 {
   GKeyFile *kf = g_key_file_new ();
-  char *text = g_strdup_printf ("[hypothesis:h]\n%s", body);
+  char *text = g_strdup_printf ("[%s]\n%s", group, body);
   GError *local = NULL;
   gboolean ok = g_key_file_load_from_data (kf, text, (gsize) -1, G_KEY_FILE_NONE, &local);
   cr_assert (ok, "key file: %s", local ? local->message : "");
-  InterpHypothesis *h = interp_hypothesis_new_from_key_file (kf, "test.ini", "hypothesis:h",
-                                                             error);
+  InterpHypothesis *h = interp_hypothesis_new_from_key_file (kf, "test.ini", group, error);
   g_key_file_unref (kf);
   g_free (text);
   return h;
+}
+
+static InterpHypothesis *
+parse (const char *body, GError **error)
+{
+  return parse_named ("hypothesis:h", body, error);
 }
 
 static InterpHypothesisResult *
@@ -672,6 +677,33 @@ Test (hypothesis, summary_line)
                           "p=0.02, n=5/4, welch");
   g_free (line);
   interp_hypothesis_result_free (r);
+  obs_free (o);
+}
+
+/* The example of docs/hypotheses.md, computed (seed 1). */
+Test (hypothesis, docs_example)
+{
+  const double x[] = { 0.910, 0.911, 0.912, 0.913, 0.914 };
+  const double y[] = { 0.914, 0.915, 0.916, 0.917, 0.918 };
+  Obs *o = obs_new ();
+  obs_add_condition (o, "-1", x, 5);
+  obs_add_condition (o, "0", y, 5);
+  GError *error = NULL;
+  InterpHypothesis *h = parse_named ("hypothesis:low-selectivity-is-free",
+                                     "claim = lowering class selectivity costs less than one "
+                                     "point of accuracy\n"
+                                     BASE "effect = difference\nexpect = greater\n"
+                                     "margin = -0.01\ntest = permutation\n", &error);
+  cr_assert (h, "%s", error ? error->message : "");
+  InterpHypothesisResult *r = interp_hypothesis_evaluate (h, (InterpObservation *) o->obs->data,
+                                                          o->obs->len, 1, &error);
+  cr_assert (r, "%s", error ? error->message : "");
+  char *line = interp_hypothesis_result_summary (r);
+  cr_assert_str_eq (line, "SUPPORTED     low-selectivity-is-free: accuracy diff -0.004 "
+                          "[95% CI -0.0058, -0.0022] > -0.01, p=0.004, n=5/5, permutation");
+  g_free (line);
+  interp_hypothesis_result_free (r);
+  interp_hypothesis_free (h);
   obs_free (o);
 }
 
