@@ -19,7 +19,7 @@ typedef struct {
 
 static const InterpParamSpec l2_params[] = {
   { "lambda", INTERP_PARAM_DOUBLE, "0",
-    "coefficient: loss += lambda/2 * sum w^2 (required unless weight-decay is given)",
+    "coefficient: loss += lambda/2 * sum w^2; give this or weight-decay, not both",
     0, 1e6, NULL },
   { "weight-decay", INTERP_PARAM_DOUBLE, "0",
     "another name for lambda", 0, 1e6, NULL },

@@ -31,3 +31,10 @@ tests_test_regularizer_l1_activation_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERI
 tests_test_regularizer_module_SOURCES = tests/test-regularizer-module.c
 tests_test_regularizer_module_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_test_regularizer_module_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS)
+check_PROGRAMS += tests/test-regularizer-selectivity-training
+TESTS += tests/test-regularizer-selectivity-training
+tests_test_regularizer_selectivity_training_SOURCES = \
+	tests/test-regularizer-selectivity-training.c plugins/regularizers/class-selectivity.c \
+	plugins/metrics/class-selectivity.c
+tests_test_regularizer_selectivity_training_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_test_regularizer_selectivity_training_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
