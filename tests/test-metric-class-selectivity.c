@@ -302,3 +302,22 @@ Test (metric_class_selectivity, single_class_data_is_an_error)
   vtable ()->destroy (self);
   interp_net_free (net);
 }
+
+/* update() must see the forward pass of the batch it is given. */
+Test (metric_class_selectivity, stale_forward_is_a_shape_error)
+{
+  InterpNet *net = relu_net (4, 1, 1);
+  gpointer self = create (net, 3, NULL);
+  GError *error = NULL;
+  InterpTensor *t = interp_tensor_new_4d (4, 4, 1, 1);
+  InterpTensor *other = interp_tensor_new_4d (2, 4, 1, 1);
+  cr_assert (interp_net_forward (net, t, &error));
+  cr_assert_not (vtable ()->update (self, net, other, dense_labels, &error));
+  cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_SHAPE));
+  cr_assert (strstr (error->message, "'relu'") != NULL, "%s", error->message);
+  g_error_free (error);
+  interp_tensor_free (other);
+  interp_tensor_free (t);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+}

@@ -142,7 +142,16 @@ selectivity_update (gpointer p, InterpNet *net, const InterpTensor *x, const int
                     GError **error)
 {
   Selectivity *self = p;
-  int64_t n = x->shape[0];
+  /* The batch size is the first matched node's; every node must agree. */
+  const SelectivityLayer *first = &g_array_index (self->layers, SelectivityLayer, 0);
+  int64_t n = interp_net_value (net, first->node)->shape[0];
+  if (x != NULL && x->shape[0] != n)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_SHAPE,
+                   "%s: node '%s' holds %" G_GINT64_FORMAT " samples, the batch %"
+                   G_GINT64_FORMAT, self->where, first->name, n, x->shape[0]);
+      return FALSE;
+    }
   for (int64_t i = 0; i < n; i++)
     if (labels[i] < 0 || labels[i] >= self->n_classes)
       {
