@@ -1,0 +1,20 @@
+/* The datasets module: every dataset component shipped with interp. */
+#include "config.h"
+
+#include "datasets.h"
+
+static const InterpComponent *const components[] = {
+  &interp_dataset_fashion_mnist,
+  &interp_dataset_mnist,
+  &interp_dataset_cifar10,
+  &interp_dataset_cifar100,
+  &interp_dataset_image_folder,
+  &interp_dataset_tiny_imagenet,
+  &interp_dataset_synthetic,
+};
+
+INTERP_PLUGIN_DEFINE (.name = "interp-datasets", .version = PACKAGE_VERSION,
+                      .license = "MIT",
+                      .description = "Dataset loaders: IDX (MNIST, Fashion-MNIST), CIFAR "
+                                     "binary batches, image folders, Tiny ImageNet, synthetic",
+                      .components = components, .n_components = G_N_ELEMENTS (components))
