@@ -725,10 +725,11 @@ run_test (const InterpHypothesis *h, const double *x, size_t nx, const double *y
         r->p_against = perm.p;
         r->n_resamples = perm.n_splits;
         g_free (xs);
-        /* The interval comes from the bootstrap: the permutation test itself
-         * gives no interval without inverting it over a grid of shifts. */
-        interp_stats_bootstrap_ci (x, nx, y, ny, h->effect, conf, h->resamples, &rng,
-                                   &r->ci_low, &r->ci_high);
+        /* The interval inverts the same test, so interval and p cannot tell
+         * different stories (a percentile bootstrap interval would, and is
+         * too narrow at 3-5 replicates). */
+        interp_stats_permutation_ci (x, nx, y, ny, h->effect, conf, INTERP_STATS_MAX_EXACT,
+                                     h->permutations, &rng, &r->ci_low, &r->ci_high);
         break;
       }
     }
@@ -777,9 +778,10 @@ decide (const InterpHypothesis *h, InterpHypothesisResult *r)
         }
     }
   if ((r->p < h->level) != ci_claimed)
-    r->message = g_strdup_printf ("the test and the %d%% CI disagree (p = %.3g, CI [%.3g, "
-                                  "%.3g] vs margin %g)", pct, r->p, r->ci_low, r->ci_high,
-                                  h->margin);
+    r->message = g_strdup_printf ("p = %.3g but the %d%% CI [%.3g, %.3g] %s the margin %g: "
+                                  "the evidence is not decisive at this n", r->p, pct,
+                                  r->ci_low, r->ci_high,
+                                  ci_claimed ? "excludes" : "reaches", h->margin);
   else
     r->message = g_strdup_printf ("the %d%% CI [%.3g, %.3g] contains the margin %g: the data "
                                   "neither support nor refute the claim at this n", pct,

@@ -51,9 +51,10 @@
  *   SUPPORTED     p < level and the CI lies entirely on the claimed side
  *   REFUTED       p_against < level and the CI lies entirely on the other side
  *   INCONCLUSIVE  otherwise
- * Tests: permutation = exact/Monte Carlo permutation test with a percentile
- * bootstrap CI; welch = Welch t-test with the Welch CI; bootstrap =
- * percentile bootstrap CI and the p that inverts it.  Ratio claims: the
+ * Tests: permutation = exact/Monte Carlo permutation test and the CI that
+ * inverts it (its ends may be infinite with few replicates); welch = Welch
+ * t-test and the Welch CI; bootstrap = percentile bootstrap CI and the p
+ * that inverts it.  Ratio claims: the
  * permutation test uses the scale model (condition / margin and control
  * exchangeable under H0), welch works on log values (the effect is then
  * the ratio of geometric means), bootstrap resamples the ratio of means;
@@ -139,7 +140,7 @@ typedef struct {
   double sd_condition, sd_control;
   double effect;              /* difference, ratio of means, or (welch on a
                                  ratio) ratio of geometric means */
-  double ci_low, ci_high;
+  double ci_low, ci_high;     /* may be -inf (0 for a ratio) / +inf */
   double p;                   /* H1: the claim */
   double p_against;           /* H1: the opposite of the claim */
   double statistic, df;       /* welch: t and df; else NaN */
@@ -183,8 +184,8 @@ const char *interp_verdict_name (InterpVerdict v);          /* "SUPPORTED", ... 
 const char *interp_hypothesis_test_name (InterpHypothesisTest t);  /* "permutation", ... */
 
 /* One line for the terminal and the report, e.g.
- * "SUPPORTED     low-selectivity-is-free: accuracy diff -0.004 [95% CI -0.0058,
- *  -0.0022] > -0.01, p=0.004, n=5/5, permutation" (on one line).  Newly allocated. */
+ * "SUPPORTED     low-selectivity-is-free: accuracy diff -0.004 [95% CI -0.0065,
+ *  -0.0015] > -0.01, p=0.004, n=5/5, permutation" (on one line).  Newly allocated. */
 char *interp_hypothesis_result_summary (const InterpHypothesisResult *r);
 
 /* All results as the JSON document of hypotheses.json:

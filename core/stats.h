@@ -95,6 +95,21 @@ void interp_stats_permutation (const double *x, size_t nx, const double *y, size
                                double delta0, InterpSide side, uint64_t max_exact,
                                uint64_t n_draws, InterpRng *rng, InterpPermutation *out);
 
+/* The confidence interval that inverts the permutation test: the effects
+ * e (difference or ratio) that neither one-sided test at (1 - confidence)/2
+ * rejects.  Difference: shift model, x - e and y exchangeable; ratio: scale
+ * model, x / e and y exchangeable (x and y must then be positive).  Both
+ * one-sided p-values are monotone in e, so the ends are found by bisection;
+ * Monte Carlo reuses one set of random splits for every e (a copy of
+ * `rng`'s state, which is then advanced past it) so that monotonicity holds
+ * there too.  An end is -inf / +inf (0 / +inf for a ratio) when even the
+ * most extreme split cannot reach the level, e.g. exact 3 vs 3 (p >= 1/20)
+ * at 95%. */
+void interp_stats_permutation_ci (const double *x, size_t nx, const double *y, size_t ny,
+                                  InterpEffectKind kind, double confidence,
+                                  uint64_t max_exact, uint64_t n_draws, InterpRng *rng,
+                                  double *lo, double *hi);
+
 /* The default limit on exact enumeration, and default draw counts. */
 #define INTERP_STATS_MAX_EXACT 100000
 #define INTERP_STATS_DEFAULT_DRAWS 10000

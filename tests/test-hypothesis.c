@@ -700,7 +700,7 @@ Test (hypothesis, docs_example)
   cr_assert (r, "%s", error ? error->message : "");
   char *line = interp_hypothesis_result_summary (r);
   cr_assert_str_eq (line, "SUPPORTED     low-selectivity-is-free: accuracy diff -0.004 "
-                          "[95% CI -0.0058, -0.0022] > -0.01, p=0.004, n=5/5, permutation");
+                          "[95% CI -0.0065, -0.0015] > -0.01, p=0.004, n=5/5, permutation");
   g_free (line);
   interp_hypothesis_result_free (r);
   interp_hypothesis_free (h);

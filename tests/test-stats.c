@@ -302,3 +302,68 @@ Test (stats, bootstrap_matches_normal_theory_for_large_samples)
              "bootstrap [%g, %g] welch [%g, %g]", lo, hi, wlo, whi);
   cr_assert (fabs ((whi - wlo) / 2 - 0.196) < 0.03, "half width %g", (whi - wlo) / 2);
 }
+
+Test (stats, permutation_ci_by_inversion)
+{
+  /* by hand: {4,5,6} vs {1,2,3}.  For shifts e < min x - max y = 1 the
+   * shifted x lies above every y and the one-sided p is 1/20; for e >= 1
+   * the split that swaps the smallest x with the largest y ties or beats the
+   * observed one, p >= 2/20.  At 90% (0.05 per side) the lower end is
+   * therefore 1 and, mirrored, the upper end max x - min y = 5. */
+  const double x[] = { 4, 5, 6 }, y[] = { 1, 2, 3 };
+  double lo, hi;
+  interp_stats_permutation_ci (x, 3, y, 3, INTERP_EFFECT_DIFFERENCE, 0.9,
+                               INTERP_STATS_MAX_EXACT, 0, NULL, &lo, &hi);
+  ASSERT_REL (lo, 1, 1e-8);
+  ASSERT_REL (hi, 5, 1e-8);
+  /* At 95% (0.025 per side) 1/20 is never small enough: unbounded. */
+  interp_stats_permutation_ci (x, 3, y, 3, INTERP_EFFECT_DIFFERENCE, 0.95,
+                               INTERP_STATS_MAX_EXACT, 0, NULL, &lo, &hi);
+  cr_assert (isinf (lo) && lo < 0 && isinf (hi) && hi > 0);
+  /* by hand, scale model: x / r lies above every y for r < 4/3 and below
+   * every y for r > 6. */
+  interp_stats_permutation_ci (x, 3, y, 3, INTERP_EFFECT_RATIO, 0.9, INTERP_STATS_MAX_EXACT,
+                               0, NULL, &lo, &hi);
+  ASSERT_REL (lo, 4.0 / 3, 1e-8);
+  ASSERT_REL (hi, 6, 1e-8);
+  interp_stats_permutation_ci (x, 3, y, 3, INTERP_EFFECT_RATIO, 0.95, INTERP_STATS_MAX_EXACT,
+                               0, NULL, &lo, &hi);
+  cr_assert_eq (lo, 0);
+  cr_assert (isinf (hi));
+}
+
+Test (stats, permutation_ci_agrees_with_its_test)
+{
+  /* The interval holds exactly the shifts that neither one-sided test at
+   * 2.5% rejects: check just inside and outside each end. */
+  const double x[] = { 0.93, 0.95, 0.91, 0.96, 0.94, 0.92 };
+  const double y[] = { 0.90, 0.92, 0.89, 0.93, 0.91, 0.88 };
+  double lo, hi;
+  interp_stats_permutation_ci (x, 6, y, 6, INTERP_EFFECT_DIFFERENCE, 0.95,
+                               INTERP_STATS_MAX_EXACT, 0, NULL, &lo, &hi);
+  cr_assert (lo < 0.03 && hi > 0.03 && lo > -0.1 && hi < 0.1, "[%g, %g]", lo, hi);
+  InterpPermutation p;
+  double d = 1e-6;
+  interp_stats_permutation (x, 6, y, 6, lo - d, INTERP_SIDE_GREATER, INTERP_STATS_MAX_EXACT, 0,
+                            NULL, &p);
+  cr_assert (p.p <= 0.025, "p(lo - d) = %g", p.p);
+  interp_stats_permutation (x, 6, y, 6, lo + d, INTERP_SIDE_GREATER, INTERP_STATS_MAX_EXACT, 0,
+                            NULL, &p);
+  cr_assert (p.p > 0.025, "p(lo + d) = %g", p.p);
+  interp_stats_permutation (x, 6, y, 6, hi + d, INTERP_SIDE_LESS, INTERP_STATS_MAX_EXACT, 0,
+                            NULL, &p);
+  cr_assert (p.p <= 0.025, "p(hi + d) = %g", p.p);
+  interp_stats_permutation (x, 6, y, 6, hi - d, INTERP_SIDE_LESS, INTERP_STATS_MAX_EXACT, 0,
+                            NULL, &p);
+  cr_assert (p.p > 0.025, "p(hi - d) = %g", p.p);
+
+  /* Monte Carlo (forced) with 20000 common splits lands near the exact ends:
+   * the p estimates near the ends have standard error ~0.001. */
+  InterpRng rng;
+  interp_rng_seed (&rng, 5);
+  double mlo, mhi;
+  interp_stats_permutation_ci (x, 6, y, 6, INTERP_EFFECT_DIFFERENCE, 0.95, 1, 20000, &rng,
+                               &mlo, &mhi);
+  cr_assert (fabs (mlo - lo) < 0.2 * (hi - lo) && fabs (mhi - hi) < 0.2 * (hi - lo),
+             "mc [%g, %g] exact [%g, %g]", mlo, mhi, lo, hi);
+}
