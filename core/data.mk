@@ -2,3 +2,16 @@
 libinterp_la_SOURCES += \
 	core/data.c \
 	core/data.h
+
+# Tests of the data layer and of the dataset plugins (tests/test-datasets-*
+# open the built plugins/datasets module through INTERP_TEST_BUILDDIR).
+data_test_cflags = $(AM_CFLAGS) $(CRITERION_CFLAGS) $(ZLIB_CFLAGS) $(PNG_CFLAGS) $(JPEG_CFLAGS)
+data_test_ldadd = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) $(ZLIB_LIBS) $(PNG_LIBS) \
+	$(JPEG_LIBS) -lm
+data_test_util = tests/test-datasets-util.c tests/test-datasets-util.h
+
+check_PROGRAMS += tests/test-datasets-idx
+TESTS += tests/test-datasets-idx
+tests_test_datasets_idx_SOURCES = tests/test-datasets-idx.c $(data_test_util)
+tests_test_datasets_idx_CFLAGS = $(data_test_cflags)
+tests_test_datasets_idx_LDADD = $(data_test_ldadd)

@@ -3,6 +3,8 @@
 
 #include "datasets.h"
 
+#include <interp/version.h>
+
 static const InterpComponent *const components[] = {
   &interp_dataset_fashion_mnist,
   &interp_dataset_mnist,
@@ -13,7 +15,7 @@ static const InterpComponent *const components[] = {
   &interp_dataset_synthetic,
 };
 
-INTERP_PLUGIN_DEFINE (.name = "interp-datasets", .version = PACKAGE_VERSION,
+INTERP_PLUGIN_DEFINE (.name = "interp-datasets", .version = INTERP_VERSION_STRING,
                       .license = "MIT",
                       .description = "Dataset loaders: IDX (MNIST, Fashion-MNIST), CIFAR "
                                      "binary batches, image folders, Tiny ImageNet, synthetic",
