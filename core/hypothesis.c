@@ -279,8 +279,8 @@ values_match (const char *have, const char *want)
   return parse_number (have, &a) && parse_number (want, &b) && numbers_equal (a, b);
 }
 
-static gboolean
-condition_matches (const InterpConditionSpec *c, GHashTable *swept)
+gboolean
+interp_condition_matches (const InterpConditionSpec *c, GHashTable *swept)
 {
   for (guint i = 0; i < c->n; i++)
     {
@@ -518,9 +518,9 @@ collect_group (const InterpHypothesis *h, const char *which, const InterpConditi
   for (guint i = 0; i < sel->len && ok; i++)
     {
       const InterpObservation *o = sel->pdata[i];
-      if (!condition_matches (c, o->swept))
+      if (!interp_condition_matches (c, o->swept))
         continue;
-      if (condition_matches (other, o->swept))
+      if (interp_condition_matches (other, o->swept))
         {
           char *text = condition_text (c);
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
@@ -941,8 +941,7 @@ interp_hypothesis_results_to_json (InterpHypothesisResult *const *results, guint
       add_string (b, "perturbation", r->perturbation);
       add_number (b, "perturbation_level", r->perturbation_level);
       add_string (b, "test", interp_hypothesis_test_name (r->test));
-      add_string (b, "effect_kind", r->effect_kind == INTERP_EFFECT_RATIO ? "ratio"
-                                                                          : "difference");
+      add_string (b, "effect", r->effect_kind == INTERP_EFFECT_RATIO ? "ratio" : "difference");
       add_string (b, "expect", r->expect == INTERP_SIDE_LESS ? "less" : "greater");
       add_number (b, "margin", r->margin);
       add_number (b, "level", r->level);
@@ -953,7 +952,7 @@ interp_hypothesis_results_to_json (InterpHypothesisResult *const *results, guint
       add_number (b, "mean_control", r->mean_control);
       add_number (b, "sd_condition", r->sd_condition);
       add_number (b, "sd_control", r->sd_control);
-      add_number (b, "effect", r->effect);
+      add_number (b, "estimate", r->effect);
       add_number (b, "ci_low", r->ci_low);
       add_number (b, "ci_high", r->ci_high);
       add_number (b, "p", r->p);

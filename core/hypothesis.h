@@ -167,6 +167,11 @@ void interp_hypothesis_free (InterpHypothesis *h);
  * a malformed pair (no '=', no '.' in the key, an empty part). */
 gboolean interp_condition_parse_pair (const char *text, char **key, char **value);
 
+/* Whether a trial's swept values ("GROUP.KEY" -> text; NULL = none) satisfy
+ * every pair of `c`.  Values are compared as numbers when both parse as
+ * numbers (decimal or a/b), so "-1.0" matches a trial swept with "-1". */
+gboolean interp_condition_matches (const InterpConditionSpec *c, GHashTable *swept);
+
 /* Evaluate a hypothesis over the observations of all trials.  `seed` is the
  * pipeline seed: the bootstrap and Monte Carlo streams are derived from it
  * and the hypothesis name, so a verdict is reproducible.  Errors
@@ -189,7 +194,9 @@ const char *interp_hypothesis_test_name (InterpHypothesisTest t);  /* "permutati
 char *interp_hypothesis_result_summary (const InterpHypothesisResult *r);
 
 /* All results as the JSON document of hypotheses.json:
- * {"hypotheses": [{"name", "claim", "verdict", ...}, ...]}. */
+ * {"hypotheses": [{"name", "claim", "verdict", "effect": "difference",
+ * "estimate": -0.004, "ci_low", "ci_high", "p", ...}, ...]} (every member
+ * in docs/hypotheses.md; non-finite numbers are null). */
 JsonNode *interp_hypothesis_results_to_json (InterpHypothesisResult *const *results, guint n);
 /* Write that document to `path` atomically (temp file + rename). */
 gboolean interp_hypothesis_results_write (InterpHypothesisResult *const *results, guint n,

@@ -496,6 +496,27 @@ Test (hypothesis, values_match_as_numbers)
   obs_free (o);
 }
 
+Test (hypothesis, condition_matches)
+{
+  GError *error = NULL;
+  InterpHypothesis *h = parse ("metric = accuracy\nexpect = greater\n"
+                               "condition = " ALPHA_KEY "=-1.0, model.width=8/4\n"
+                               "control = " ALPHA_KEY "=0\n", &error);
+  cr_assert (h, "%s", error ? error->message : "");
+  GHashTable *t = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (t, ALPHA_KEY, "-1");
+  cr_assert (!interp_condition_matches (&h->condition, t));   /* width missing */
+  g_hash_table_insert (t, "model.width", "2");
+  cr_assert (interp_condition_matches (&h->condition, t));
+  g_hash_table_insert (t, "model.width", "2.5");
+  cr_assert (!interp_condition_matches (&h->condition, t));
+  g_hash_table_insert (t, "model.width", "two");
+  cr_assert (!interp_condition_matches (&h->condition, t));
+  cr_assert (!interp_condition_matches (&h->condition, NULL));
+  g_hash_table_unref (t);
+  interp_hypothesis_free (h);
+}
+
 Test (hypothesis, targets_and_perturbations)
 {
   Obs *o = obs_new ();
@@ -735,6 +756,10 @@ Test (hypothesis, json_document)
   cr_assert_str_eq (json_object_get_string_member (a, "verdict"), "SUPPORTED");
   cr_assert_str_eq (json_object_get_string_member (a, "test"), "permutation");
   cr_assert_str_eq (json_object_get_string_member (a, "expect"), "greater");
+  /* report.c reads "effect" (the kind) and "estimate" (its value). */
+  cr_assert_str_eq (json_object_get_string_member (a, "effect"), "difference");
+  assert_close ("estimate", json_object_get_double_member (a, "estimate"), 0.1, 1e-12);
+  assert_close ("confidence", json_object_get_double_member (a, "confidence"), 0.95, 1e-12);
   cr_assert_eq (json_object_get_int_member (a, "n_condition"), 5);
   assert_close ("p", json_object_get_double_member (a, "p"), 1.0 / 252, 1e-12);
   cr_assert (json_object_get_boolean_member (a, "exact"));
