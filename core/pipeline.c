@@ -363,8 +363,6 @@ parse_sweep (InterpPipeline *p, GError **error)
       char *raw = g_key_file_get_value (p->keyfile, "sweep", keys[i], NULL);
       /* Ranges a..b expand like integer lists; each value is validated later,
        * when the trial's pipeline is built. */
-      InterpParamSpec spec[] = { { .key = keys[i], .type = INTERP_PARAM_STRING_LIST,
-                                   .default_value = "" }, { NULL } };
       char **items = g_strsplit (raw, ",", -1);
       GPtrArray *vals = g_ptr_array_new ();
       for (char **it = items; ok && *it; it++)
@@ -398,7 +396,6 @@ parse_sweep (InterpPipeline *p, GError **error)
           else
             g_ptr_array_add (vals, g_strdup (*it));
         }
-      (void) spec;
       g_strfreev (items);
       g_free (raw);
       if (ok && vals->len == 0)
@@ -437,7 +434,8 @@ apply_overrides (InterpPipeline *p, const char *const *overrides, GError **error
       if (!eq || !dot || dot == *o || dot + 1 == eq)
         {
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
-                       "--set '%s': expected GROUP.KEY=VALUE (e.g. train.epochs=2)", *o);
+                       "%s: --set '%s': expected GROUP.KEY=VALUE (e.g. train.epochs=2)",
+                       p->path, *o);
           return FALSE;
         }
       char *group = g_strndup (*o, (gsize) (dot - *o));

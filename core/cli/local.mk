@@ -1,1 +1,5 @@
-# interp-run (joined to the build once the runner lands)
+# interp-run
+bin_PROGRAMS += interp-run
+interp_run_SOURCES = core/cli/interp-run.c
+interp_run_CFLAGS = $(AM_CFLAGS)
+interp_run_LDADD = libinterp.la $(GLIB_LIBS)
