@@ -15,3 +15,15 @@ TESTS += tests/test-datasets-idx
 tests_test_datasets_idx_SOURCES = tests/test-datasets-idx.c $(data_test_util)
 tests_test_datasets_idx_CFLAGS = $(data_test_cflags)
 tests_test_datasets_idx_LDADD = $(data_test_ldadd)
+
+check_PROGRAMS += tests/test-datasets-cifar
+TESTS += tests/test-datasets-cifar
+tests_test_datasets_cifar_SOURCES = tests/test-datasets-cifar.c $(data_test_util)
+tests_test_datasets_cifar_CFLAGS = $(data_test_cflags)
+tests_test_datasets_cifar_LDADD = $(data_test_ldadd)
+
+check_PROGRAMS += tests/test-datasets-images
+TESTS += tests/test-datasets-images
+tests_test_datasets_images_SOURCES = tests/test-datasets-images.c $(data_test_util)
+tests_test_datasets_images_CFLAGS = $(data_test_cflags)
+tests_test_datasets_images_LDADD = $(data_test_ldadd)
