@@ -888,11 +888,15 @@ interp_hypothesis_result_summary (const InterpHypothesisResult *r)
       if (!isnan (r->perturbation_level))
         g_string_append_printf (s, "=%g", r->perturbation_level);
     }
-  g_string_append_printf (s, " %s %.3g [%d%% CI %.3g, %.3g] %s %g, p=%.2g, n=%u/%u, %s",
+  g_string_append_printf (s, " %s %.3g [%d%% CI %.3g, %.3g] %s %g, p=%.2g",
                           r->effect_kind == INTERP_EFFECT_RATIO ? "ratio" : "diff", r->effect,
                           (int) lround (100 * r->confidence), r->ci_low, r->ci_high,
-                          r->expect == INTERP_SIDE_LESS ? "<" : ">", r->margin, r->p,
-                          r->n_condition, r->n_control, interp_hypothesis_test_name (r->test));
+                          r->expect == INTERP_SIDE_LESS ? "<" : ">", r->margin, r->p);
+  /* A refutation rests on the opposite test: show its p as well. */
+  if (r->verdict == INTERP_VERDICT_REFUTED)
+    g_string_append_printf (s, " (against %.2g)", r->p_against);
+  g_string_append_printf (s, ", n=%u/%u, %s", r->n_condition, r->n_control,
+                          interp_hypothesis_test_name (r->test));
   return g_string_free (s, FALSE);
 }
 

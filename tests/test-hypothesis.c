@@ -698,6 +698,14 @@ Test (hypothesis, summary_line)
                           "p=0.02, n=5/4, welch");
   g_free (line);
   interp_hypothesis_result_free (r);
+
+  r = evaluate (BASE "expect = less\ntest = welch\n", o, &error);
+  cr_assert (r, "%s", error ? error->message : "");
+  line = interp_hypothesis_result_summary (r);
+  cr_assert_str_eq (line, "REFUTED       h: accuracy diff 0.03 [95% CI 0.0018, 0.0582] < 0, "
+                          "p=0.98 (against 0.02), n=5/4, welch");
+  g_free (line);
+  interp_hypothesis_result_free (r);
   obs_free (o);
 }
 
