@@ -32,6 +32,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include <glib/gstdio.h>
+
 #include <interp/interp.h>
 #include <interp/threads.h>
 
@@ -388,6 +390,86 @@ measure_conv (ConvShape *cs, int64_t batch, int warmup, int iters, InterpRng *rn
   interp_net_free (net);
 }
 
+/* ---- architecture check ------------------------------------------------------ */
+
+/* One record of a check file: int32 name length, the name, int32 ndim,
+ * int64 dims, float32 data (all little-endian on the machines we run). */
+static void
+write_record (FILE *f, const char *name, const InterpTensor *t)
+{
+  int32_t len = (int32_t) strlen (name), ndim = t->ndim;
+  fwrite (&len, sizeof len, 1, f);
+  fwrite (name, 1, (size_t) len, f);
+  fwrite (&ndim, sizeof ndim, 1, f);
+  for (int i = 0; i < t->ndim; i++)
+    {
+      int64_t d = t->shape[i];
+      fwrite (&d, sizeof d, 1, f);
+    }
+  fwrite (t->data, sizeof (float), t->numel, f);
+}
+
+/* Writes what pytorch_reference.py --check needs to prove the two
+ * architectures are the same function: every parameter and buffer, an
+ * input batch x, the train-mode logits, the cross-entropy gradients of
+ * every parameter (labels 0..n-1) and the BN running statistics after that
+ * step ("after:" + name), and the eval-mode logits. */
+static gboolean
+write_check (InterpNet *net, int64_t c, int64_t h, int64_t w, const char *path,
+             InterpRng *rng, GError **error)
+{
+  enum { N = 8 };
+  FILE *f = fopen (path, "wb");
+  if (f == NULL)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot write", path);
+      return FALSE;
+    }
+  for (int i = 0; i < interp_net_n_params (net); i++)
+    {
+      InterpParam *p = interp_net_param (net, i);
+      write_record (f, p->name, p->value);
+    }
+  InterpTensor *x = interp_tensor_new_4d (N, c, h, w);
+  for (size_t i = 0; i < x->numel; i++)
+    x->data[i] = (float) interp_rng_uniform (rng);
+  int32_t labels[N];
+  for (int i = 0; i < N; i++)
+    labels[i] = i % 10;
+  write_record (f, "x", x);
+
+  int out = interp_net_output_node (net);
+  gboolean ok;
+  interp_net_set_mode (net, INTERP_MODE_TRAIN);
+  interp_net_zero_param_grad (net);
+  ok = interp_net_forward (net, x, error);
+  if (ok)
+    {
+      write_record (f, "train_logits", interp_net_value (net, out));
+      interp_net_zero_grad (net);
+      interp_softmax_cross_entropy (interp_net_value (net, out), labels, 0.0f,
+                                    interp_net_grad (net, out), 1.0f, NULL);
+      interp_net_backward (net);
+      for (int i = 0; i < interp_net_n_params (net); i++)
+        {
+          InterpParam *p = interp_net_param (net, i);
+          g_autofree char *name = g_strconcat (p->grad ? "grad:" : "after:", p->name, NULL);
+          write_record (f, name, p->grad ? p->grad : p->value);
+        }
+      interp_net_set_mode (net, INTERP_MODE_EVAL);
+      ok = interp_net_forward (net, x, error);
+    }
+  if (ok)
+    write_record (f, "eval_logits", interp_net_value (net, out));
+  interp_tensor_free (x);
+  if (fclose (f) != 0 && ok)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: write failed", path);
+      ok = FALSE;
+    }
+  return ok;
+}
+
 /* ---- cases ---------------------------------------------------------------- */
 
 typedef struct {
@@ -436,21 +518,27 @@ run_case (Case *cs, Model *m, int warmup, int iters, InterpRng *rng)
 
 /* Runs the reference script; its parsed JSON, or NULL with a reason. */
 static JsonNode *
-run_reference (int warmup, int iters, char **why)
+run_reference (int warmup, int iters, const char *const *extra, char **why)
 {
   g_autofree char *threads = g_strdup_printf ("%d", opt_threads);
   g_autofree char *w = g_strdup_printf ("%d", warmup);
   g_autofree char *n = g_strdup_printf ("%d", iters);
   g_autofree char *tb = g_strdup_printf ("%d", opt_train_batch);
   g_autofree char *ib = g_strdup_printf ("%d", opt_infer_batch);
-  const char *argv[] = { opt_python, opt_reference, "--threads", threads, "--warmup", w,
-                         "--iters", n, "--train-batch", tb, "--infer-batch", ib, NULL };
+  const char *base[] = { opt_python, opt_reference, "--threads", threads, "--warmup", w,
+                         "--iters", n, "--train-batch", tb, "--infer-batch", ib };
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  for (size_t i = 0; i < G_N_ELEMENTS (base); i++)
+    g_ptr_array_add (argv, (gpointer) base[i]);
+  for (; extra && *extra; extra++)
+    g_ptr_array_add (argv, (gpointer) *extra);
+  g_ptr_array_add (argv, NULL);
   g_autofree char *out = NULL;
   int status = 0;
   GError *error = NULL;
   fprintf (stderr, "running the PyTorch reference: %s %s\n", opt_python, opt_reference);
   /* The script's progress lines go straight to our stderr. */
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
                      &status, &error))
     {
       *why = g_strdup (error->message);
@@ -675,6 +763,38 @@ print_tables (Case *cases, int n_cases, Model *models, int n_models, double peak
   printf ("\n");
 }
 
+/* The reference's verdict on the same-weights check (see write_check);
+ * FALSE when a model differs or was not checked. */
+static gboolean
+print_check (JsonObject *ref, Model *models, int n_models)
+{
+  gboolean all_same = TRUE;
+  JsonNode *node = json_object_get_member (ref, "check");
+  JsonObject *check = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  for (int i = 0; i < n_models; i++)
+    {
+      JsonNode *m = check ? json_object_get_member (check, models[i].name) : NULL;
+      JsonObject *o = m && JSON_NODE_HOLDS_OBJECT (m) ? json_node_get_object (m) : NULL;
+      if (o == NULL || !json_object_has_member (o, "same"))
+        {
+          fprintf (stderr, "interp-bench: WARNING: %s: the reference did not check the "
+                   "architecture\n", models[i].name);
+          all_same = FALSE;
+          continue;
+        }
+      gboolean same = json_object_get_boolean_member (o, "same");
+      fprintf (stderr, "%s %s vs PyTorch with the same weights: logits max |diff| %.2g "
+               "(train) %.2g (eval), parameter gradients max relative diff %.2g: %s\n",
+               same ? "interp-bench:" : "interp-bench: WARNING:", models[i].name,
+               ref_double (o, NULL, "train_logits_max_abs", NULL),
+               ref_double (o, NULL, "eval_logits_max_abs", NULL),
+               ref_double (o, NULL, "grad_max_rel", NULL),
+               same ? "same function" : "THE ARCHITECTURES DIFFER");
+      all_same = all_same && same;
+    }
+  return all_same;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -725,6 +845,36 @@ main (int argc, char **argv)
       m->flops = model_flops (m->net, m->convs);
     }
 
+  /* Same weights, same input: the reference proves it builds the same
+   * function before its timings are compared with ours. */
+  gboolean want_ref = opt_reference && opt_python && *opt_python;
+  g_autofree char *check_dir = NULL;
+  g_autoptr (GPtrArray) check_args = g_ptr_array_new_with_free_func (g_free);
+  if (want_ref)
+    {
+      check_dir = g_dir_make_tmp ("interp-bench-XXXXXX", &error);
+      if (check_dir == NULL)
+        {
+          fprintf (stderr, "interp-bench: %s\n", error->message);
+          return 1;
+        }
+      for (int i = 0; i < n_models; i++)
+        {
+          Model *m = &models[i];
+          g_autofree char *file = g_strconcat (m->name, ".bin", NULL);
+          char *path = g_build_filename (check_dir, file, NULL);
+          if (!write_check (m->net, m->c, m->h, m->w, path, &rng, &error))
+            {
+              fprintf (stderr, "interp-bench: %s\n", error->message);
+              return 1;
+            }
+          g_ptr_array_add (check_args, g_strdup ("--check"));
+          g_ptr_array_add (check_args, g_strconcat (m->name, "=", path, NULL));
+          g_free (path);
+        }
+    }
+  g_ptr_array_add (check_args, NULL);
+
   Case cases[] = {
     { .name = "cnn-train", .model = "cnn", .train = TRUE, .batch = opt_train_batch },
     { .name = "resnet20-train", .model = "resnet20", .train = TRUE, .batch = opt_train_batch },
@@ -762,8 +912,19 @@ main (int argc, char **argv)
 
   JsonNode *ref_root = NULL;
   g_autofree char *ref_why = NULL;
-  if (opt_reference && opt_python && *opt_python)
-    ref_root = run_reference (opt_warmup, opt_iters, &ref_why);
+  gboolean architectures_differ = FALSE;
+  if (want_ref)
+    {
+      ref_root = run_reference (opt_warmup, opt_iters, (const char *const *) check_args->pdata,
+                                &ref_why);
+      for (int i = 0; i < n_models; i++)
+        {
+          g_autofree char *file = g_strconcat (models[i].name, ".bin", NULL);
+          g_autofree char *path = g_build_filename (check_dir, file, NULL);
+          g_unlink (path);
+        }
+      g_rmdir (check_dir);
+    }
   else
     ref_why = g_strdup ("no --python/--reference given");
   JsonObject *ref = ref_root && JSON_NODE_HOLDS_OBJECT (ref_root)
@@ -782,13 +943,15 @@ main (int argc, char **argv)
                      "the PyTorch reference: the architectures differ\n", models[i].name,
                      ours, theirs);
         }
+      architectures_differ = !print_check (ref, models, n_models);
     }
   else
     fprintf (stderr, "interp-bench: no PyTorch comparison: %s\n", ref_why);
 
   print_tables (cases, n_cases, models, n_models, peak, peak_median, rss_kib,
                 ref ? ref_double (ref, NULL, "peak_rss_kib", NULL) : NAN);
-  int status = 0;
+  /* Timings of different functions are not a comparison. */
+  int status = architectures_differ ? 1 : 0;
   if (opt_json)
     {
       if (!write_json (opt_json, cases, n_cases, models, n_models, peak, peak_median, rss_kib,

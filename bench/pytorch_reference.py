@@ -104,20 +104,91 @@ class CifarResNet(nn.Module):
         self.normalize = Normalize(3)
         self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(16)
-        blocks, in_channels = [], 16
+        in_channels = 16
+        # layer1..layer3, as interp's node names, so state_dicts match.
         for stage, channels in enumerate((16, 32, 64)):
+            blocks = []
             for b in range(n):
                 stride = 2 if stage > 0 and b == 0 else 1
                 blocks.append(BasicBlock(in_channels, channels, stride))
                 in_channels = channels
-        self.blocks = nn.Sequential(*blocks)
+            setattr(self, f"layer{stage + 1}", nn.Sequential(*blocks))
         self.fc = nn.Linear(64, classes)
 
     def forward(self, x):
         x = F.relu(self.bn1(self.conv1(self.normalize(x))))
-        x = self.blocks(x)
+        x = self.layer3(self.layer2(self.layer1(x)))
         x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
         return self.fc(x)
+
+
+def read_check(path):
+    """Records written by bench.c's write_check: int32 name length, name,
+    int32 ndim, int64 dims, float32 data."""
+    import struct
+    records, data, o = {}, open(path, "rb").read(), 0
+    while o < len(data):
+        (n,) = struct.unpack_from("<i", data, o)
+        name = data[o + 4:o + 4 + n].decode()
+        o += 4 + n
+        (ndim,) = struct.unpack_from("<i", data, o)
+        shape = struct.unpack_from(f"<{ndim}q", data, o + 4)
+        o += 4 + 8 * ndim
+        count = 1
+        for d in shape:
+            count *= d
+        t = torch.frombuffer(bytearray(data[o:o + 4 * count]), dtype=torch.float32)
+        records[name] = t.reshape(shape)
+        o += 4 * count
+    return records
+
+
+def check_same_function(model, path):
+    """Loads interp's weights into `model` and compares train-mode logits,
+    every parameter gradient of the mean cross-entropy, the BN running
+    statistics after that step and the eval-mode logits."""
+    rec = read_check(path)
+    special = {"x", "train_logits", "eval_logits"}
+    weights = {k: v for k, v in rec.items() if ":" not in k and k not in special}
+    state = model.state_dict()
+    unknown = sorted(k for k in weights if k not in state)
+    missing = sorted(k for k in state if k not in weights
+                     and not k.endswith("num_batches_tracked") and not k.startswith("normalize."))
+    if unknown or missing:
+        return {"same": False, "unknown": unknown, "missing": missing}
+    for k, v in weights.items():
+        if state[k].shape != v.shape:
+            return {"same": False, "shape_mismatch": k}
+    model.load_state_dict(weights, strict=False)
+    model.train()
+    x = rec["x"]
+    labels = torch.arange(x.shape[0]) % 10
+    model.zero_grad()
+    out = model(x)
+    F.cross_entropy(out, labels).backward()
+    train_diff = (out.detach() - rec["train_logits"]).abs().max().item()
+    params, buffers = dict(model.named_parameters()), dict(model.named_buffers())
+    grad_rel = 0.0
+    for k in weights:
+        ours = rec.get("grad:" + k)
+        theirs = params[k].grad if ours is not None else buffers[k]
+        if ours is None:
+            ours = rec["after:" + k]
+        rel = ((theirs - ours).norm() / max(theirs.norm().item(), 1e-12)).item()
+        grad_rel = max(grad_rel, rel)
+    model.eval()
+    with torch.no_grad():
+        out_eval = model(x)
+    eval_diff = (out_eval - rec["eval_logits"]).abs().max().item()
+    scale = max(out.abs().max().item(), 1.0)
+    return {
+        "train_logits_max_abs": train_diff,
+        "eval_logits_max_abs": eval_diff,
+        "grad_max_rel": grad_rel,
+        # float32 with different summation orders: 1e-4 of the logits' scale
+        # and 1e-3 relative on gradients separate rounding from a real bug.
+        "same": train_diff <= 1e-4 * scale and eval_diff <= 1e-4 * scale and grad_rel <= 1e-3,
+    }
 
 
 def median_seconds(step, warmup, iters):
@@ -164,6 +235,8 @@ def main():
     ap.add_argument("--iters", type=int, default=30)
     ap.add_argument("--train-batch", type=int, default=128)
     ap.add_argument("--infer-batch", type=int, default=256)
+    ap.add_argument("--check", action="append", default=[], metavar="MODEL=PATH",
+                    help="compare with interp's weights and outputs (bench.c writes these)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -173,6 +246,13 @@ def main():
         "cnn": (SmallCNN(), (1, 28, 28)),
         "resnet20": (CifarResNet(20), (3, 32, 32)),
     }
+    check = {}
+    for item in args.check:
+        name, _, path = item.partition("=")
+        if name not in models:
+            ap.error(f"--check: unknown model {name}")
+        print(f"pytorch: checking {name} against {path}", file=sys.stderr)
+        check[name] = check_same_function(models[name][0], path)
     cases = {}
     for name, (model, shape) in models.items():
         for kind, batch, fn in (("train", args.train_batch, time_training),
@@ -193,6 +273,7 @@ def main():
         "params": {name: sum(p.numel() for p in m.parameters())
                    for name, (m, _) in models.items()},
         "cases": cases,
+        "check": check,
         # Linux reports kilobytes.
         "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }
