@@ -27,3 +27,9 @@ TESTS += tests/test-datasets-images
 tests_test_datasets_images_SOURCES = tests/test-datasets-images.c $(data_test_util)
 tests_test_datasets_images_CFLAGS = $(data_test_cflags)
 tests_test_datasets_images_LDADD = $(data_test_ldadd)
+
+check_PROGRAMS += tests/test-datasets-synthetic
+TESTS += tests/test-datasets-synthetic
+tests_test_datasets_synthetic_SOURCES = tests/test-datasets-synthetic.c $(data_test_util)
+tests_test_datasets_synthetic_CFLAGS = $(data_test_cflags)
+tests_test_datasets_synthetic_LDADD = $(data_test_ldadd)
