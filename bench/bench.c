@@ -5,7 +5,7 @@
  *   resnet20-train  training step of model:resnet (CIFAR ResNet-20) on 3x32x32, batch 128
  *   cnn-infer, resnet20-infer   eval-mode forward at batch 256
  * where a training step is forward, mean softmax cross-entropy, backward
- * and an SGD step (momentum 0.9, weight decay 5e-4, lr 0.01).  The nets are
+ * and an SGD step (interp_optim: momentum 0.9, weight decay 5e-4, lr 0.01).  The nets are
  * built by the model plugins' own code with their default parameters, after
  * a "normalize" node as the core adds one, so what is timed is what a
  * pipeline trains.  bench/pytorch_reference.py builds the same
@@ -171,64 +171,9 @@ build_model (const InterpComponent *comp, int64_t c, int64_t h, int64_t w, int n
   return net;
 }
 
-/* SGD with momentum and weight decay, torch.optim.SGD's rule:
- * g += wd * p; buf = g (first step) or momentum * buf + g; p -= lr * buf.
- * Stands in for interp_optim_* until core/nn/optim.c is in libinterp. */
 typedef struct {
   InterpNet *net;
-  double momentum, weight_decay;
-  GPtrArray *buffers;       /* InterpTensor* per parameter, NULL for skipped ones */
-  gboolean started;
-} Sgd;
-
-static Sgd *
-sgd_new (InterpNet *net, double momentum, double weight_decay)
-{
-  Sgd *o = g_new0 (Sgd, 1);
-  o->net = net;
-  o->momentum = momentum;
-  o->weight_decay = weight_decay;
-  o->buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) interp_tensor_free);
-  for (int i = 0; i < interp_net_n_params (net); i++)
-    {
-      InterpParam *p = interp_net_param (net, i);
-      g_ptr_array_add (o->buffers, p->is_buffer || p->frozen ? NULL
-                                   : interp_tensor_new (p->value->ndim, p->value->shape));
-    }
-  return o;
-}
-
-static void
-sgd_free (Sgd *o)
-{
-  g_ptr_array_unref (o->buffers);
-  g_free (o);
-}
-
-static void
-sgd_step (Sgd *o, double lr)
-{
-  float m = (float) o->momentum, wd = (float) o->weight_decay, rate = (float) lr;
-  for (int i = 0; i < interp_net_n_params (o->net); i++)
-    {
-      InterpParam *p = interp_net_param (o->net, i);
-      InterpTensor *buf = g_ptr_array_index (o->buffers, i);
-      if (buf == NULL)
-        continue;
-      float *w = p->value->data, *g = p->grad->data, *b = buf->data;
-      for (size_t k = 0; k < p->value->numel; k++)
-        {
-          float d = g[k] + wd * w[k];
-          b[k] = o->started ? m * b[k] + d : d;
-          w[k] -= rate * b[k];
-        }
-    }
-  o->started = TRUE;
-}
-
-typedef struct {
-  InterpNet *net;
-  Sgd *opt;
+  InterpOptim *opt;
   InterpTensor *x;
   int32_t *labels;
 } Step;
@@ -245,7 +190,7 @@ train_step (gpointer data)
   interp_softmax_cross_entropy (interp_net_value (s->net, out), s->labels, 0.0f,
                                 interp_net_grad (s->net, out), 1.0f, NULL);
   interp_net_backward (s->net);
-  sgd_step (s->opt, 0.01);
+  interp_optim_step (s->opt, 0.01);
 }
 
 static void
@@ -498,10 +443,15 @@ run_case (Case *cs, Model *m, int warmup, int iters, InterpRng *rng)
   fill_batch (&s, cs->batch, m->c, m->h, m->w, 10, rng);
   if (cs->train)
     {
-      s.opt = sgd_new (m->net, 0.9, 5e-4);
+      InterpOptimConfig config;
+      memset (&config, 0, sizeof config);
+      config.kind = INTERP_OPTIM_SGD;
+      config.momentum = 0.9;
+      config.weight_decay = 5e-4;
+      s.opt = interp_optim_new (m->net, &config);
       interp_net_set_mode (m->net, INTERP_MODE_TRAIN);
       cs->t = time_steps (train_step, &s, warmup, iters);
-      sgd_free (s.opt);
+      interp_optim_free (s.opt);
     }
   else
     {
