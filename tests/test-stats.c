@@ -367,3 +367,17 @@ Test (stats, permutation_ci_agrees_with_its_test)
   cr_assert (fabs (mlo - lo) < 0.2 * (hi - lo) && fabs (mhi - hi) < 0.2 * (hi - lo),
              "mc [%g, %g] exact [%g, %g]", mlo, mhi, lo, hi);
 }
+
+Test (stats, t_distribution_extremes)
+{
+  /* mpmath: far tail (quantile of 1e-12 at 3 df) and a large df approaching
+   * the normal (P(T <= 1.959963984540054) at 1e5 df). */
+  ASSERT_REL (interp_stats_t_quantile (1e-12, 3), -10331.1082442924861343106912452, 1e-9);
+  ASSERT_REL (interp_stats_t_cdf (1.959963984540054, 1e5), 0.974998613519106875867923498121,
+              1e-11);
+  ASSERT_REL (interp_stats_t_cdf (1.959963984540054, 1000), 0.974861299483651228821359199168,
+              1e-11);
+  /* mpmath */
+  ASSERT_REL (interp_stats_beta_inc (1e4, 0.5, 0.9999), 0.157294017763351499093768430131,
+              1e-9);
+}
