@@ -33,3 +33,9 @@ TESTS += tests/test-datasets-synthetic
 tests_test_datasets_synthetic_SOURCES = tests/test-datasets-synthetic.c $(data_test_util)
 tests_test_datasets_synthetic_CFLAGS = $(data_test_cflags)
 tests_test_datasets_synthetic_LDADD = $(data_test_ldadd)
+
+check_PROGRAMS += tests/test-data-layer
+TESTS += tests/test-data-layer
+tests_test_data_layer_SOURCES = tests/test-data-layer.c
+tests_test_data_layer_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_test_data_layer_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm

@@ -8,6 +8,8 @@
 
 #include <criterion/criterion.h>
 
+#include "data.h"
+#include "params-private.h"
 #include "test-datasets-util.h"
 
 static float *
@@ -148,4 +150,56 @@ Test (synthetic, refuses_huge_sizes)
   cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_OUT_OF_RANGE));
   cr_assert (strstr (error->message, "train-size") != NULL, "%s", error->message);
   g_error_free (error);
+}
+
+/* The data layer over the real component: an augmented, shuffled epoch is
+ * the same for the same seed and differs for another one. */
+static float *
+augmented_epoch (guint64 seed)
+{
+  const InterpComponent *c = tds_component ("synthetic");
+  GError *error = NULL;
+  InterpParams *p = interp_params_new_from_pairs (c->params, "test.ini: [dataset]",
+                                                  (const char *[]) { "train-size=64", NULL },
+                                                  &error);
+  InterpParams *common = interp_params_new_from_pairs (interp_data_common_params,
+                                                       "test.ini: [dataset]",
+                                                       (const char *[]) { "val-split=0.25",
+                                                                          "augment-crop=2",
+                                                                          "augment-flip=true",
+                                                                          NULL }, &error);
+  cr_assert (p && common, "%s", error ? error->message : "");
+  InterpContext *ctx = interp_context_new (seed, 1, NULL);
+  InterpData *d = interp_data_open (c->vtable, p, common, ctx, &error);
+  cr_assert_not_null (d, "%s", error ? error->message : "");
+  cr_assert_eq (interp_data_size (d, INTERP_SPLIT_TRAIN), 48);
+  cr_assert_eq (interp_data_size (d, INTERP_SPLIT_VAL), 16);
+  float *all = g_new (float, 48 * 256);
+  InterpDataIter *it = interp_data_iter_new (d, INTERP_SPLIT_TRAIN, 20, TRUE, 0);
+  InterpTensor *x = interp_tensor_new_4d (1, 1, 1, 1);
+  const int32_t *labels;
+  int64_t n, at = 0;
+  while ((n = interp_data_iter_next (it, x, &labels, &error)) > 0)
+    {
+      memcpy (all + at * 256, x->data, (size_t) n * 256 * sizeof (float));
+      at += n;
+    }
+  cr_assert_eq (at, 48);
+  interp_tensor_free (x);
+  interp_data_iter_free (it);
+  interp_data_free (d);
+  interp_context_free (ctx);
+  interp_params_free (p);
+  interp_params_free (common);
+  return all;
+}
+
+Test (synthetic, through_the_data_layer)
+{
+  float *a = augmented_epoch (21), *b = augmented_epoch (21), *c = augmented_epoch (22);
+  cr_assert (memcmp (a, b, 48 * 256 * sizeof (float)) == 0);
+  cr_assert (memcmp (a, c, 48 * 256 * sizeof (float)) != 0);
+  g_free (a);
+  g_free (b);
+  g_free (c);
 }
