@@ -405,7 +405,26 @@ select_observations (const InterpHypothesis *h, const InterpObservation *obs, si
       goto fail;
     }
 
-  if (h->target[0] != '\0')
+  if (h->target[0] == '\0')
+    {
+      /* No target named: a metric that reports a whole-network value (empty
+       * target) next to per-layer ones means the whole-network value. */
+      gboolean has_untargeted = FALSE;
+      for (guint i = 0; i < sel->len && !has_untargeted; i++)
+        {
+          const InterpObservation *o = sel->pdata[i];
+          has_untargeted = or_empty (o->target)[0] == '\0';
+        }
+      kept = 0;
+      for (guint i = 0; i < sel->len; i++)
+        {
+          const InterpObservation *o = sel->pdata[i];
+          if (!has_untargeted || or_empty (o->target)[0] == '\0')
+            sel->pdata[kept++] = (gpointer) o;
+        }
+      g_ptr_array_set_size (sel, kept);
+    }
+  else
     {
       g_hash_table_remove_all (seen);
       kept = 0;

@@ -16,8 +16,8 @@
  * Keys (interp_hypothesis_params, which also drives --describe):
  *   claim        free text shown in the report                        ("")
  *   metric       the metric's name as written in summary.csv           (required)
- *   target       the metric's target (layer, class); needed when the
- *                metric has several targets per trial                  ("")
+ *   target       the metric's target (layer, class); "" = the metric's
+ *                untargeted (whole-network) value, or its only target ("")
  *   perturbation the condition the metric was evaluated under: "clean"
  *                or the perturbation name as the runner records it    ("clean")
  *   perturbation-level  severity or epsilon; needed when the
@@ -109,7 +109,8 @@ typedef struct {
   char *where;                /* "file.ini: [hypothesis:NAME]", for messages */
   char *claim;
   char *metric;
-  char *target;               /* "" = any (must then be unique per trial) */
+  char *target;               /* "" = the untargeted value if the metric has one,
+                                 else any (which must then be unique per trial) */
   char *perturbation;         /* "clean" or a perturbation name */
   gboolean has_perturbation_level;
   double perturbation_level;

@@ -529,6 +529,9 @@ Test (hypothesis, targets_and_perturbations)
                       0.3 + shift + 0.01 * s);
         obs_add_full (o, alpha, s, NULL, NULL, "selectivity", "conv2", NULL, 0,
                       0.5 - shift + 0.01 * s);
+        obs_add_full (o, alpha, s, NULL, NULL, "selectivity-mean", "", NULL, 0,
+                      0.4 + shift / 2 + 0.01 * s);
+        obs_add_full (o, alpha, s, NULL, NULL, "selectivity-mean", "conv1", NULL, 0, 0.1 * s);
         obs_add_full (o, alpha, s, NULL, NULL, "accuracy", NULL, "clean", 0, 0.9);
         obs_add_full (o, alpha, s, NULL, NULL, "accuracy", NULL, "corruption:noise", 1,
                       0.8 + 0.01 * s);
@@ -551,6 +554,14 @@ Test (hypothesis, targets_and_perturbations)
                 "condition = " ALPHA_KEY "=-1\ncontrol = " ALPHA_KEY "=0\n", o, &error);
   cr_assert (r, "%s", error ? error->message : "");
   assert_close ("effect", r->effect, -0.2, 1e-9);
+  interp_hypothesis_result_free (r);
+
+  /* With a whole-network value (empty target) next to per-layer ones, an
+   * unset target means the whole-network value. */
+  r = evaluate ("metric = selectivity-mean\nexpect = less\ntest = welch\n"
+                "condition = " ALPHA_KEY "=-1\ncontrol = " ALPHA_KEY "=0\n", o, &error);
+  cr_assert (r, "%s", error ? error->message : "");
+  assert_close ("effect", r->effect, 0.1, 1e-9);
   interp_hypothesis_result_free (r);
 
   r = evaluate ("metric = selectivity\ntarget = conv9\nexpect = less\n"
@@ -633,9 +644,11 @@ Test (hypothesis, refuses_missing_condition_and_metric)
 {
   Obs *o = separated ();
   assert_refused ("metric = accuracy\nexpect = greater\ncondition = " ALPHA_KEY "=-5\n"
-                  "control = " ALPHA_KEY "=0\n", o, "condition (" ALPHA_KEY "=-5) matches no trial");
+                  "control = " ALPHA_KEY "=0\n", o,
+                  "condition (" ALPHA_KEY "=-5) matches no trial");
   assert_refused ("metric = accuracy\nexpect = greater\ncondition = " ALPHA_KEY "=-1\n"
-                  "control = " ALPHA_KEY "=3\n", o, "control (" ALPHA_KEY "=3) matches no trial");
+                  "control = " ALPHA_KEY "=3\n", o,
+                  "control (" ALPHA_KEY "=3) matches no trial");
   assert_refused ("metric = acuracy\nexpect = greater\ncondition = " ALPHA_KEY "=-1\n"
                   "control = " ALPHA_KEY "=0\n", o, "metric 'acuracy' is absent from the "
                   "results (metrics measured: accuracy)");
