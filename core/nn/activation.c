@@ -22,9 +22,12 @@ relu_forward (InterpNet *net, NetNode *node)
   const float *x = net_input (net, node, 0)->value->data;
   float *y = node->value->data;
   size_t n = node->value->numel;
-  #pragma omp parallel for schedule(static) if (n > NET_PARALLEL_MIN)
+  #pragma omp parallel for simd schedule(static) if (n > NET_PARALLEL_MIN)
   for (size_t i = 0; i < n; i++)
-    y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    {
+      float v = x[i];
+      y[i] = v > 0.0f ? v : 0.0f;
+    }
 }
 
 /* The derivative at 0 is taken as 0, as PyTorch does. */
@@ -38,15 +41,21 @@ relu_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
   size_t n = node->value->numel;
   if (grad_in[0] == NET_GRAD_SET)
     {
-      #pragma omp parallel for schedule(static) if (n > NET_PARALLEL_MIN)
+      #pragma omp parallel for simd schedule(static) if (n > NET_PARALLEL_MIN)
       for (size_t i = 0; i < n; i++)
-        dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+        {
+          float d = dy[i];   /* loaded unconditionally so the select vectorises */
+          dx[i] = y[i] > 0.0f ? d : 0.0f;
+        }
     }
   else
     {
-      #pragma omp parallel for schedule(static) if (n > NET_PARALLEL_MIN)
+      #pragma omp parallel for simd schedule(static) if (n > NET_PARALLEL_MIN)
       for (size_t i = 0; i < n; i++)
-        dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
+        {
+          float d = dy[i];
+          dx[i] += y[i] > 0.0f ? d : 0.0f;
+        }
     }
 }
 
@@ -102,11 +111,17 @@ dropout_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
     }
   const float *m = node->saved->data;
   if (grad_in[0] == NET_GRAD_SET)
-    for (size_t i = 0; i < n; i++)
-      dx[i] = dy[i] * m[i];
+    {
+      #pragma omp simd
+      for (size_t i = 0; i < n; i++)
+        dx[i] = dy[i] * m[i];
+    }
   else
-    for (size_t i = 0; i < n; i++)
-      dx[i] += dy[i] * m[i];
+    {
+      #pragma omp simd
+      for (size_t i = 0; i < n; i++)
+        dx[i] += dy[i] * m[i];
+    }
 }
 
 const NetOpClass net_op_dropout = { dropout_forward, dropout_backward, NULL };

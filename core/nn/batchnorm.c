@@ -43,6 +43,7 @@ bn_forward (InterpNet *net, NetNode *node)
             {
               const float *xp = x + (i * c + ch) * hw;
               float s = 0.0f;
+              #pragma omp simd reduction(+:s)
               for (int64_t j = 0; j < hw; j++)
                 s += xp[j];
               sum += s;
@@ -53,6 +54,7 @@ bn_forward (InterpNet *net, NetNode *node)
             {
               const float *xp = x + (i * c + ch) * hw;
               float s = 0.0f, muf = (float) mu;
+              #pragma omp simd reduction(+:s)
               for (int64_t j = 0; j < hw; j++)
                 {
                   float d = xp[j] - muf;
@@ -79,6 +81,7 @@ bn_forward (InterpNet *net, NetNode *node)
         {
           const float *xp = x + (i * c + ch) * hw;
           float *yp = y + (i * c + ch) * hw;
+          #pragma omp simd
           for (int64_t j = 0; j < hw; j++)
             yp[j] = xp[j] * scale + shift;
         }
@@ -112,6 +115,7 @@ bn_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
           const float *xp = x + (i * c + ch) * hw;
           const float *dyp = dy + (i * c + ch) * hw;
           float s = 0.0f, sx = 0.0f;
+          #pragma omp simd reduction(+:s, sx)
           for (int64_t j = 0; j < hw; j++)
             {
               s += dyp[j];
@@ -137,11 +141,17 @@ bn_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
           const float *dyp = dy + (i * c + ch) * hw;
           float *dxp = dx + (i * c + ch) * hw;
           if (set)
-            for (int64_t j = 0; j < hw; j++)
-              dxp[j] = k * (dyp[j] - a - (xp[j] - mean) * b);
+            {
+              #pragma omp simd
+              for (int64_t j = 0; j < hw; j++)
+                dxp[j] = k * (dyp[j] - a - (xp[j] - mean) * b);
+            }
           else
-            for (int64_t j = 0; j < hw; j++)
-              dxp[j] += k * (dyp[j] - a - (xp[j] - mean) * b);
+            {
+              #pragma omp simd
+              for (int64_t j = 0; j < hw; j++)
+                dxp[j] += k * (dyp[j] - a - (xp[j] - mean) * b);
+            }
         }
     }
 }

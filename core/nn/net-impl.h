@@ -75,6 +75,11 @@ struct InterpNet {
   int last_forward;           /* highest node run by the last forward, -1 before */
   float *work;                /* scratch shared by all nodes (one op at a time) */
   size_t work_cap;
+  /* INTERP_NN_PROFILE set: seconds per node in forward [0] and backward [1],
+   * printed to stderr when the network is freed. */
+  double (*profile)[2];
+  guint profile_len;
+  int64_t profile_calls;
 };
 
 static inline NetNode *
@@ -129,6 +134,9 @@ InterpParam *net_node_add_param (InterpNet *net, NetNode *node, const char *suff
 int net_node_fail (NetNode *node, GError **error, InterpErrorCode code,
                    const char *format, ...) G_GNUC_PRINTF (4, 5);
 
+/* Loops over fewer elements than this stay on one thread. */
+#define NET_PARALLEL_MIN 32768
+
 /* dst = src (SET) or dst += src (ADD); nothing for SKIP. */
 static inline void
 net_grad_accumulate (float *restrict dst, const float *restrict src, size_t n, NetGradMode mode)
@@ -136,12 +144,12 @@ net_grad_accumulate (float *restrict dst, const float *restrict src, size_t n, N
   if (mode == NET_GRAD_SET)
     memcpy (dst, src, n * sizeof (float));
   else if (mode == NET_GRAD_ADD)
-    for (size_t i = 0; i < n; i++)
-      dst[i] += src[i];
+    {
+      #pragma omp parallel for simd schedule(static) if (n > NET_PARALLEL_MIN)
+      for (size_t i = 0; i < n; i++)
+        dst[i] += src[i];
+    }
 }
-
-/* Loops over fewer elements than this stay on one thread. */
-#define NET_PARALLEL_MIN 32768
 
 /* Zero the gradient entries that a parameter's mask removes. */
 void net_mask_grad (InterpParam *p);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- workspace ------------------------------------------------------------ */
 
@@ -24,6 +25,49 @@ net_workspace (InterpNet *net, size_t n)
       net->work_cap = n;
     }
   return net->work;
+}
+
+/* ---- profiling (INTERP_NN_PROFILE=1) -------------------------------------- */
+
+static double
+now_seconds (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);   /* CPU time: robust on a busy machine */
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+static void
+profile_add (InterpNet *net, int node, int phase, double seconds)
+{
+  if (net->profile_len < net->nodes->len)
+    {
+      net->profile = g_realloc (net->profile, net->nodes->len * sizeof *net->profile);
+      memset (net->profile + net->profile_len, 0,
+              (net->nodes->len - net->profile_len) * sizeof *net->profile);
+      net->profile_len = net->nodes->len;
+    }
+  net->profile[node][phase] += seconds;
+}
+
+static void
+profile_print (InterpNet *net)
+{
+  double total[2] = { 0, 0 };
+  for (guint i = 0; i < net->profile_len; i++)
+    for (int k = 0; k < 2; k++)
+      total[k] += net->profile[i][k];
+  g_printerr ("interp: per-node CPU time over %" G_GINT64_FORMAT " forward passes "
+              "(ms per pass; forward %.2f, backward %.2f)\n", net->profile_calls,
+              1e3 * total[0] / (double) MAX (net->profile_calls, 1),
+              1e3 * total[1] / (double) MAX (net->profile_calls, 1));
+  for (guint i = 0; i < net->profile_len; i++)
+    {
+      NetNode *node = net_node (net, (int) i);
+      g_printerr ("  %-24s %-14s %8.3f %8.3f\n", node->name, interp_op_name (node->op),
+                  1e3 * net->profile[i][0] / (double) MAX (net->profile_calls, 1),
+                  1e3 * net->profile[i][1] / (double) MAX (net->profile_calls, 1));
+    }
 }
 
 /* ---- nodes and parameters ------------------------------------------------- */
@@ -200,6 +244,8 @@ interp_net_new (int64_t c, int64_t h, int64_t w)
   net->mode = INTERP_MODE_EVAL;
   net->last_forward = -1;
   interp_rng_derive (&net->rng, 0, "dropout");
+  if (g_getenv ("INTERP_NN_PROFILE") != NULL)
+    net->profile = g_malloc0 (sizeof *net->profile);
   NetNode *node = net_node_begin (net, "input", INTERP_OP_INPUT, &net_op_input, 0, NULL, NULL);
   /* h = w = 1 means plain feature vectors. */
   if (h == 1 && w == 1)
@@ -223,6 +269,11 @@ interp_net_free (InterpNet *net)
 {
   if (net == NULL)
     return;
+  if (net->profile)
+    {
+      profile_print (net);
+      g_free (net->profile);
+    }
   g_ptr_array_unref (net->nodes);
   g_ptr_array_unref (net->params);
   g_hash_table_unref (net->node_ids);
@@ -465,12 +516,16 @@ interp_net_forward_to (InterpNet *net, const InterpTensor *x, int last, GError *
           interp_tensor_reshape (node->value, ndim, shape);
           node->touched = FALSE;   /* an old gradient of another batch size means nothing */
         }
+      double t0 = net->profile ? now_seconds () : 0.0;
       if (i == 0)
         memcpy (node->value->data, x->data, x->numel * sizeof (float));
       else
         node->klass->forward (net, node);
+      if (net->profile)
+        profile_add (net, i, 0, now_seconds () - t0);
     }
   net->last_forward = last;
+  net->profile_calls++;
   return TRUE;
 }
 
@@ -545,7 +600,10 @@ interp_net_backward (InterpNet *net)
               src->touched = TRUE;
             }
         }
+      double t0 = net->profile ? now_seconds () : 0.0;
       node->klass->backward (net, node, mode);
+      if (net->profile)
+        profile_add (net, i, 1, now_seconds () - t0);
       for (int k = 0; k < node->n_params; k++)
         if (net_param_wants_grad (node->params[k]))
           net_mask_grad (node->params[k]);

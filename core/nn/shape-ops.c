@@ -26,6 +26,7 @@ normalize_forward (InterpNet *net, NetNode *node)
       {
         float m = node->chan_mean[ch], s = node->chan_inv_std[ch];
         size_t off = (size_t) ((i * c + ch) * hw);
+        #pragma omp simd
         for (int64_t j = 0; j < hw; j++)
           y[off + j] = (x[off + j] - m) * s;
       }
@@ -91,7 +92,7 @@ add_forward (InterpNet *net, NetNode *node)
   const float *b = net_input (net, node, 1)->value->data;
   float *y = node->value->data;
   size_t n = node->value->numel;
-  #pragma omp parallel for schedule(static) if (n > NET_PARALLEL_MIN)
+  #pragma omp parallel for simd schedule(static) if (n > NET_PARALLEL_MIN)
   for (size_t i = 0; i < n; i++)
     y[i] = a[i] + b[i];
 }
