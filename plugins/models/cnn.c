@@ -131,6 +131,7 @@ static const InterpModelVTable cnn_vtable = {
 const InterpComponent models_cnn_component = INTERP_COMPONENT (
   .kind = INTERP_KIND_MODEL,
   .name = "cnn",
-  .description = "Plain CNN: (conv, [bn], relu, [pool]) per stage, then fully connected layers.",
+  .description = "Plain CNN; nodes conv1, [bn1], relu1, [pool1], conv2, ..., flatten, fc1, "
+                 "relu<k>, [dropout1], ..., fc (the logits).",
   .params = cnn_params,
   .vtable = &cnn_vtable);

@@ -55,6 +55,7 @@ static const InterpModelVTable mlp_vtable = {
 const InterpComponent models_mlp_component = INTERP_COMPONENT (
   .kind = INTERP_KIND_MODEL,
   .name = "mlp",
-  .description = "Multi-layer perceptron: flatten, (fc, relu, dropout) per hidden layer, fc logits.",
+  .description = "Multi-layer perceptron; nodes flatten, fc1, relu1, [dropout1], fc2, ..., "
+                 "fc (the logits).",
   .params = mlp_params,
   .vtable = &mlp_vtable);

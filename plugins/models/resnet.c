@@ -191,7 +191,7 @@ static const InterpModelVTable resnet_vtable = {
 const InterpComponent models_resnet_component = INTERP_COMPONENT (
   .kind = INTERP_KIND_MODEL,
   .name = "resnet",
-  .description = "Residual network of basic blocks: CIFAR ResNet-6n+2 (option-A shortcuts) "
-                 "or ResNet18.",
+  .description = "Residual network (CIFAR ResNet-6n+2 or ResNet18) with torchvision's node "
+                 "names: conv1, bn1, relu, layer1.0.conv1 ... layer3.2.relu2, avgpool, fc.",
   .params = resnet_params,
   .vtable = &resnet_vtable);
