@@ -25,6 +25,9 @@
  * network's "normalize" node (interp_net_normalize), so attacks, corruptions
  * and saliency all work in pixel space.
  *
+ * An InterpData is not thread-safe: reads share scratch buffers, so one
+ * thread (or one InterpData per thread) reads at a time.
+ *
  * Randomness (all from the seed given at open, by stream name):
  *   "data/val-split"                     which training samples become VAL
  *   "data/shuffle/<epoch>"               the order of an epoch

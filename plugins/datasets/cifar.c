@@ -14,7 +14,11 @@
 
 #include "datasets.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #define CIFAR_SIDE 32
 #define CIFAR_PIXELS (3 * CIFAR_SIDE * CIFAR_SIDE)
@@ -54,30 +58,41 @@ read_whole_file (const char *path, char **data, gsize *len, GError **error)
   return FALSE;
 }
 
-/* Appends the records of `files` (NULL-terminated, relative to dir) to split
- * s.  label_bytes: 1 (CIFAR-10) or 2 (CIFAR-100); `which` the label byte
- * served; max_label[i] the number of classes of label byte i. */
+/* Loads the records of `files` (NULL-terminated, relative to dir) into
+ * split s.  label_bytes: 1 (CIFAR-10) or 2 (CIFAR-100); `which` the label
+ * byte served; n_labels[b] the number of classes of label byte b.  File
+ * lengths are checked first (stat) so the store is allocated once and each
+ * file is read, checked and copied in turn: the peak is the store plus one
+ * file. */
 static gboolean
 cifar_load_split (DsStore *store, InterpSplit s, const char *dir, const char *const *files,
                   int label_bytes, int which, const int *n_labels, GError **error)
 {
   const gsize rec = (gsize) label_bytes + CIFAR_PIXELS;
-  GPtrArray *blobs = g_ptr_array_new_with_free_func (g_free);
-  GArray *lens = g_array_new (FALSE, FALSE, sizeof (gsize));
   GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
   gboolean ok = FALSE;
-  int64_t total = 0;
+  int64_t total = 0, at = 0;
+  char *data = NULL;
 
   for (const char *const *f = files; *f; f++)
     {
       char *path = g_build_filename (dir, *f, NULL);
       g_ptr_array_add (paths, path);
-      char *data = NULL;
-      gsize len = 0;
-      if (!read_whole_file (path, &data, &len, error))
-        goto out;
-      g_ptr_array_add (blobs, data);
-      g_array_append_val (lens, len);
+      GStatBuf st;
+      if (g_stat (path, &st) != 0)
+        {
+          int e = errno;
+          g_set_error (error, INTERP_ERROR, e == ENOENT ? INTERP_ERROR_NOT_FOUND
+                       : INTERP_ERROR_IO, "%s: %s", path, g_strerror (e));
+          goto out;
+        }
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO,
+                       "%s: is a folder, not a CIFAR batch file", path);
+          goto out;
+        }
+      gsize len = (gsize) st.st_size;
       if (len == 0 || len % rec != 0)
         {
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
@@ -85,44 +100,48 @@ cifar_load_split (DsStore *store, InterpSplit s, const char *dir, const char *co
                        "-byte records (truncated or not a CIFAR binary batch)", path, len, rec);
           goto out;
         }
-      for (gsize r = 0; r < len / rec; r++)
-        for (int b = 0; b < label_bytes; b++)
-          {
-            int label = (uint8_t) data[r * rec + (gsize) b];
-            if (label >= n_labels[b])
-              {
-                g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
-                             "%s: record %" G_GSIZE_FORMAT ": %slabel %d is out of range "
-                             "[0, %d)", path, r,
-                             label_bytes == 1 ? "" : b == 0 ? "coarse " : "fine ",
-                             label, n_labels[b]);
-                goto out;
-              }
-          }
       total += (int64_t) (len / rec);
     }
 
   ds_store_alloc (store, s, total);
   DsSplit *sp = &store->split[s];
-  int64_t at = 0;
-  for (guint i = 0; i < blobs->len; i++)
+  for (guint i = 0; i < paths->len; i++)
     {
-      const uint8_t *data = g_ptr_array_index (blobs, i);
-      gsize n = g_array_index (lens, gsize, i) / rec;
-      for (gsize r = 0; r < n; r++, at++)
+      const char *path = g_ptr_array_index (paths, i);
+      gsize len = 0;
+      if (!read_whole_file (path, &data, &len, error))
+        goto out;
+      if (len == 0 || len % rec != 0 || at + (int64_t) (len / rec) > total)
         {
-          sp->labels[at] = data[r * rec + (gsize) which];
-          memcpy (sp->pixels + at * CIFAR_PIXELS, data + r * rec + (gsize) label_bytes,
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: changed while being read",
+                       path);
+          goto out;
+        }
+      const uint8_t *bytes = (const uint8_t *) data;
+      for (gsize r = 0; r < len / rec; r++, at++)
+        {
+          for (int b = 0; b < label_bytes; b++)
+            {
+              int label = bytes[r * rec + (gsize) b];
+              if (label >= n_labels[b])
+                {
+                  g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
+                               "%s: record %" G_GSIZE_FORMAT ": %slabel %d is out of range "
+                               "[0, %d)", path, r,
+                               label_bytes == 1 ? "" : b == 0 ? "coarse " : "fine ",
+                               label, n_labels[b]);
+                  goto out;
+                }
+            }
+          sp->labels[at] = bytes[r * rec + (gsize) which];
+          memcpy (sp->pixels + at * CIFAR_PIXELS, bytes + r * rec + (gsize) label_bytes,
                   CIFAR_PIXELS);
         }
-      /* Free as we go: the raw files and the store together would double the peak. */
-      g_free (blobs->pdata[i]);
-      blobs->pdata[i] = NULL;
+      g_clear_pointer (&data, g_free);
     }
-  ok = TRUE;
+  ok = at == total;
 out:
-  g_ptr_array_unref (blobs);
-  g_array_unref (lens);
+  g_free (data);
   g_ptr_array_unref (paths);
   return ok;
 }
