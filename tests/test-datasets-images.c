@@ -184,6 +184,37 @@ Test (image_folder, grey_and_channel_conversion)
   folder_clear (&f);
 }
 
+Test (image_folder, alpha_is_dropped)
+{
+  Folder f;
+  folder_init (&f);
+  png_at (f.root, "train/a/1.png", 3, 2, 4, 1);
+  png_at (f.root, "train/b/2.png", 3, 2, 2, 2);
+  png_at (f.root, "test/a/3.png", 3, 2, 4, 3);
+  TdsDataset ds;
+  GError *error = NULL;
+  cr_assert (tds_open ("image-folder", f.pairs, 1, &ds, &error), "%s",
+             error ? error->message : "");
+  cr_assert_eq (ds.info.channels, 3);
+  float *x = tds_read (&ds, INTERP_SPLIT_TRAIN, 0, NULL);
+  uint8_t *p = picture (3, 2, 4, 1);
+  for (int k = 0; k < 3; k++)
+    for (int i = 0; i < 6; i++)
+      cr_assert_float_eq (x[k * 6 + i], p[i * 4 + k] / 255.0f, 1e-7);
+  g_free (p);
+  g_free (x);
+  /* Grey + alpha becomes grey replicated to the first image's 3 channels. */
+  x = tds_read (&ds, INTERP_SPLIT_TRAIN, 1, NULL);
+  p = picture (3, 2, 2, 2);
+  for (int k = 0; k < 3; k++)
+    for (int i = 0; i < 6; i++)
+      cr_assert_float_eq (x[k * 6 + i], p[i * 2] / 255.0f, 1e-7);
+  g_free (p);
+  g_free (x);
+  tds_close (&ds);
+  folder_clear (&f);
+}
+
 Test (image_folder, jpeg_images)
 {
   Folder f;

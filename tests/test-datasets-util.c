@@ -168,7 +168,8 @@ tds_write_png (const char *path, int w, int h, int channels, const uint8_t *pixe
     cr_assert_fail ("libpng failed writing %s", path);
   png_init_io (png, fp);
   png_set_IHDR (png, info, (png_uint_32) w, (png_uint_32) h, 8,
-                channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                channels == 1 ? PNG_COLOR_TYPE_GRAY : channels == 2 ? PNG_COLOR_TYPE_GRAY_ALPHA
+                : channels == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE,
                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info (png, info);
   for (int y = 0; y < h; y++)

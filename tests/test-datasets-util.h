@@ -36,7 +36,7 @@ char *tds_write_gz (const char *dir, const char *name, const void *data, size_t 
 /* Reads a whole file (g_free). */
 uint8_t *tds_slurp (const char *path, size_t *len);
 
-/* 8-bit PNG (channels 1 or 3, interleaved rows) and JPEG (quality 95). */
+/* 8-bit PNG (channels 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA; interleaved rows) and JPEG (quality 95). */
 void tds_write_png (const char *path, int w, int h, int channels, const uint8_t *pixels);
 void tds_write_jpeg (const char *path, int w, int h, int channels, const uint8_t *pixels);
 
