@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "registry.h"
+#include "data.h"
 #include "params-private.h"
 
 #include <string.h>
@@ -68,6 +69,47 @@ append_row (GString *out, char *const *cells, const int *width)
   g_string_append_c (out, '\n');
 }
 
+void
+interp_describe_params (GString *out, const char *title, const InterpParamSpec *params)
+{
+  guint n = 0;
+  for (const InterpParamSpec *s = params; s && s->key; s++)
+    n++;
+  if (n == 0)
+    {
+      g_string_append_printf (out, "\n%s: none\n", title);
+      return;
+    }
+
+  /* Build the cells first so the columns can be sized to fit. */
+  char *header[N_COLS] = { "KEY", "TYPE", "DEFAULT", "ALLOWED", "HELP" };
+  char **cells = g_new0 (char *, (gsize) n * N_COLS);
+  int width[N_COLS];
+  for (int col = 0; col < N_COLS; col++)
+    width[col] = (int) strlen (header[col]);
+  for (guint i = 0; i < n; i++)
+    {
+      const InterpParamSpec *s = &params[i];
+      char **row = cells + (gsize) i * N_COLS;
+      row[COL_KEY] = g_strdup (s->key);
+      row[COL_TYPE] = g_strdup (interp_param_type_name (s->type));
+      row[COL_DEFAULT] = default_text (s);
+      row[COL_ALLOWED] = allowed_text (s);
+      row[COL_HELP] = g_strdup (s->help ? s->help : "");
+      for (int col = 0; col < N_COLS; col++)
+        width[col] = MAX (width[col], (int) strlen (row[col]));
+    }
+
+  g_string_append_printf (out, "\n%s:\n", title);
+  append_row (out, header, width);
+  for (guint i = 0; i < n; i++)
+    append_row (out, cells + (gsize) i * N_COLS, width);
+
+  for (gsize i = 0; i < (gsize) n * N_COLS; i++)
+    g_free (cells[i]);
+  g_free (cells);
+}
+
 char *
 interp_describe_component (const InterpRegistryEntry *entry)
 {
@@ -85,41 +127,9 @@ interp_describe_component (const InterpRegistryEntry *entry)
   if (lk)
     g_string_append_printf (out, "swept:    %s (the runner evaluates every listed level)\n", lk);
 
-  guint n = 0;
-  for (const InterpParamSpec *s = c->params; s && s->key; s++)
-    n++;
-  if (n == 0)
-    {
-      g_string_append (out, "\nparameters: none\n");
-      return g_string_free (out, FALSE);
-    }
-
-  /* Build the cells first so the columns can be sized to fit. */
-  char *header[N_COLS] = { "KEY", "TYPE", "DEFAULT", "ALLOWED", "HELP" };
-  char **cells = g_new0 (char *, (gsize) n * N_COLS);
-  int width[N_COLS];
-  for (int col = 0; col < N_COLS; col++)
-    width[col] = (int) strlen (header[col]);
-  for (guint i = 0; i < n; i++)
-    {
-      const InterpParamSpec *s = &c->params[i];
-      char **row = cells + (gsize) i * N_COLS;
-      row[COL_KEY] = g_strdup (s->key);
-      row[COL_TYPE] = g_strdup (interp_param_type_name (s->type));
-      row[COL_DEFAULT] = default_text (s);
-      row[COL_ALLOWED] = allowed_text (s);
-      row[COL_HELP] = g_strdup (s->help ? s->help : "");
-      for (int col = 0; col < N_COLS; col++)
-        width[col] = MAX (width[col], (int) strlen (row[col]));
-    }
-
-  g_string_append (out, "\nparameters:\n");
-  append_row (out, header, width);
-  for (guint i = 0; i < n; i++)
-    append_row (out, cells + (gsize) i * N_COLS, width);
-
-  for (gsize i = 0; i < (gsize) n * N_COLS; i++)
-    g_free (cells[i]);
-  g_free (cells);
+  interp_describe_params (out, "parameters", c->params);
+  if (c->kind == INTERP_KIND_DATASET)
+    interp_describe_params (out, "common data keys (every [dataset] group)",
+                            interp_data_common_params);
   return g_string_free (out, FALSE);
 }

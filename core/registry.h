@@ -135,6 +135,10 @@ char *interp_registry_list_text (const InterpRegistry *reg);
  * newline. */
 char *interp_describe_component (const InterpRegistryEntry *entry);
 
+/* Appends "\n<title>:\n" and the aligned table of a parameter table (or
+ * "<title>: none") to out: the --describe text of core groups too. */
+void interp_describe_params (GString *out, const char *title, const InterpParamSpec *params);
+
 G_END_DECLS
 
 #endif

@@ -227,7 +227,8 @@ interp_run_summarize (const InterpPipeline *p, const char *dir, GError **error)
   return ok;
 }
 
-/* Trials of the sweep whose swept values satisfy every pair of a condition. */
+/* Trials of the sweep whose swept values satisfy every pair of a condition
+ * (compared as the evaluation compares them: numbers by value). */
 static guint
 count_matching_trials (const InterpPipeline *p, const InterpConditionSpec *c)
 {
@@ -235,14 +236,14 @@ count_matching_trials (const InterpPipeline *p, const InterpConditionSpec *c)
   for (guint i = 0; i < n; i++)
     {
       GStrv ov = interp_pipeline_trial_overrides (p, i);
-      gboolean all = TRUE;
-      for (guint k = 0; all && k < c->n; k++)
+      GHashTable *swept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (char **o = ov; *o; o++)
         {
-          char *want = g_strdup_printf ("%s=%s", c->keys[k], c->values[k]);
-          all = g_strv_contains ((const char *const *) ov, want);
-          g_free (want);
+          char *eq = strchr (*o, '=');
+          g_hash_table_insert (swept, g_strndup (*o, (gsize) (eq - *o)), eq + 1);
         }
-      count += all;
+      count += interp_condition_matches (c, swept);
+      g_hash_table_unref (swept);
       g_strfreev (ov);
     }
   return count;

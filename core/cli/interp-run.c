@@ -8,6 +8,7 @@
 
 #include <interp/interp.h>
 
+#include "hypothesis.h"
 #include "pipeline.h"
 #include "registry.h"
 #include "run.h"
@@ -48,7 +49,8 @@ static const GOptionEntry entries[] = {
   { "list-plugins", 0, 0, G_OPTION_ARG_NONE, &opt_list,
     "List every component of every plugin found", NULL },
   { "describe", 0, 0, G_OPTION_ARG_STRING, &opt_describe,
-    "Show a component's parameters and their help", "KIND:NAME" },
+    "Show a component's parameters and their help (also: pipeline, train, hypothesis)",
+    "KIND:NAME" },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Print debugging messages", NULL },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print only warnings and errors", NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
@@ -117,6 +119,33 @@ exit_code_for (const GError *error)
     }
 }
 
+/* --describe pipeline|train|hypothesis: the core groups' tables. */
+static gboolean
+describe_core_group (const char *name)
+{
+  static const struct {
+    const char *group;
+    const char *about;
+    const InterpParamSpec *params;
+  } groups[] = {
+    { "pipeline", "[pipeline]: the experiment as a whole", interp_pipeline_params },
+    { "train", "[train]: the training stage", interp_train_params },
+    { "hypothesis", "[hypothesis:NAME]: a claim decided over the sweep (docs/hypotheses.md)",
+      interp_hypothesis_params },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    if (g_str_equal (name, groups[i].group))
+      {
+        GString *out = g_string_new (groups[i].about);
+        g_string_append_c (out, '\n');
+        interp_describe_params (out, "keys", groups[i].params);
+        fputs (out->str, stdout);
+        g_string_free (out, TRUE);
+        return TRUE;
+      }
+  return FALSE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -176,6 +205,8 @@ main (int argc, char **argv)
       g_free (text);
       goto out;
     }
+  if (opt_describe && describe_core_group (opt_describe))
+    goto out;
   if (opt_describe)
     {
       const InterpRegistryEntry *e = interp_registry_lookup (registry, opt_describe, &error);
