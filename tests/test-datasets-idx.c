@@ -295,6 +295,32 @@ Test (idx, missing_and_unreadable)
   g_free (dir);
 }
 
+Test (idx, mirror_spelling_of_file_names)
+{
+  /* Some mirrors name the files "train-images.idx3-ubyte". */
+  char *dir = write_layout (FALSE, 6, 3, 2, 2);
+  const char *stems[4][2] = { { "train-images", "3" }, { "train-labels", "1" },
+                              { "t10k-images", "3" }, { "t10k-labels", "1" } };
+  for (int i = 0; i < 4; i++)
+    {
+      char *from = g_strdup_printf ("%s/%s-idx%s-ubyte", dir, stems[i][0], stems[i][1]);
+      char *to = g_strdup_printf ("%s/%s.idx%s-ubyte", dir, stems[i][0], stems[i][1]);
+      cr_assert_eq (rename (from, to), 0);
+      g_free (from);
+      g_free (to);
+    }
+  char *pair = g_strdup_printf ("path=%s", dir);
+  TdsDataset ds;
+  GError *error = NULL;
+  cr_assert (tds_open ("mnist", (const char *[]) { pair, NULL }, 1, &ds, &error), "%s",
+             error ? error->message : "");
+  cr_assert_eq (ds.vt->size (ds.self, INTERP_SPLIT_TEST), 3);
+  tds_close (&ds);
+  g_free (pair);
+  tds_rmtree (dir);
+  g_free (dir);
+}
+
 Test (idx, mnist_path_is_required)
 {
   TdsDataset ds;
