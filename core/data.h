@@ -10,8 +10,9 @@
  *   val-split    fraction of the (limited) training samples held out as the
  *                VAL split; chosen by the stream "data/val-split", so a
  *                seed fixes it and no sample is in both TRAIN and VAL
- *   normalize    dataset: per-channel mean/std over the TRAIN split (after
- *                limit and val-split); given: the `mean`/`std` lists (one
+ *   normalize    dataset: per-channel mean and population std over the TRAIN
+ *                split (after limit and val-split; a constant channel gets
+ *                std 1); given: the `mean`/`std` lists (one
  *                value, or one per channel); none: mean 0, std 1
  *   augment-crop random crop after zero padding by this many pixels (0 = off)
  *   augment-flip random horizontal flip with probability 1/2
