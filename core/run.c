@@ -15,6 +15,7 @@
 #include "data.h"
 #include "fsutil.h"
 #include "params-private.h"
+#include "report.h"
 #include "run-summary.h"
 #include "trial.h"
 
@@ -504,7 +505,9 @@ interp_run (const InterpRegistry *registry, const InterpPipeline *p, const Inter
       g_free (finished);
     }
   if (ok)
-    g_message ("results in %s", dir);
+    ok = interp_report_write (dir, error);
+  if (ok)
+    g_message ("results in %s (open %s/report.html)", dir, dir);
 
 out:
   g_free (started);

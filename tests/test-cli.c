@@ -167,6 +167,7 @@ static void
 assert_run_folder (const char *run_dir)
 {
   static const char *const files[] = { "manifest.json", "summary.csv", "summary.json",
+                                       "report.html",
                                        "trials/trial-000/model.safetensors",
                                        "trials/trial-000/train-log.csv",
                                        "trials/trial-000/metrics.json",

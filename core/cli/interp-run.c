@@ -10,7 +10,9 @@
 
 #include "hypothesis.h"
 #include "pipeline.h"
+#include "progress.h"
 #include "registry.h"
+#include "report.h"
 #include "run.h"
 
 enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2 };
@@ -28,6 +30,7 @@ static gboolean opt_version = FALSE;
 static gboolean opt_resume = FALSE;
 static gboolean opt_force = FALSE;
 static int opt_trial = -1;
+static char *opt_report = NULL;
 
 static const GOptionEntry entries[] = {
   { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &opt_set,
@@ -46,6 +49,8 @@ static const GOptionEntry entries[] = {
     "Continue an unfinished run: skip finished trials, resume interrupted training", NULL },
   { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force,
     "Replace an existing run folder", NULL },
+  { "report", 0, 0, G_OPTION_ARG_FILENAME, &opt_report,
+    "(Re)generate RUN_DIR/report.html from a finished run folder, run nothing", "RUN_DIR" },
   { "list-plugins", 0, 0, G_OPTION_ARG_NONE, &opt_list,
     "List every component of every plugin found", NULL },
   { "describe", 0, 0, G_OPTION_ARG_STRING, &opt_describe,
@@ -173,6 +178,16 @@ main (int argc, char **argv)
   g_option_context_free (ctx);
   quiet_logs = opt_quiet;
   g_log_set_writer_func (log_writer, NULL, NULL);
+  if (opt_quiet)
+    interp_progress_set_default_style (INTERP_PROGRESS_QUIET);
+  else if (opt_trial >= 0)
+    {
+      /* Parallel trials share the terminal: plain lines, each marked. */
+      char *prefix = g_strdup_printf ("trial-%03d", opt_trial);
+      interp_progress_set_default_style (INTERP_PROGRESS_LINES);
+      interp_progress_set_prefix (prefix);
+      g_free (prefix);
+    }
 
   if (opt_version)
     {
@@ -189,6 +204,17 @@ main (int argc, char **argv)
         threads = (int) v;
       else
         threads = (int) g_get_num_processors ();
+    }
+
+  if (opt_report)
+    {
+      int code = 0;
+      if (!interp_report_write (opt_report, &error))
+        code = fail (error, EXIT_RUN_FAILED);
+      else if (!opt_quiet)
+        fprintf (stderr, "interp-run: wrote %s/report.html\n", opt_report);
+      g_free (opt_report);
+      return code;
     }
 
   InterpRegistry *registry = interp_registry_new ();
