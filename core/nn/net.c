@@ -33,7 +33,7 @@ static double
 now_seconds (void)
 {
   struct timespec ts;
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);   /* CPU time: robust on a busy machine */
+  clock_gettime (CLOCK_MONOTONIC, &ts);
   return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
@@ -57,7 +57,7 @@ profile_print (InterpNet *net)
   for (guint i = 0; i < net->profile_len; i++)
     for (int k = 0; k < 2; k++)
       total[k] += net->profile[i][k];
-  g_printerr ("interp: per-node CPU time over %" G_GINT64_FORMAT " forward passes "
+  g_printerr ("interp: per-node time over %" G_GINT64_FORMAT " forward passes "
               "(ms per pass; forward %.2f, backward %.2f)\n", net->profile_calls,
               1e3 * total[0] / (double) MAX (net->profile_calls, 1),
               1e3 * total[1] / (double) MAX (net->profile_calls, 1));

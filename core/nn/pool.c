@@ -41,6 +41,44 @@ maxpool_forward (InterpNet *net, NetNode *node)
       node->argmax_cap = n_out;
     }
   int32_t *am = node->argmax;
+  if (g.k == 2 && g.s == 2 && g.p == 0)
+    {
+      /* The common 2x2 / 2 case: no padding, every window inside the image. */
+      #pragma omp parallel for schedule(static) if (n_out > NET_PARALLEL_MIN / 4)
+      for (int64_t pl = 0; pl < g.planes; pl++)
+        {
+          const float *xp = x + pl * g.ih * g.iw;
+          float *yp = y + pl * g.oh * g.ow;
+          int32_t *ap = am + pl * g.oh * g.ow;
+          int32_t iw = (int32_t) g.iw;
+          for (int64_t r = 0; r < g.oh; r++)
+            {
+              const float *x0 = xp + 2 * r * g.iw, *x1 = x0 + g.iw;
+              float *yr = yp + r * g.ow;
+              int32_t *ar = ap + r * g.ow, base = (int32_t) (2 * r * g.iw);
+              /* First maximum wins; a NaN in the window gives NaN (as in
+               * PyTorch).  Written as selects: after a ReLU the winner is
+               * unpredictable and branches would mispredict. */
+              #pragma omp simd
+              for (int64_t q = 0; q < g.ow; q++)
+                {
+                  float a = x0[2 * q], b = x0[2 * q + 1], c = x1[2 * q], d = x1[2 * q + 1];
+                  float m = a;
+                  int32_t at = 0;
+                  at = b > m ? 1 : at;
+                  m = b > m ? b : m;
+                  at = c > m ? iw : at;
+                  m = c > m ? c : m;
+                  at = d > m ? iw + 1 : at;
+                  m = d > m ? d : m;
+                  int nan = (a != a) | (b != b) | (c != c) | (d != d);
+                  yr[q] = nan ? NAN : m;
+                  ar[q] = base + 2 * (int32_t) q + at;
+                }
+            }
+        }
+      return;
+    }
   #pragma omp parallel for schedule(static) if (n_out > NET_PARALLEL_MIN / 4)
   for (int64_t pl = 0; pl < g.planes; pl++)
     {
