@@ -163,7 +163,7 @@ nice_step (double range, int target)
   double raw = range / target;
   double mag = pow (10.0, floor (log10 (raw)));
   double f = raw / mag;
-  double nice = f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 2.5 ? 2.5 : f <= 5.0 ? 5.0 : 10.0;
+  double nice = f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0;
   return nice * mag;
 }
 
@@ -196,7 +196,15 @@ format_tick (char *buf, size_t len, double v, double step)
 {
   if (fabs (v) < step * 1e-6)
     v = 0.0;
-  int decimals = (int) MAX (0.0, ceil (-log10 (step) - 1e-9));
+  /* As many decimals as the step needs: 0.05 -> 2, 0.2 -> 1, 5 -> 0. */
+  int decimals = 0;
+  while (decimals < 7)
+    {
+      double scaled = step * pow (10.0, decimals);
+      if (fabs (scaled - round (scaled)) < 1e-6 * scaled)
+        break;
+      decimals++;
+    }
   if (fabs (v) >= 1e5 || (v != 0 && fabs (v) < 1e-4) || decimals > 6)
     g_snprintf (buf, len, "%.3g", v);
   else

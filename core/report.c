@@ -568,6 +568,8 @@ slugify (const char *s)
       char c = *p;
       if (g_ascii_isalnum (c))
         g_string_append_c (out, g_ascii_tolower (c));
+      else if (c == '-' && g_ascii_isdigit (p[1]) && (p == s || !g_ascii_isalnum (p[-1])))
+        g_string_append (out, out->len && out->str[out->len - 1] != '-' ? "-m" : "m");
       else if (out->len && out->str[out->len - 1] != '-')
         g_string_append_c (out, '-');
     }
@@ -1127,8 +1129,6 @@ section_sweep (Report *r)
           InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, title, r->swept_keys[k], ylabel);
           if (!numeric)
             interp_plot_set_categories (plot, (const char *const *) values->pdata, values->len);
-          if (strcmp (metric, "accuracy") == 0)
-            interp_plot_include_y (plot, 0.0, 1.0);
           accum_to_plot (&acc, plot, NULL, "network");
           char *ns = n_text (acc.min_n, acc.max_n, "trial");
           char *caption = g_strdup_printf ("Clean %s against %s (%s).", metric, r->swept_keys[k], ns);
@@ -1181,7 +1181,7 @@ section_selectivity (Report *r)
                    "test data (0: same mean response to every class; 1: responds to one class "
                    "only).</p>\n<div class=\"plots\">\n");
   InterpPlot *plot = interp_plot_new (INTERP_PLOT_BARS, "Selectivity per layer", "layer",
-                                      "mean class selectivity index");
+                                      "mean class selectivity index (0..1)");
   interp_plot_set_categories (plot, (const char *const *) layers->pdata, layers->len);
   if (layers->len > 6 || r->conditions->len > 4)
     interp_plot_set_size (plot, 720, 360);
@@ -1319,7 +1319,7 @@ section_histogram (Report *r, GError **error)
       char *title = *cond->label ? g_strdup_printf ("Unit selectivity, %s", cond->label)
                                  : g_strdup ("Unit selectivity");
       InterpPlot *plot = interp_plot_new (INTERP_PLOT_HISTOGRAM, title,
-                                          "class selectivity index", "fraction of units");
+                                          "class selectivity index (0..1)", "fraction of units");
       interp_plot_set_bins (plot, 0.0, 1.0);
       for (guint k = 0; k < sums->len; k++)
         {
@@ -1565,10 +1565,10 @@ section_training (Report *r, TrialTiming *timings, GError **error)
         }
       gboolean open = n_logs <= 4;
       g_string_append_printf (b, "<details%s><summary>Curves of each trial (%u)</summary>\n"
-                              "<div class=\"plots small\">\n", open ? " open" : "", n_logs);
+                              "<div class=\"plots pairs\">\n", open ? " open" : "", n_logs);
       for (guint t = 0; t < r->trials->len; t++)
         if (logs[t].epoch && logs[t].epoch->len > 0)
-          trial_curves (r, b, g_ptr_array_index (r->trials, t), &logs[t], !open);
+          trial_curves (r, b, g_ptr_array_index (r->trials, t), &logs[t], FALSE);
       g_string_append (b, "</div>\n</details>\n");
       section_end (r);
     }
@@ -1934,7 +1934,9 @@ static const char page_css[] =
   "h4{font-size:14.5px;margin:12px 0 4px}\n"
   "p{margin:6px 0 10px}\n"
   ".plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:14px}\n"
-  ".plots.small{grid-template-columns:repeat(auto-fill,minmax(360px,1fr))}\n"
+  /* One trial per row: its loss next to its accuracy. */
+  ".plots.pairs{grid-template-columns:repeat(2,minmax(0,1fr))}\n"
+  "@media (max-width:800px){.plots,.plots.pairs{grid-template-columns:minmax(0,1fr)}}\n"
   "figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:6px;background:#fff}\n"
   "figure img{display:block;width:100%;height:auto}\n"
   "figcaption{font-size:12.5px;color:var(--muted);padding:4px 4px 0}\n"
@@ -2024,6 +2026,31 @@ write_page (Report *r, GString *page)
   g_free (base);
 }
 
+/* Removes plots/NAME.svg files this report did not write (left by an
+ * earlier report of the same run), so plots/ matches the page. */
+static void
+remove_stale_plots (Report *r)
+{
+  GDir *d = g_dir_open (r->plots_dir, 0, NULL);
+  if (!d)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    {
+      if (!g_str_has_suffix (name, ".svg"))
+        continue;
+      char *slug = g_strndup (name, strlen (name) - strlen (".svg"));
+      if (!g_hash_table_contains (r->plot_names, slug))
+        {
+          char *path = g_build_filename (r->plots_dir, name, NULL);
+          g_unlink (path);
+          g_free (path);
+        }
+      g_free (slug);
+    }
+  g_dir_close (d);
+}
+
 static void
 report_clear (Report *r)
 {
@@ -2106,6 +2133,8 @@ interp_report_write (const char *run_dir, GError **error)
         }
       g_free (path);
       g_string_free (page, TRUE);
+      if (ok)
+        remove_stale_plots (&r);
     }
   g_free (timings);
   report_clear (&r);

@@ -28,7 +28,8 @@ check-browser: tests/report-fixture$(EXEEXT)
 	./tests/report-fixture$(EXEEXT) $(REPORT_BROWSER_DIR)/run
 	@if test ! -d $(REPORT_BROWSER_DIR)/node_modules/playwright-core; then \
 	  echo "installing playwright-core into $(REPORT_BROWSER_DIR)"; \
-	  (cd $(REPORT_BROWSER_DIR) && npm install --no-save --no-audit --no-fund playwright-core) || exit 1; \
+	  (cd $(REPORT_BROWSER_DIR) && echo '{"private": true}' > package.json && \
+	   npm install --no-audit --no-fund playwright-core) || exit 1; \
 	fi
 	REPORT_NODE_MODULES=$(REPORT_BROWSER_DIR)/node_modules \
 	  node $(abs_top_srcdir)/tests/browser/check-report.mjs $(REPORT_BROWSER_DIR)/run/report.html

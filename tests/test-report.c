@@ -268,8 +268,18 @@ Test (report, regenerating_gives_the_same_page)
   char *tmp = make_tmp ();
   char *run = fixture_run (tmp, TRUE, TRUE, TRUE);
   char *first = generate (run);
+  /* A plot of an earlier report that this one does not draw is removed;
+   * other files in plots/ are not the report's business. */
+  char *stale = g_build_filename (run, "plots", "old-plot.svg", NULL);
+  char *other = g_build_filename (run, "plots", "notes.txt", NULL);
+  cr_assert (g_file_set_contents (stale, "<svg/>", -1, NULL));
+  cr_assert (g_file_set_contents (other, "keep", -1, NULL));
   char *second = generate (run);
   cr_assert (strcmp (first, second) == 0, "two reports of one run differ");
+  cr_assert_not (g_file_test (stale, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_free (stale);
+  g_free (other);
   g_free (first);
   g_free (second);
   g_free (run);
