@@ -7,7 +7,8 @@
  * whose column order matches the rows of the im2col matrix.
  *
  * Threads: the batch is cut into T contiguous chunks (T = interp_threads(),
- * at most N); chunk t runs on one thread with single-threaded BLAS and keeps
+ * at most N); chunk t runs on one thread (BLAS is single-threaded while the
+ * network runs, see net.c) and keeps
  * its own weight-gradient partial sum, and the partials are added to the
  * parameter gradient in chunk order, so results are bit-identical for a
  * given thread count. */
@@ -176,16 +177,6 @@ col2im_add (const ConvGeom *g, const float *restrict dcols, float *restrict dx)
         }
 }
 
-/* Chunks of the batch: T = min(threads, N), chunk t = [t*N/T, (t+1)*N/T). */
-static int
-conv_chunks (int64_t n)
-{
-  int t = interp_threads ();
-  if (t > n)
-    t = (int) n;
-  return t < 1 ? 1 : t;
-}
-
 static size_t
 round16 (size_t n)
 {
@@ -255,11 +246,9 @@ conv_forward (InterpNet *net, NetNode *node)
   float *y = node->value->data;
   if (n == 0)
     return;
-  int chunks = conv_chunks (n);
+  int chunks = net_chunks (n);
   size_t per = tile_floats (&g);
   float *work = net_workspace (net, per * (size_t) chunks + 16);
-  if (chunks > 1)
-    _interp_blas_serial_begin ();
   #pragma omp parallel for schedule(static, 1) num_threads(chunks) if (chunks > 1)
   for (int t = 0; t < chunks; t++)
     {
@@ -278,8 +267,6 @@ conv_forward (InterpNet *net, NetNode *node)
               }
         }
     }
-  if (chunks > 1)
-    _interp_blas_serial_end ();
 }
 
 static void
@@ -313,7 +300,7 @@ conv_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
     .rows = g.oc * g.k * g.k, .cols = g.ih * g.iw, .direct = FALSE,
   };
 
-  int chunks = conv_chunks (n);
+  int chunks = net_chunks (n);
   size_t sz_cols = MAX (tile_floats (&g), transposed ? tile_floats (&gt) : 0);
   size_t sz_dcols = scatter ? round16 ((size_t) (g.rows * g.cols)) : 0;
   size_t sz_dw = round16 ((size_t) (g.oc * g.rows));
@@ -331,8 +318,6 @@ conv_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
             wt[((c * g.oc + o) * g.k + a) * g.k + b]
               = w[((o * g.ic + c) * g.k + (g.k - 1 - a)) * g.k + (g.k - 1 - b)];
 
-  if (chunks > 1)
-    _interp_blas_serial_begin ();
   #pragma omp parallel for schedule(static, 1) num_threads(chunks) if (chunks > 1)
   for (int t = 0; t < chunks; t++)
     {
@@ -380,8 +365,6 @@ conv_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
             }
         }
     }
-  if (chunks > 1)
-    _interp_blas_serial_end ();
 
   /* Partial sums in chunk order: bit-identical for a given thread count. */
   for (int t = 0; t < chunks; t++)

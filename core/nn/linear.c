@@ -7,48 +7,84 @@
 #include <cblas.h>
 #include <string.h>
 
+/* Each GEMM is cut into row blocks, one per thread (BLAS is single-threaded
+ * while the network runs); every output element is computed by one thread
+ * in a fixed order, so results do not depend on scheduling. */
 static void
 linear_forward (InterpNet *net, NetNode *node)
 {
   const NetNode *src = net_input (net, node, 0);
-  int n = (int) net_batch (node), in = (int) net_sample_size (src), out = (int) node->out;
+  int64_t n = net_batch (node), in = net_sample_size (src), out = node->out;
+  const float *x = src->value->data;
   const float *w = node->params[0]->value->data;
+  const float *b = node->has_bias ? node->params[1]->value->data : NULL;
   float *y = node->value->data;
   if (n == 0)
     return;
-  if (node->has_bias)
+  int chunks = net_chunks (n);
+  #pragma omp parallel for schedule(static, 1) num_threads(chunks) if (chunks > 1)
+  for (int t = 0; t < chunks; t++)
     {
-      const float *b = node->params[1]->value->data;
-      for (int i = 0; i < n; i++)
-        memcpy (y + (size_t) i * out, b, (size_t) out * sizeof (float));
+      int64_t r0 = n * t / chunks, r1 = n * (t + 1) / chunks;
+      if (b)
+        for (int64_t i = r0; i < r1; i++)
+          memcpy (y + i * out, b, (size_t) out * sizeof (float));
+      /* Y = X W^T (+ b) */
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) (r1 - r0), (int) out,
+                   (int) in, 1.0f, x + r0 * in, (int) in, w, (int) in, b ? 1.0f : 0.0f,
+                   y + r0 * out, (int) out);
     }
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f,
-               src->value->data, in, w, in, node->has_bias ? 1.0f : 0.0f, y, out);
 }
 
 static void
 linear_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
 {
   NetNode *src = net_input (net, node, 0);
-  int n = (int) net_batch (node), in = (int) net_sample_size (src), out = (int) node->out;
-  InterpParam *w = node->params[0];
+  int64_t n = net_batch (node), in = net_sample_size (src), out = node->out;
+  InterpParam *wp = node->params[0];
+  InterpParam *bp = node->has_bias ? node->params[1] : NULL;
+  gboolean want_dw = net_param_wants_grad (wp);
+  gboolean want_db = bp != NULL && net_param_wants_grad (bp);
   const float *dy = node->grad->data;
+  const float *x = src->value->data;
   if (n == 0)
     return;
-  if (net_param_wants_grad (w))
-    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, out, in, n, 1.0f,
-                 dy, out, src->value->data, in, 1.0f, w->grad->data, in);
-  if (node->has_bias && net_param_wants_grad (node->params[1]))
+  /* dW (OUT x IN) += dY^T X and db += column sums of dY, by blocks of
+   * output features. */
+  int chunks = net_chunks (out);
+  if (want_dw || want_db)
     {
-      float *db = node->params[1]->grad->data;
-      for (int i = 0; i < n; i++)
-        for (int o = 0; o < out; o++)
-          db[o] += dy[(size_t) i * out + o];
+      #pragma omp parallel for schedule(static, 1) num_threads(chunks) if (chunks > 1)
+      for (int t = 0; t < chunks; t++)
+        {
+          int64_t o0 = out * t / chunks, o1 = out * (t + 1) / chunks;
+          if (want_dw)
+            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) (o1 - o0), (int) in,
+                         (int) n, 1.0f, dy + o0, (int) out, x, (int) in, 1.0f,
+                         wp->grad->data + o0 * in, (int) in);
+          if (want_db)
+            {
+              float *db = bp->grad->data;
+              for (int64_t i = 0; i < n; i++)
+                for (int64_t o = o0; o < o1; o++)
+                  db[o] += dy[i * out + o];
+            }
+        }
     }
-  if (grad_in[0] != NET_GRAD_SKIP)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, in, out, 1.0f,
-                 dy, out, w->value->data, in, grad_in[0] == NET_GRAD_ADD ? 1.0f : 0.0f,
-                 src->grad->data, in);
+  if (grad_in[0] == NET_GRAD_SKIP)
+    return;
+  /* dX (N x IN) (+)= dY W, by blocks of samples. */
+  float *dx = src->grad->data;
+  float beta = grad_in[0] == NET_GRAD_ADD ? 1.0f : 0.0f;
+  chunks = net_chunks (n);
+  #pragma omp parallel for schedule(static, 1) num_threads(chunks) if (chunks > 1)
+  for (int t = 0; t < chunks; t++)
+    {
+      int64_t r0 = n * t / chunks, r1 = n * (t + 1) / chunks;
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) (r1 - r0), (int) in,
+                   (int) out, 1.0f, dy + r0 * out, (int) out, wp->value->data, (int) in,
+                   beta, dx + r0 * in, (int) in);
+    }
 }
 
 static void

@@ -107,6 +107,17 @@ net_sample_size (const NetNode *node)
   return node->ndim == 3 ? node->shape[0] * node->shape[1] * node->shape[2] : node->shape[0];
 }
 
+/* Contiguous chunk t of T over [0, n): [n*t/T, n*(t+1)/T).  T = the number
+ * of chunks to cut n items into: min(interp_threads(), n), at least 1. */
+static inline int
+net_chunks (int64_t n)
+{
+  int t = interp_threads ();
+  if (t > n)
+    t = (int) n;
+  return t < 1 ? 1 : t;
+}
+
 /* Scratch of at least n floats, 64-byte aligned; valid until the next call.
  * Grows only, so a constant batch size allocates nothing after warm-up. */
 float *net_workspace (InterpNet *net, size_t n);
@@ -154,8 +165,10 @@ net_grad_accumulate (float *restrict dst, const float *restrict src, size_t n, N
 /* Zero the gradient entries that a parameter's mask removes. */
 void net_mask_grad (InterpParam *p);
 
-/* Threads for the engine's OpenMP loops, and the switch that keeps OpenBLAS
- * single-threaded inside them (core/threads.c). */
+/* The engine parallelises with OpenMP itself (images of a convolution, row
+ * blocks of a linear layer, element ranges), so OpenBLAS runs
+ * single-threaded from the start to the end of a forward or backward pass:
+ * no second thread pool competes for the cores (core/threads.c). */
 void _interp_blas_serial_begin (void);
 void _interp_blas_serial_end (void);
 

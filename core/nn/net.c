@@ -505,6 +505,7 @@ interp_net_forward_to (InterpNet *net, const InterpTensor *x, int last, GError *
       return FALSE;
     }
   int64_t n = x->shape[0];
+  _interp_blas_serial_begin ();
   for (int i = 0; i <= last; i++)
     {
       NetNode *node = net_node (net, i);
@@ -524,6 +525,7 @@ interp_net_forward_to (InterpNet *net, const InterpTensor *x, int last, GError *
       if (net->profile)
         profile_add (net, i, 0, now_seconds () - t0);
     }
+  _interp_blas_serial_end ();
   net->last_forward = last;
   net->profile_calls++;
   return TRUE;
@@ -580,6 +582,7 @@ interp_net_backward (InterpNet *net)
       for (int k = 0; k < node->n_in; k++)
         need[i] = need[i] || need[node->in[k]];
     }
+  _interp_blas_serial_begin ();
   for (int i = last; i >= 1; i--)
     {
       NetNode *node = net_node (net, i);
@@ -608,6 +611,7 @@ interp_net_backward (InterpNet *net)
         if (net_param_wants_grad (node->params[k]))
           net_mask_grad (node->params[k]);
     }
+  _interp_blas_serial_end ();
 }
 
 /* ---- parameters -------------------------------------------------------------- */
