@@ -129,7 +129,7 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
           InterpMetricInstance *mi = g_ptr_array_index (metrics, m);
           ok = mi->vtable->update (mi->instance, net, xp, labels, error);
           if (!ok)
-            g_prefix_error (error, "[%s]: ", mi->stage->group);
+            interp_pipeline_prefix_error (error, mi->stage->group);
         }
       seen += n;
       batch_index++;
@@ -149,7 +149,7 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
       interp_results_clear (results);
       ok = mi->vtable->finish (mi->instance, results, error);
       if (!ok)
-        g_prefix_error (error, "[%s]: ", mi->stage->group);
+        interp_pipeline_prefix_error (error, mi->stage->group);
       else
         record (results, c, rows, arrays);
     }
@@ -200,7 +200,7 @@ interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data, GPtr
         c.instance = create (s->params, ctx, error);
         if (c.instance == NULL)
           {
-            g_prefix_error (error, "[%s]: ", s->group);
+            interp_pipeline_prefix_error (error, s->group);
             return FALSE;
           }
         size_t n_levels = 0;

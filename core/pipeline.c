@@ -687,3 +687,14 @@ interp_pipeline_resolved_text (const InterpPipeline *p)
     }
   return g_string_free (out, FALSE);
 }
+
+void
+interp_pipeline_prefix_error (GError **error, const char *group)
+{
+  if (error == NULL || *error == NULL)
+    return;
+  char *tag = g_strdup_printf ("[%s]", group);
+  if (strstr ((*error)->message, tag) == NULL)
+    g_prefix_error (error, "%s: ", tag);
+  g_free (tag);
+}

@@ -83,6 +83,10 @@ char *interp_pipeline_resolved_text (const InterpPipeline *p);
 /* Every stage in run order: dataset, model, regularizers, corruptions, attacks, metrics, saliency. */
 GPtrArray *interp_pipeline_stages (const InterpPipeline *p);
 
+/* Prefixes "[group]: " to an error a component raised, unless its message
+ * already names the group (components usually say "file.ini: [group]: key"). */
+void interp_pipeline_prefix_error (GError **error, const char *group);
+
 G_END_DECLS
 
 #endif

@@ -280,7 +280,7 @@ interp_train (const InterpTrainJob *job, GError **error)
               double term = 0;
               if (!reg->vtable->apply (reg->instance, job->net, labels, n, &term, error))
                 {
-                  g_prefix_error (error, "[%s]: ", reg->group);
+                  interp_pipeline_prefix_error (error, reg->group);
                   n = -1;
                   break;
                 }

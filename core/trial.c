@@ -49,7 +49,7 @@ build_net (const InterpPipeline *p, InterpData *data, guint64 seed, GError **err
   const InterpModelVTable *vt = p->model->entry->component->vtable;
   if (norm < 0 || !vt->build (p->model->params, info, net, norm, error))
     {
-      g_prefix_error (error, "[model] %s: ", p->model->entry->component->name);
+      interp_pipeline_prefix_error (error, "model");
       interp_net_free (net);
       return NULL;
     }
@@ -102,7 +102,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
                                        p->dataset->common, ctx, error);
   if (data == NULL)
     {
-      g_prefix_error (error, "[dataset] %s: ", p->dataset->entry->component->name);
+      interp_pipeline_prefix_error (error, "dataset");
       goto out;
     }
   net = build_net (p, data, seed, error);
@@ -125,7 +125,23 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
       r->instance = r->vtable->create (s->params, net, info, ctx, error);
       if (r->instance == NULL)
         {
-          g_prefix_error (error, "[%s]: ", s->group);
+          interp_pipeline_prefix_error (error, s->group);
+          goto out;
+        }
+    }
+
+  /* Metrics are created before training so a bad key fails in seconds, not after it. */
+  for (guint i = 0; i < p->metrics->len; i++)
+    {
+      const InterpStage *s = g_ptr_array_index (p->metrics, i);
+      InterpMetricInstance *m = g_new0 (InterpMetricInstance, 1);
+      m->stage = s;
+      m->vtable = s->entry->component->vtable;
+      g_ptr_array_add (metrics, m);
+      m->instance = m->vtable->create (s->params, net, info, ctx, error);
+      if (m->instance == NULL)
+        {
+          interp_pipeline_prefix_error (error, s->group);
           goto out;
         }
     }
@@ -141,20 +157,6 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
     goto out;
   ok = FALSE;
 
-  for (guint i = 0; i < p->metrics->len; i++)
-    {
-      const InterpStage *s = g_ptr_array_index (p->metrics, i);
-      InterpMetricInstance *m = g_new0 (InterpMetricInstance, 1);
-      m->stage = s;
-      m->vtable = s->entry->component->vtable;
-      g_ptr_array_add (metrics, m);
-      m->instance = m->vtable->create (s->params, net, info, ctx, error);
-      if (m->instance == NULL)
-        {
-          g_prefix_error (error, "[%s]: ", s->group);
-          goto out;
-        }
-    }
   if (metrics->len && !interp_evaluate (p, net, data, metrics, ctx, rows, arrays, error))
     goto out;
 
