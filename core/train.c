@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "pipeline.h"
 #include "progress.h"
 
 #define STATE_FILE "train-state.json"
