@@ -290,6 +290,20 @@ model_flops (InterpNet *net, GArray *convs)
   return flops;
 }
 
+/* Forward, then backward of d(sum(output))/d(output) = 1 (seeding costs a
+ * fill): the full training cost of a layer when the input gradient is on. */
+static void
+seeded_backward_step (gpointer data)
+{
+  Step *s = data;
+  int out = interp_net_output_node (s->net);
+  interp_net_zero_param_grad (s->net);
+  infer_step (s);
+  interp_net_zero_grad (s->net);
+  interp_tensor_fill (interp_net_grad (s->net, out), 1.0f);
+  interp_net_backward (s->net);
+}
+
 /* Times one convolution alone: forward, and forward + backward with the
  * input gradient (the full training cost of an inner layer). */
 static void
@@ -307,29 +321,12 @@ measure_conv (ConvShape *cs, int64_t batch, int warmup, int iters, InterpRng *rn
   Step s = { .net = net };
   fill_batch (&s, batch, cs->cin, cs->h, cs->w, 2, rng);
   Timing fwd = time_steps (infer_step, &s, warmup, iters);
-
-  /* Forward + backward of d(sum(y))/dy = 1: seeding costs a fill. */
-  double fb_total = 0;
-  double *t = g_new (double, iters);
-  for (int i = 0; i < warmup + iters; i++)
-    {
-      double t0 = now_seconds ();
-      interp_net_zero_param_grad (net);
-      interp_net_forward (net, s.x, NULL);
-      interp_net_zero_grad (net);
-      interp_tensor_fill (interp_net_grad (net, conv), 1.0f);
-      interp_net_backward (net);
-      if (i >= warmup)
-        t[i - warmup] = now_seconds () - t0;
-    }
-  qsort (t, (size_t) iters, sizeof *t, compare_doubles);
-  fb_total = iters % 2 ? t[iters / 2] : 0.5 * (t[iters / 2 - 1] + t[iters / 2]);
-  g_free (t);
+  Timing fb = time_steps (seeded_backward_step, &s, warmup, iters);
 
   double flops = 2.0 * (double) batch * (double) (cs->cout * cs->oh * cs->ow)
                  * (double) (cs->cin * cs->kernel * cs->kernel);
   cs->fwd_gflops = flops / fwd.median * 1e-9;
-  cs->train_gflops = 3.0 * flops / fb_total * 1e-9;
+  cs->train_gflops = 3.0 * flops / fb.median * 1e-9;
   interp_tensor_free (s.x);
   g_free (s.labels);
   interp_net_free (net);
