@@ -438,6 +438,9 @@ apply_overrides (InterpPipeline *p, const char *const *overrides, GError **error
                        p->path, *o);
           return FALSE;
         }
+      /* [sweep] keys are themselves GROUP.KEY: sweep.pipeline.seed=1..3. */
+      if (g_str_has_prefix (*o, "sweep.") && *o + 5 < eq)
+        dot = *o + 5;
       char *group = g_strndup (*o, (gsize) (dot - *o));
       char *key = g_strndup (dot + 1, (gsize) (eq - dot - 1));
       g_strstrip (key);

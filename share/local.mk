@@ -1,7 +1,8 @@
 # share/interp: example pipelines, the out-of-tree plugin template, the man page.
 dist_pipelines_DATA += \
 	share/interp/pipelines/quickstart.ini \
-	share/interp/pipelines/smoke.ini
+	share/interp/pipelines/smoke.ini \
+	share/interp/pipelines/selectivity.ini
 dist_template_DATA += \
 	share/interp/plugin-template/mean-logit.c \
 	share/interp/plugin-template/Makefile \
