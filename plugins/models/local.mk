@@ -10,6 +10,7 @@ plugins_models_interp_models_la_SOURCES = \
 plugins_models_interp_models_la_CFLAGS = $(plugin_cflags)
 plugins_models_interp_models_la_LDFLAGS = $(plugin_ldflags)
 plugins_models_interp_models_la_LIBADD = $(plugin_libs)
+EXTRA_DIST += plugins/models/README.md
 
 if HAVE_CRITERION
 check_PROGRAMS += tests/test-models
