@@ -31,6 +31,8 @@ struct InterpPlot {
   double bin_lo, bin_hi;
   gboolean have_y_include;
   double y_include_lo, y_include_hi;
+  gboolean have_y_limit;
+  double y_limit_lo, y_limit_hi;
   GPtrArray *series;    /* Series* */
 };
 
@@ -124,6 +126,15 @@ interp_plot_include_y (InterpPlot *plot, double lo, double hi)
   plot->have_y_include = TRUE;
   plot->y_include_lo = lo;
   plot->y_include_hi = hi;
+}
+
+void
+interp_plot_limit_y (InterpPlot *plot, double lo, double hi)
+{
+  g_return_if_fail (hi > lo);
+  plot->have_y_limit = TRUE;
+  plot->y_limit_lo = lo;
+  plot->y_limit_hi = hi;
 }
 
 void
@@ -623,6 +634,17 @@ draw_plot (cairo_t *cr, const InterpPlot *plot)
       yhi += pad;
     }
   f.ya = axis_make (ylo, yhi, 5, plot->kind != INTERP_PLOT_LINES);
+  if (plot->kind == INTERP_PLOT_LINES && plot->have_y_limit)
+    {
+      f.ya.lo = MAX (f.ya.lo, plot->y_limit_lo);
+      f.ya.hi = MIN (f.ya.hi, plot->y_limit_hi);
+      if (f.ya.hi <= f.ya.lo)
+        {
+          f.ya.lo = plot->y_limit_lo;
+          f.ya.hi = plot->y_limit_hi;
+        }
+      f.ya.step = nice_step (f.ya.hi - f.ya.lo, 5);
+    }
   if (f.categorical)
     {
       guint n = plot->n_categories;
@@ -745,7 +767,8 @@ draw_plot (cairo_t *cr, const InterpPlot *plot)
 
   /* Data, clipped to the frame. */
   cairo_save (cr);
-  cairo_rectangle (cr, f.x0, f.y0 - 1, f.x1 - f.x0, f.y1 - f.y0 + 2);
+  /* A little beyond the frame, so markers on its edge stay whole. */
+  cairo_rectangle (cr, f.x0 - 5, f.y0 - 5, f.x1 - f.x0 + 10, f.y1 - f.y0 + 10);
   cairo_clip (cr);
   switch (plot->kind)
     {

@@ -53,6 +53,10 @@ void interp_plot_set_bins (InterpPlot *plot, double lo, double hi);
  * still grows to fit the data. */
 void interp_plot_include_y (InterpPlot *plot, double lo, double hi);
 
+/* The y axis never extends beyond [lo, hi] (a bounded quantity such as an
+ * accuracy); data outside stays clipped.  LINES only. */
+void interp_plot_limit_y (InterpPlot *plot, double lo, double hi);
+
 /* Adds a series of n points; arrays are copied.  x may be NULL (BARS,
  * HISTOGRAM, or LINES meaning 0..n-1), err may be NULL. */
 void interp_plot_add_series (InterpPlot *plot, const char *name, const double *x,

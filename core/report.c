@@ -660,6 +660,13 @@ metric_axis_label (const char *metric)
   return g_strdup (metric);
 }
 
+/* Metrics that cannot leave [0, 1]. */
+static gboolean
+is_fraction_metric (const char *metric)
+{
+  return g_str_has_suffix (metric, "accuracy") || g_str_has_prefix (metric, "selectivity-me");
+}
+
 /* Groups values by (series, x) and turns them into mean +- sd series. */
 typedef struct {
   GPtrArray *series;    /* char*, first-seen order */
@@ -1056,6 +1063,7 @@ section_perturbations (Report *r, const char *prefix, const char *id, const char
       InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, ptitle, x_label,
                                           "accuracy (fraction correct)");
       interp_plot_include_y (plot, 0.0, 1.0);
+      interp_plot_limit_y (plot, 0.0, 1.0);
       accum_to_plot (&acc, plot, order, "all trials");
       char *ns = n_text (acc.min_n, acc.max_n, "trial");
       char *caption = g_strdup_printf ("Accuracy under %s by %s (%s).", pert, what, ns);
@@ -1088,6 +1096,32 @@ section_sweep (Report *r)
   GString *b = r->body;
   g_string_append (b, "<p>Each clean-data metric against each swept key: mean \u00b1 sd over "
                    "seeds and over the other swept keys.</p>\n<div class=\"plots\">\n");
+  /* A metric that is the same in every trial gets a line of text, not plots. */
+  GString *constants = g_string_new (NULL);
+  for (guint m = 0; m < metrics->len;)
+    {
+      const char *metric = g_ptr_array_index (metrics, m);
+      double lo = INFINITY, hi = -INFINITY;
+      for (guint i = 0; i < r->rows->len; i++)
+        {
+          Row *row = g_ptr_array_index (r->rows, i);
+          if (strcmp (row->perturbation, "clean") == 0 && strcmp (row->metric, metric) == 0
+              && isfinite (row->value))
+            {
+              lo = MIN (lo, row->value);
+              hi = MAX (hi, row->value);
+            }
+        }
+      if (lo == hi)
+        {
+          if (constants->len)
+            g_string_append (constants, ", ");
+          html_printf (constants, "%s = %g", metric, lo);
+          g_ptr_array_remove_index (metrics, m);
+        }
+      else
+        m++;
+    }
   for (guint k = 0; k < r->n_swept; k++)
     {
       if (r->is_seed_key[k])
@@ -1129,6 +1163,10 @@ section_sweep (Report *r)
           InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, title, r->swept_keys[k], ylabel);
           if (!numeric)
             interp_plot_set_categories (plot, (const char *const *) values->pdata, values->len);
+          if (is_fraction_metric (metric))
+            interp_plot_limit_y (plot, 0.0, 1.0);
+          else if (g_str_has_suffix (metric, "-units"))
+            interp_plot_limit_y (plot, 0.0, INFINITY);
           accum_to_plot (&acc, plot, NULL, "network");
           char *ns = n_text (acc.min_n, acc.max_n, "trial");
           char *caption = g_strdup_printf ("Clean %s against %s (%s).", metric, r->swept_keys[k], ns);
@@ -1144,6 +1182,10 @@ section_sweep (Report *r)
       g_ptr_array_unref (values);
     }
   g_string_append (b, "</div>\n");
+  if (constants->len)
+    g_string_append_printf (b, "<p class=\"note\">The same in every trial: %s.</p>\n",
+                            constants->str);
+  g_string_free (constants, TRUE);
   section_end (r);
   g_ptr_array_unref (metrics);
 }
@@ -1475,10 +1517,14 @@ trial_curves (Report *r, GString *b, const Trial *t, const TrainLog *l, gboolean
                                           "accuracy (fraction correct)");
       if (small)
         interp_plot_set_size (plot, 400, 260);
-      interp_plot_add_series (plot, "train", ep, (double *) l->train_acc->data, NULL,
-                              l->epoch->len);
-      interp_plot_add_series (plot, "validation", ep, (double *) l->val_acc->data, NULL,
-                              l->epoch->len);
+      interp_plot_limit_y (plot, 0.0, 1.0);
+      /* A run without a validation split logs empty val_accuracy cells. */
+      if (column_has_data (l->train_acc))
+        interp_plot_add_series (plot, "train", ep, (double *) l->train_acc->data, NULL,
+                                l->epoch->len);
+      if (column_has_data (l->val_acc))
+        interp_plot_add_series (plot, "validation", ep, (double *) l->val_acc->data, NULL,
+                                l->epoch->len);
       char *caption = g_strdup_printf ("Training and validation accuracy per epoch, %s.", label);
       char *name = g_strdup_printf ("train-%s-accuracy", t->id);
       emit_plot (r, b, plot, name, caption);
@@ -1550,8 +1596,15 @@ section_training (Report *r, TrialTiming *timings, GError **error)
                     accum_add (&acc, trial->condition, g_array_index (l->epoch, double, i),
                                g_array_index (col, double, i));
                 }
+              if (acc.xs->len == 0)
+                {
+                  accum_clear (&acc);
+                  continue;
+                }
               InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, kinds[k].title, "epoch",
                                                   kinds[k].ylabel);
+              if (!kinds[k].loss)
+                interp_plot_limit_y (plot, 0.0, 1.0);
               accum_to_plot (&acc, plot, order, "all trials");
               char *ns = n_text (acc.min_n, acc.max_n, "seed");
               char *caption = g_strdup_printf ("Per-epoch %s by condition (%s).", kinds[k].what, ns);
@@ -1979,9 +2032,9 @@ static const char page_css[] =
 static void
 write_page (Report *r, GString *page)
 {
-  const char *name = NULL;
+  const char *name = obj_string (r->manifest, "name");
   JsonNode *pn = json_object_get_member (r->manifest, "pipeline");
-  if (pn && JSON_NODE_HOLDS_OBJECT (pn))
+  if ((!name || !*name) && pn && JSON_NODE_HOLDS_OBJECT (pn))
     {
       JsonNode *g = json_object_get_member (json_node_get_object (pn), "pipeline");
       if (g && JSON_NODE_HOLDS_OBJECT (g))

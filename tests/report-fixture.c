@@ -223,6 +223,7 @@ write_trial (const char *run_dir, Sink *s, double alpha, GError **error)
           double si = 0.18 + 0.05 * l + 0.07 * alpha + shift;
           total += si;
           add_row (s, "selectivity-mean", layers[l], "clean", "", si);
+          add_row (s, "silent-units", layers[l], "clean", "", 0.0);
         }
       add_row (s, "selectivity-mean", "", "clean", "", total / N_LAYERS);
       for (int sev = 1; sev <= 5; sev++)

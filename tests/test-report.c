@@ -205,6 +205,10 @@ Test (report, sweep_with_hypotheses)
   cr_assert_not_null (strstr (html, "selectivity &amp; robustness &lt;b&gt;trade off&lt;/b&gt;"));
   cr_assert_not_null (strstr (html, "0.042 [0.021, 0.063]"));
 
+  /* A metric constant over the sweep is stated, not plotted. */
+  cr_assert_not_null (strstr (html, "The same in every trial: silent-units = 0."));
+  cr_assert_null (strstr (html, "silent-units vs"));
+
   /* Clean accuracy of alpha = -1: 0.925 + {-0.002, 0, 0.002} over seeds. */
   cr_assert_not_null (strstr (html, "<th>alpha=-1</th>"));
   cr_assert_not_null (strstr (html, "0.925 \u00b1 0.002 (n=3)"), "aggregated cell missing");
