@@ -545,3 +545,49 @@ Test (grad, small_resnet_train)
   interp_tensor_free (x);
   interp_net_free (net);
 }
+
+/* ---- one input feeding several nodes: the second contribution is added ---------------- */
+
+/* A node read by several consumers gets its gradient overwritten by the
+ * first one backward visits and added to by the others; every layer's
+ * input-gradient path is exercised in both roles here. */
+static void
+check_shared_input (gboolean one_by_one_first)
+{
+  InterpNet *net = interp_net_new (2, 5, 5);
+  GError *err = NULL;
+  int a, b;
+  if (one_by_one_first)
+    {
+      a = interp_net_conv2d (net, "one", 0, 3, 1, 1, 0, 1, TRUE, &err);
+      b = interp_net_conv2d (net, "same", 0, 3, 3, 1, 1, 1, FALSE, &err);
+    }
+  else
+    {
+      a = interp_net_conv2d (net, "same", 0, 3, 3, 1, 1, 1, FALSE, &err);
+      b = interp_net_conv2d (net, "one", 0, 3, 1, 1, 0, 1, TRUE, &err);
+    }
+  int s = interp_net_add (net, "sum", a, b, &err);
+  int st = interp_net_conv2d (net, "strided", 0, 3, 3, 2, 1, 1, FALSE, &err);
+  int bn = interp_net_batchnorm (net, "bn", 0, 1e-5f, 0.1f, &err);
+  int r = interp_net_relu (net, "relu", bn, &err);
+  int m = interp_net_maxpool (net, "pool", r, 2, 2, 0, &err);
+  int f1 = interp_net_flatten (net, "f1", s, &err);
+  int f2 = interp_net_flatten (net, "f2", st, &err);
+  int f3 = interp_net_flatten (net, "f3", m, &err);
+  int l1 = interp_net_linear (net, "l1", f1, 4, TRUE, &err);
+  int l2 = interp_net_linear (net, "l2", f2, 4, FALSE, &err);
+  int l3 = interp_net_linear (net, "l3", f3, 4, TRUE, &err);
+  int s2 = interp_net_add (net, "s2", l1, l2, &err);
+  int out = interp_net_add (net, "out", s2, l3, &err);
+  cr_assert_geq (out, 0, "%s", err ? err->message : "");
+  init_net (net, 101);
+  interp_net_set_mode (net, INTERP_MODE_TRAIN);
+  InterpTensor *x = random_tensor (4, (int64_t[]) { 3, 2, 5, 5 }, 102, -1, 1);
+  check_net (net, x, out, 1e-3, 1e-2);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+Test (grad, shared_input_one_by_one_first) { check_shared_input (TRUE); }
+Test (grad, shared_input_same_first) { check_shared_input (FALSE); }
