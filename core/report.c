@@ -1353,42 +1353,52 @@ section_histogram (Report *r, GError **error)
     }
   section_begin (r, "selectivity-histogram", "Distribution of unit selectivity");
   GString *b = r->body;
-  g_string_append (b, "<p>Fraction of each layer's units per selectivity bin, pooled over the "
-                   "trials of a condition (clean test data).</p>\n<div class=\"plots\">\n");
-  for (guint c = 0; c < r->conditions->len; c++)
+  g_string_append (b, "<p>Fraction of each layer's units per selectivity bin on clean test "
+                   "data, pooled over the trials of a condition; one plot per layer, so that "
+                   "conditions can be compared.</p>\n<div class=\"plots\">\n");
+  GPtrArray *layers = g_ptr_array_new ();
+  for (guint k = 0; k < sums->len; k++)
     {
-      Condition *cond = g_ptr_array_index (r->conditions, c);
-      char *title = *cond->label ? g_strdup_printf ("Unit selectivity, %s", cond->label)
-                                 : g_strdup ("Unit selectivity");
+      HistogramSum *h = g_ptr_array_index (sums, k);
+      if (!g_ptr_array_find_with_equal_func (layers, h->layer, g_str_equal, NULL))
+        g_ptr_array_add (layers, h->layer);
+    }
+  for (guint l = 0; l < layers->len; l++)
+    {
+      const char *layer = g_ptr_array_index (layers, l);
+      const char *shown = *layer ? layer : "network";
+      char *title = g_strdup_printf ("Unit selectivity, %s", shown);
       InterpPlot *plot = interp_plot_new (INTERP_PLOT_HISTOGRAM, title,
                                           "class selectivity index (0..1)", "fraction of units");
       interp_plot_set_bins (plot, 0.0, 1.0);
-      for (guint k = 0; k < sums->len; k++)
+      for (guint c = 0; c < r->conditions->len; c++)
         {
-          HistogramSum *h = g_ptr_array_index (sums, k);
-          if (strcmp (h->condition, cond->label) != 0)
-            continue;
-          double total = 0;
-          for (guint j = 0; j < h->counts->len; j++)
-            total += g_array_index (h->counts, double, j);
-          double *frac = g_new (double, MAX (h->counts->len, 1));
-          for (guint j = 0; j < h->counts->len; j++)
-            frac[j] = total > 0 ? g_array_index (h->counts, double, j) / total : 0.0;
-          interp_plot_add_series (plot, *h->layer ? h->layer : "network", NULL, frac, NULL,
-                                  h->counts->len);
-          g_free (frac);
+          Condition *cond = g_ptr_array_index (r->conditions, c);
+          for (guint k = 0; k < sums->len; k++)
+            {
+              HistogramSum *h = g_ptr_array_index (sums, k);
+              if (strcmp (h->condition, cond->label) != 0 || strcmp (h->layer, layer) != 0)
+                continue;
+              double total = 0;
+              for (guint j = 0; j < h->counts->len; j++)
+                total += g_array_index (h->counts, double, j);
+              double *frac = g_new (double, MAX (h->counts->len, 1));
+              for (guint j = 0; j < h->counts->len; j++)
+                frac[j] = total > 0 ? g_array_index (h->counts, double, j) / total : 0.0;
+              interp_plot_add_series (plot, *cond->label ? cond->label : "all trials", NULL,
+                                      frac, NULL, h->counts->len);
+              g_free (frac);
+            }
         }
-      if (interp_plot_n_series (plot) == 0)
-        interp_plot_free (plot);
-      else
-        {
-          char *caption = g_strdup_printf ("Histogram of per-unit selectivity%s%s.",
-                                           *cond->label ? ", " : "", cond->label);
-          emit_plot (r, b, plot, *cond->label ? title : "selectivity-histogram", caption);
-          g_free (caption);
-        }
+      char *caption = g_strdup_printf ("Histogram of per-unit selectivity of %s%s.", shown,
+                                       r->conditions->len > 1 ? " by condition" : "");
+      char *name = g_strdup_printf ("selectivity-histogram-%s", shown);
+      emit_plot (r, b, plot, name, caption);
+      g_free (name);
+      g_free (caption);
       g_free (title);
     }
+  g_ptr_array_unref (layers);
   g_string_append (b, "</div>\n");
   section_end (r);
   g_ptr_array_unref (sums);
