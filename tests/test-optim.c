@@ -103,8 +103,7 @@ Test (optim, sgd_momentum_weight_decay)
   InterpOptim *opt = new_optim (net, INTERP_OPTIM_SGD, 0.9, FALSE, 0.01);
   cr_assert_eq (interp_optim_n_state (opt), 1);
   interp_optim_step (opt, 0.1);
-  /* d = 0.5 + 0.01 * 1 = 0.51; the buffer starts as d (not 0.9 * 0 + d,
-   * which happens to be equal here: see sgd_first_buffer_is_gradient). */
+  /* d = 0.5 + 0.01 * 1 = 0.51; the buffer starts as d. */
   assert_all (net, 0.949, "step 1");
   interp_optim_step (opt, 0.1);
   /* d = 0.5 + 0.01 * 0.949; b = 0.9 * 0.51 + d; p = 0.949 - 0.1 b. */
@@ -136,15 +135,16 @@ Test (optim, sgd_nesterov)
   interp_net_free (net);
 }
 
-/* With dampening 0 a zero-initialised buffer would give the same first
- * step; the difference shows when the gradient changes between steps only
- * if the buffer is later compared.  Check the buffer directly. */
-Test (optim, sgd_first_buffer_is_gradient)
+/* PyTorch creates the buffer lazily, on a parameter's first step, as a copy
+ * of the (decayed) gradient; before that there is no state to save. */
+Test (optim, sgd_buffer_created_on_first_step)
 {
   InterpNet *net = linear_net ();
   fill_params (net, 2.0f, 0.25f);
   InterpOptim *opt = new_optim (net, INTERP_OPTIM_SGD, 0.5, FALSE, 0.5);
+  cr_assert_eq (interp_optim_n_state (opt), 1);
   interp_optim_step (opt, 0.0);
+  cr_assert_eq (interp_optim_n_state (opt), 3);
   for (int i = 1; i < interp_optim_n_state (opt); i++)
     {
       InterpTensor *b = interp_optim_state (opt, i);

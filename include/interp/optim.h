@@ -55,7 +55,8 @@ gboolean interp_optim_config_check (const InterpOptimConfig *config, GError **er
  * for a PyTorch parameter whose grad is None.  After the step every mask is
  * re-applied (interp_net_apply_masks).
  *
- * The net is borrowed and must outlive the optimiser; config must pass
+ * The parameters are the net's when the optimiser is created.  The net is
+ * borrowed and must outlive the optimiser; config must pass
  * interp_optim_config_check (checked with g_return_val_if_fail). */
 InterpOptim *interp_optim_new (InterpNet *net, const InterpOptimConfig *config);
 void interp_optim_free (InterpOptim *opt);
