@@ -41,11 +41,6 @@ struct InterpPlot {
 static const char *const palette_hex[] = {
   "#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#F0E442",
 };
-static const double palette_rgb[][3] = {
-  { 0.000, 0.447, 0.698 }, { 0.835, 0.369, 0.000 }, { 0.000, 0.620, 0.451 },
-  { 0.902, 0.624, 0.000 }, { 0.800, 0.475, 0.655 }, { 0.337, 0.706, 0.914 },
-  { 0.000, 0.000, 0.000 }, { 0.941, 0.894, 0.259 },
-};
 #define PALETTE_N G_N_ELEMENTS (palette_hex)
 
 const char *
@@ -163,6 +158,13 @@ interp_plot_n_series (const InterpPlot *plot)
 }
 
 #ifdef HAVE_CAIRO
+
+/* palette_hex as cairo sources. */
+static const double palette_rgb[][3] = {
+  { 0.000, 0.447, 0.698 }, { 0.835, 0.369, 0.000 }, { 0.000, 0.620, 0.451 },
+  { 0.902, 0.624, 0.000 }, { 0.800, 0.475, 0.655 }, { 0.337, 0.706, 0.914 },
+  { 0.000, 0.000, 0.000 }, { 0.941, 0.894, 0.259 },
+};
 
 typedef struct {
   double lo, hi, step;
@@ -891,48 +893,9 @@ interp_plot_write_png (const InterpPlot *plot, const char *path, GError **error)
 
 #else /* !HAVE_CAIRO */
 
-/* cairo numbers surfaces with a process-wide counter ("surface123"); the
- * same plot must give the same bytes in any process, so the ids are
- * renumbered from 1 in order of appearance.  Text from `start` on. */
-static void
-renumber_surfaces (GString *out, gsize start)
-{
-  GString *fixed = g_string_new (NULL);
-  GPtrArray *seen = g_ptr_array_new_with_free_func (g_free);
-  const char *p = out->str + start;
-  for (const char *s = strstr (p, "surface"); s; s = strstr (p, "surface"))
-    {
-      const char *d = s + strlen ("surface");
-      const char *e = d;
-      while (g_ascii_isdigit (*e))
-        e++;
-      g_string_append_len (fixed, p, d - p);
-      if (e > d)
-        {
-          char *num = g_strndup (d, e - d);
-          guint idx;
-          if (!g_ptr_array_find_with_equal_func (seen, num, g_str_equal, &idx))
-            {
-              idx = seen->len;
-              g_ptr_array_add (seen, num);
-            }
-          else
-            g_free (num);
-          g_string_append_printf (fixed, "%u", idx + 1);
-        }
-      p = e;
-    }
-  g_string_append (fixed, p);
-  g_string_truncate (out, start);
-  g_string_append_len (out, fixed->str, (gssize) fixed->len);
-  g_string_free (fixed, TRUE);
-  g_ptr_array_unref (seen);
-}
-
 gboolean
 interp_plot_render_svg (const InterpPlot *plot, GString *out, GError **error)
 {
-  gsize start = out->len;
   g_set_error (error, INTERP_ERROR, INTERP_ERROR_UNSUPPORTED,
                "plot \"%s\": interp was built without cairo", plot->title);
   return FALSE;
