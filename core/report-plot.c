@@ -32,6 +32,7 @@ struct InterpPlot {
   gboolean have_y_include;
   double y_include_lo, y_include_hi;
   gboolean have_y_limit;
+  gboolean integer_x;
   double y_limit_lo, y_limit_hi;
   GPtrArray *series;    /* Series* */
 };
@@ -121,6 +122,12 @@ interp_plot_include_y (InterpPlot *plot, double lo, double hi)
   plot->have_y_include = TRUE;
   plot->y_include_lo = lo;
   plot->y_include_hi = hi;
+}
+
+void
+interp_plot_set_integer_x (InterpPlot *plot, gboolean integer_x)
+{
+  plot->integer_x = integer_x;
 }
 
 void
@@ -664,6 +671,8 @@ draw_plot (cairo_t *cr, const InterpPlot *plot)
       double xlo, xhi;
       data_x_range (plot, &xlo, &xhi);
       Axis a = axis_make (xlo, xhi, 6, FALSE);
+      if (plot->integer_x && a.step < 1.0)
+        a.step = 1.0;
       double pad = (a.hi - a.lo) * 0.04;
       f.xa.lo = a.lo - pad;
       f.xa.hi = a.hi + pad;

@@ -57,6 +57,9 @@ void interp_plot_include_y (InterpPlot *plot, double lo, double hi);
  * accuracy); data outside stays clipped.  LINES only. */
 void interp_plot_limit_y (InterpPlot *plot, double lo, double hi);
 
+/* LINES: x ticks only at whole numbers (epochs, severities). */
+void interp_plot_set_integer_x (InterpPlot *plot, gboolean integer_x);
+
 /* Adds a series of n points; arrays are copied.  x may be NULL (BARS,
  * HISTOGRAM, or LINES meaning 0..n-1), err may be NULL. */
 void interp_plot_add_series (InterpPlot *plot, const char *name, const double *x,

@@ -966,11 +966,9 @@ section_results (Report *r)
     }
   section_begin (r, "results", "Results on clean test data");
   GString *b = r->body;
-  gboolean seeds = FALSE;
-  for (guint k = 0; k < r->n_swept; k++)
-    seeds |= r->is_seed_key[k];
-  g_string_append_printf (b, "<p>Each cell: mean%s over the trials of a condition "
-                          "(n = number of trials).</p>\n", seeds ? " \u00b1 sd" : "");
+  if (r->trials->len > r->conditions->len)
+    g_string_append (b, "<p>Each cell: mean \u00b1 sd over the trials of a condition "
+                     "(n = number of trials).</p>\n");
   g_string_append (b, "<div class=\"scroll\"><table class=\"results\">\n<thead><tr><th>metric</th>");
   for (guint c = 0; c < r->conditions->len; c++)
     {
@@ -1062,6 +1060,7 @@ section_perturbations (Report *r, const char *prefix, const char *id, const char
       char *ptitle = g_strdup_printf ("%s: accuracy vs %s", short_name, what);
       InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, ptitle, x_label,
                                           "accuracy (fraction correct)");
+      interp_plot_set_integer_x (plot, strcmp (prefix, "corruption:") == 0);
       interp_plot_include_y (plot, 0.0, 1.0);
       interp_plot_limit_y (plot, 0.0, 1.0);
       accum_to_plot (&acc, plot, order, "all trials");
@@ -1509,6 +1508,7 @@ trial_curves (Report *r, GString *b, const Trial *t, const TrainLog *l, gboolean
       char *title = g_strdup_printf ("%s: training loss", t->id);
       InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, title, "epoch",
                                           "loss (nats, cross-entropy)");
+      interp_plot_set_integer_x (plot, TRUE);
       if (small)
         interp_plot_set_size (plot, 400, 260);
       interp_plot_add_series (plot, "train loss", ep, (double *) l->train_loss->data, NULL,
@@ -1525,6 +1525,7 @@ trial_curves (Report *r, GString *b, const Trial *t, const TrainLog *l, gboolean
       char *title = g_strdup_printf ("%s: accuracy", t->id);
       InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, title, "epoch",
                                           "accuracy (fraction correct)");
+      interp_plot_set_integer_x (plot, TRUE);
       if (small)
         interp_plot_set_size (plot, 400, 260);
       interp_plot_limit_y (plot, 0.0, 1.0);
@@ -1535,7 +1536,10 @@ trial_curves (Report *r, GString *b, const Trial *t, const TrainLog *l, gboolean
       if (column_has_data (l->val_acc))
         interp_plot_add_series (plot, "validation", ep, (double *) l->val_acc->data, NULL,
                                 l->epoch->len);
-      char *caption = g_strdup_printf ("Training and validation accuracy per epoch, %s.", label);
+      char *caption = g_strdup_printf ("%s accuracy per epoch, %s.",
+                                       !column_has_data (l->val_acc) ? "Training"
+                                       : !column_has_data (l->train_acc) ? "Validation"
+                                       : "Training and validation", label);
       char *name = g_strdup_printf ("train-%s-accuracy", t->id);
       emit_plot (r, b, plot, name, caption);
       g_free (name);
@@ -1613,6 +1617,7 @@ section_training (Report *r, TrialTiming *timings, GError **error)
                 }
               InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, kinds[k].title, "epoch",
                                                   kinds[k].ylabel);
+              interp_plot_set_integer_x (plot, TRUE);
               if (!kinds[k].loss)
                 interp_plot_limit_y (plot, 0.0, 1.0);
               accum_to_plot (&acc, plot, order, "all trials");
@@ -1627,12 +1632,14 @@ section_training (Report *r, TrialTiming *timings, GError **error)
           g_string_append (b, "</div>\n");
         }
       gboolean open = n_logs <= 4;
-      g_string_append_printf (b, "<details%s><summary>Curves of each trial (%u)</summary>\n"
-                              "<div class=\"plots pairs\">\n", open ? " open" : "", n_logs);
+      if (n_logs > 1)
+        g_string_append_printf (b, "<details%s><summary>Curves of each trial (%u)</summary>\n",
+                                open ? " open" : "", n_logs);
+      g_string_append (b, "<div class=\"plots pairs\">\n");
       for (guint t = 0; t < r->trials->len; t++)
         if (logs[t].epoch && logs[t].epoch->len > 0)
           trial_curves (r, b, g_ptr_array_index (r->trials, t), &logs[t], FALSE);
-      g_string_append (b, "</div>\n</details>\n");
+      g_string_append (b, n_logs > 1 ? "</div>\n</details>\n" : "</div>\n");
       section_end (r);
     }
   for (guint t = 0; t < r->trials->len; t++)
@@ -1847,6 +1854,20 @@ table_row (GString *b, const char *key, const char *value)
   g_string_append (b, "</td></tr>\n");
 }
 
+/* An ISO 8601 time as "2026-11-29 09:12:34 UTC"; other text unchanged. */
+static char *
+format_time (const char *iso)
+{
+  GDateTime *t = iso && *iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  if (!t)
+    return g_strdup (iso ? iso : "");
+  GDateTime *utc = g_date_time_to_utc (t);
+  char *s = g_date_time_format (utc, "%Y-%m-%d %H:%M:%S UTC");
+  g_date_time_unref (utc);
+  g_date_time_unref (t);
+  return s;
+}
+
 static char *
 format_duration (double s)
 {
@@ -1873,6 +1894,12 @@ section_environment (Report *r, const TrialTiming *timings)
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       char *v = obj_text (r->manifest, fields[i].key);
+      if (strcmp (fields[i].key, "started") == 0 || strcmp (fields[i].key, "finished") == 0)
+        {
+          char *t = format_time (v);
+          g_free (v);
+          v = t;
+        }
       table_row (b, fields[i].label, v);
       g_free (v);
     }
@@ -2064,8 +2091,8 @@ write_page (Report *r, GString *page)
                           page_css);
   html_text (page, title);
   g_string_append (page, "</h1>\n<p class=\"sub\">");
-  char *finished = obj_text (r->manifest, "finished");
-  char *started = obj_text (r->manifest, "started");
+  char *finished = format_time (obj_string (r->manifest, "finished"));
+  char *started = format_time (obj_string (r->manifest, "started"));
   html_printf (page, "Run folder %s \u00b7 %u trial%s", base, r->trials->len,
                r->trials->len == 1 ? "" : "s");
   if (*finished)
