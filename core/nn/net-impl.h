@@ -153,7 +153,11 @@ static inline void
 net_grad_accumulate (float *restrict dst, const float *restrict src, size_t n, NetGradMode mode)
 {
   if (mode == NET_GRAD_SET)
-    memcpy (dst, src, n * sizeof (float));
+    {
+      #pragma omp parallel for simd schedule(static) if (n > NET_PARALLEL_MIN)
+      for (size_t i = 0; i < n; i++)
+        dst[i] = src[i];
+    }
   else if (mode == NET_GRAD_ADD)
     {
       #pragma omp parallel for simd schedule(static) if (n > NET_PARALLEL_MIN)

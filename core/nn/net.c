@@ -665,7 +665,7 @@ interp_net_set_mask (InterpNet *net, const char *param, const InterpTensor *mask
       p->mask = NULL;
       return TRUE;
     }
-  if (p->value->numel != mask->numel)
+  if (!interp_tensor_same_shape (p->value, mask))
     {
       char *want = interp_tensor_shape_string (p->value);
       char *got = interp_tensor_shape_string (mask);

@@ -126,13 +126,16 @@ maxpool_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
   float *dx = src->grad->data;
   const float *dy = node->grad->data;
   const int32_t *am = node->argmax;
-  if (grad_in[0] == NET_GRAD_SET)
-    memset (dx, 0, src->grad->numel * sizeof (float));
+  gboolean set = grad_in[0] == NET_GRAD_SET;
   int64_t per_out = g.oh * g.ow, per_in = g.ih * g.iw;
-  #pragma omp parallel for schedule(static) if (node->grad->numel > NET_PARALLEL_MIN)
+  #pragma omp parallel for schedule(static) if (src->grad->numel > NET_PARALLEL_MIN)
   for (int64_t pl = 0; pl < g.planes; pl++)
-    for (int64_t j = 0; j < per_out; j++)
-      dx[pl * per_in + am[pl * per_out + j]] += dy[pl * per_out + j];
+    {
+      if (set)
+        memset (dx + pl * per_in, 0, (size_t) per_in * sizeof (float));
+      for (int64_t j = 0; j < per_out; j++)
+        dx[pl * per_in + am[pl * per_out + j]] += dy[pl * per_out + j];
+    }
 }
 
 const NetOpClass net_op_maxpool = { maxpool_forward, maxpool_backward, NULL };
@@ -181,12 +184,13 @@ avgpool_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
   float *dx = src->grad->data;
   const float *dy = node->grad->data;
   float inv = 1.0f / (float) (g.k * g.k);
-  if (grad_in[0] == NET_GRAD_SET)
-    memset (dx, 0, src->grad->numel * sizeof (float));
-  #pragma omp parallel for schedule(static) if (node->grad->numel > NET_PARALLEL_MIN / 4)
+  gboolean set = grad_in[0] == NET_GRAD_SET;
+  #pragma omp parallel for schedule(static) if (src->grad->numel > NET_PARALLEL_MIN)
   for (int64_t pl = 0; pl < g.planes; pl++)
     {
       float *dxp = dx + pl * g.ih * g.iw;
+      if (set)
+        memset (dxp, 0, (size_t) (g.ih * g.iw) * sizeof (float));
       for (int64_t r = 0; r < g.oh; r++)
         for (int64_t q = 0; q < g.ow; q++)
           {
