@@ -40,7 +40,10 @@ void interp_optim_config_init (InterpOptimConfig *config, InterpOptimKind kind);
 gboolean interp_optim_config_check (const InterpOptimConfig *config, GError **error);
 
 /* The update rules are PyTorch's (torch.optim.SGD / Adam / AdamW, 1.13,
- * single-tensor path), in float32 with the same order of operations; with
+ * single-tensor path), in float32 with the same order of operations and
+ * roundings (the multiply-adds PyTorch's CPU kernels fuse are fmaf), so
+ * results match torch.optim bit for bit on x86-64 and are the same on every
+ * machine; with
  * g the gradient, p the parameter and t the parameter's own step count:
  *
  *   SGD:   d = g + wd p;  b = d on the parameter's first step, else
