@@ -591,3 +591,29 @@ check_shared_input (gboolean one_by_one_first)
 
 Test (grad, shared_input_one_by_one_first) { check_shared_input (TRUE); }
 Test (grad, shared_input_same_first) { check_shared_input (FALSE); }
+
+/* Statistics of values far from zero (mean 1000, sd 0.01) stay accurate. */
+Test (grad, batchnorm_large_offset)
+{
+  InterpNet *net = interp_net_new (1, 8, 8);
+  int bn = interp_net_batchnorm (net, "bn", 0, 1e-8f, 0.1f, NULL);
+  interp_net_set_mode (net, INTERP_MODE_TRAIN);
+  InterpTensor *x = random_tensor (4, (int64_t[]) { 4, 1, 8, 8 }, 111, -1, 1);
+  for (size_t i = 0; i < x->numel; i++)
+    x->data[i] = 1000.0f + 0.01f * x->data[i];
+  cr_assert (interp_net_forward (net, x, NULL));
+  double mu = 0, var = 0;
+  for (size_t i = 0; i < x->numel; i++)
+    mu += x->data[i];
+  mu /= (double) x->numel;
+  for (size_t i = 0; i < x->numel; i++)
+    var += (x->data[i] - mu) * (x->data[i] - mu);
+  var /= (double) x->numel;
+  const InterpTensor *y = interp_net_value (net, bn);
+  for (size_t i = 0; i < x->numel; i++)
+    cr_assert (fabs (y->data[i] - (x->data[i] - mu) / sqrt (var + 1e-8)) < 2e-2,
+               "y[%zu] = %g, want %g", i, (double) y->data[i],
+               (x->data[i] - mu) / sqrt (var + 1e-8));
+  interp_tensor_free (x);
+  interp_net_free (net);
+}

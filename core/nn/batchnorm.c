@@ -38,30 +38,30 @@ bn_forward (InterpNet *net, NetNode *node)
       float mean, inv_std;
       if (train)
         {
-          double sum = 0.0;
+          /* One pass over shifted data (shift = the channel's first value,
+           * which keeps E[d^2] - E[d]^2 from cancelling when |mean| >> std);
+           * float partial sums per plane, double across planes. */
+          float shift = x[ch * hw];
+          double sum = 0.0, sumsq = 0.0;
           for (int64_t i = 0; i < n; i++)
             {
               const float *xp = x + (i * c + ch) * hw;
-              float s = 0.0f;
-              #pragma omp simd reduction(+:s)
-              for (int64_t j = 0; j < hw; j++)
-                s += xp[j];
-              sum += s;
-            }
-          double mu = sum / (double) m;
-          double sq = 0.0;
-          for (int64_t i = 0; i < n; i++)
-            {
-              const float *xp = x + (i * c + ch) * hw;
-              float s = 0.0f, muf = (float) mu;
-              #pragma omp simd reduction(+:s)
+              float s = 0.0f, s2 = 0.0f;
+              #pragma omp simd reduction(+:s, s2)
               for (int64_t j = 0; j < hw; j++)
                 {
-                  float d = xp[j] - muf;
-                  s += d * d;
+                  float d = xp[j] - shift;
+                  s += d;
+                  s2 += d * d;
                 }
-              sq += s;
+              sum += s;
+              sumsq += s2;
             }
+          double md = sum / (double) m;
+          double mu = (double) shift + md;
+          double sq = sumsq - (double) m * md * md;
+          if (sq < 0.0)
+            sq = 0.0;
           double var = sq / (double) m;
           double unbiased = m > 1 ? sq / (double) (m - 1) : var;
           mean = (float) mu;
