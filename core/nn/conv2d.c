@@ -1,17 +1,22 @@
-/* 2-d convolution by im2col/col2im and cblas_sgemm, one image at a time so
- * the column buffer stays in cache (OpenBLAS is markedly faster on these
- * per-image shapes than on one whole-batch GEMM).  A 1x1, stride-1,
- * unpadded convolution multiplies the image directly.
+/* 2-d convolution by im2col/col2im and cblas_sgemm, one image at a time and
+ * in column tiles of a few output rows, so the column buffer stays in L2
+ * (OpenBLAS is markedly faster on these shapes than on one whole-batch
+ * GEMM).  A 1x1, stride-1, unpadded convolution multiplies the image
+ * directly.
  *
  * Weight: OC x IC x K x K (PyTorch layout), i.e. OC x (IC*K*K) row-major,
  * whose column order matches the rows of the im2col matrix.
  *
+ * Per image i:   forward   Y_i = W . cols(X_i)
+ *                backward  dW += dY_i . cols(X_i)^T      (cols recomputed)
+ *                          dX_i = conv(dY_i, flipped W^T)   ("same" geometry)
+ *                               | col2im(W^T . dY_i)        (otherwise)
+ *
  * Threads: the batch is cut into T contiguous chunks (T = interp_threads(),
  * at most N); chunk t runs on one thread (BLAS is single-threaded while the
- * network runs, see net.c) and keeps
- * its own weight-gradient partial sum, and the partials are added to the
- * parameter gradient in chunk order, so results are bit-identical for a
- * given thread count. */
+ * network runs, see net.c) and keeps its own weight-gradient partial sum;
+ * the partials are added to the parameter gradient in chunk order, so
+ * results are bit-identical for a given thread count. */
 #include "config.h"
 
 #include "nn/net-impl.h"
