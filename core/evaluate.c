@@ -2,6 +2,7 @@
 
 #include "evaluate.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "progress.h"
@@ -30,7 +31,11 @@ record (const InterpResults *results, const Condition *c, JsonArray *rows, JsonA
       json_object_set_string_member (o, "target", r->target);
       json_object_set_string_member (o, "perturbation", perturbation);
       json_object_set_string_member (o, "level", level);
-      json_object_set_double_member (o, "value", r->value);
+      /* JSON has no NaN: a non-finite value is written as null. */
+      if (isfinite (r->value))
+        json_object_set_double_member (o, "value", r->value);
+      else
+        json_object_set_null_member (o, "value");
       json_array_add_object_element (rows, o);
     }
   for (guint i = 0; i < interp_results_n_arrays (results); i++)
@@ -43,7 +48,13 @@ record (const InterpResults *results, const Condition *c, JsonArray *rows, JsonA
       json_object_set_string_member (o, "level", level);
       JsonArray *v = json_array_sized_new (a->values->len);
       for (guint k = 0; k < a->values->len; k++)
-        json_array_add_double_element (v, g_array_index (a->values, double, k));
+        {
+          double x = g_array_index (a->values, double, k);
+          if (isfinite (x))
+            json_array_add_double_element (v, x);
+          else
+            json_array_add_null_element (v);
+        }
       json_object_set_array_member (o, "values", v);
       json_array_add_object_element (arrays, o);
     }

@@ -91,7 +91,8 @@ interp_run_read_rows (const InterpPipeline *p, const char *dir, GError **error)
           row->target = g_strdup (member_string (o, "target"));
           row->perturbation = g_strdup (member_string (o, "perturbation"));
           row->level = g_strdup (member_string (o, "level"));
-          row->value = json_object_get_double_member_with_default (o, "value", NAN);
+          JsonNode *v = json_object_get_member (o, "value");
+          row->value = v && JSON_NODE_HOLDS_VALUE (v) ? json_node_get_double (v) : NAN;
           row->swept = g_hash_table_ref (swept);
           g_ptr_array_add (rows, row);
         }
@@ -121,11 +122,16 @@ csv_field (GString *out, const char *s)
   g_string_append_c (out, '"');
 }
 
-/* %.17g round-trips a double exactly. */
+/* %.17g round-trips a double exactly; NaN as pandas and R read it. */
 static void
 format_value (char *buf, size_t n, double v)
 {
-  g_ascii_formatd (buf, (int) n, "%.17g", v);
+  if (isnan (v))
+    g_strlcpy (buf, "NaN", n);
+  else if (isinf (v))
+    g_strlcpy (buf, v > 0 ? "Inf" : "-Inf", n);
+  else
+    g_ascii_formatd (buf, (int) n, "%.17g", v);
 }
 
 static gboolean
@@ -170,8 +176,10 @@ write_summary (const InterpPipeline *p, const char *dir, GPtrArray *rows, GError
           csv_field (csv, cells[c]);
           if (c == 1)
             json_builder_add_int_value (b, row->seed);
-          else if (c == 6)
+          else if (c == 6 && isfinite (row->value))
             json_builder_add_double_value (b, row->value);
+          else if (c == 6)
+            json_builder_add_null_value (b);
           else
             json_builder_add_string_value (b, cells[c]);
         }

@@ -7,3 +7,11 @@ tests_test_pipeline_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS)
 tests_test_cli_SOURCES = tests/test-cli.c
 tests_test_cli_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS) $(JSON_CFLAGS)
 tests_test_cli_LDADD = libinterp.la $(GLIB_LIBS) $(JSON_LIBS) $(CRITERION_LIBS)
+
+# Test-only plugin that exercises the runner's metric, corruption and attack paths.
+check_LTLIBRARIES += tests/runner-plugins/probes.la
+tests_runner_plugins_probes_la_SOURCES = tests/runner-plugins/probes.c
+tests_runner_plugins_probes_la_CFLAGS = $(plugin_cflags)
+tests_runner_plugins_probes_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -no-undefined \
+	-shared -rpath /nowhere -export-symbols-regex '^interp_plugin_describe$$'
+tests_runner_plugins_probes_la_LIBADD = $(plugin_libs)

@@ -323,3 +323,54 @@ Test (cli, sweep_parallel_equals_serial_and_resumes)
   g_free (path);
   g_free (text);
 }
+
+Test (cli, corruptions_attacks_and_non_finite_values)
+{
+  char *text = g_strconcat (smoke,
+                            "[corruption:dark]\nplugin = darken\nseverity = 1, 3\n"
+                            "[attack:noise]\nplugin = random-sign\nepsilon = 0, 0.5\n"
+                            "[metric:c]\nplugin = constant\nvalue = nan\n", NULL);
+  char *path = write_file ("probes.ini", text);
+  char *run_dir = g_build_filename (tmpdir, "probes", NULL);
+  char *plugins = g_build_filename (g_getenv ("INTERP_TEST_BUILDDIR"), "tests", "runner-plugins",
+                                    ".libs", NULL);
+  char *err = NULL;
+  cr_assert_eq (run (NULL, &err, path, "--plugin-path", plugins, "--output", run_dir, "-j", "1",
+                     NULL), 0, "%s", err);
+  g_free (err);
+  char *csv = read_file (run_dir, "summary.csv");
+  cr_assert (strstr (csv, "\ntrial-000,1,constant,,clean,,NaN\n"), "%s", csv);
+  cr_assert (strstr (csv, "\ntrial-000,1,accuracy,,corruption:dark,3,"), "%s", csv);
+  cr_assert (strstr (csv, "\ntrial-000,1,accuracy,,attack:noise,0.5,"), "%s", csv);
+  /* One batch of the 128 test images per condition (eval-batch-size 256). */
+  cr_assert (strstr (csv, "\ntrial-000,1,batches,,attack:noise,0,1\n"), "%s", csv);
+  /* An attack of amplitude 0 changes nothing: same accuracy as clean. */
+  char *clean = strstr (csv, "\ntrial-000,1,accuracy,,clean,,");
+  char *zero = strstr (csv, "\ntrial-000,1,accuracy,,attack:noise,0,");
+  cr_assert (clean && zero);
+  cr_assert_eq (g_ascii_strtod (clean + strlen ("\ntrial-000,1,accuracy,,clean,,"), NULL),
+                g_ascii_strtod (zero + strlen ("\ntrial-000,1,accuracy,,attack:noise,0,"), NULL));
+  /* summary.json and metrics.json stay valid JSON with a NaN value (null). */
+  JsonParser *parser = json_parser_new ();
+  char *sj = g_build_filename (run_dir, "summary.json", NULL);
+  cr_assert (json_parser_load_from_file (parser, sj, NULL), "summary.json is not JSON");
+  char *mj = g_build_filename (run_dir, "trials", "trial-000", "metrics.json", NULL);
+  cr_assert (json_parser_load_from_file (parser, mj, NULL), "metrics.json is not JSON");
+  g_object_unref (parser);
+
+  /* Same pipeline, same seed: the random attack gives the same numbers. */
+  char *again = g_build_filename (tmpdir, "probes-again", NULL);
+  cr_assert_eq (run (NULL, NULL, path, "--plugin-path", plugins, "--output", again, "-j", "1", "-q",
+                     NULL), 0);
+  char *csv2 = read_file (again, "summary.csv");
+  cr_assert_str_eq (csv, csv2);
+  g_free (csv2);
+  g_free (again);
+  g_free (sj);
+  g_free (mj);
+  g_free (csv);
+  g_free (plugins);
+  g_free (run_dir);
+  g_free (path);
+  g_free (text);
+}

@@ -1,0 +1,142 @@
+/* Test-only components that exercise the runner's evaluation paths:
+ *   metric:constant       reports a fixed value (0.5, NaN or +Inf) and the batch count
+ *   corruption:darken     x * (1 - level / 10): deterministic, severity 1..5
+ *   attack:random-sign    x + level * random sign, clipped: draws from the rng it is given
+ */
+#include <interp/interp.h>
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+  double value;
+  gint64 batches;
+} Constant;
+
+static const InterpParamSpec constant_params[] = {
+  { .key = "value", .type = INTERP_PARAM_CHOICE, .default_value = "half",
+    .choices = "half|nan|inf", .help = "the value reported" },
+  { NULL }
+};
+
+static gpointer
+constant_create (const InterpParams *params, InterpNet *net, const InterpDataInfo *data,
+                 InterpContext *ctx, GError **error)
+{
+  Constant *c = g_new0 (Constant, 1);
+  const char *v = interp_params_get_string (params, "value");
+  c->value = g_str_equal (v, "nan") ? NAN : g_str_equal (v, "inf") ? INFINITY : 0.5;
+  return c;
+}
+
+static void
+constant_reset (gpointer self)
+{
+  ((Constant *) self)->batches = 0;
+}
+
+static gboolean
+constant_update (gpointer self, InterpNet *net, const InterpTensor *x, const int32_t *labels,
+                 GError **error)
+{
+  ((Constant *) self)->batches++;
+  return TRUE;
+}
+
+static gboolean
+constant_finish (gpointer self, InterpResults *results, GError **error)
+{
+  Constant *c = self;
+  interp_results_add (results, "constant", NULL, c->value);
+  interp_results_add (results, "batches", NULL, (double) c->batches);
+  double arr[2] = { c->value, 1.0 };
+  interp_results_add_array (results, "constant-array", NULL, arr, 2);
+  return TRUE;
+}
+
+static const InterpMetricVTable constant_vtable = {
+  INTERP_VTABLE_SIZE (InterpMetricVTable),
+  .create = constant_create,
+  .destroy = g_free,
+  .reset = constant_reset,
+  .update = constant_update,
+  .finish = constant_finish,
+};
+
+static const InterpComponent constant = INTERP_COMPONENT (
+  .kind = INTERP_KIND_METRIC, .name = "constant",
+  .description = "Reports a fixed value (test)", .params = constant_params,
+  .vtable = &constant_vtable);
+
+static const InterpParamSpec darken_params[] = {
+  { .key = "severity", .type = INTERP_PARAM_INT_LIST, .default_value = "1..5", .min = 1, .max = 5,
+    .help = "severities" },
+  { NULL }
+};
+
+static gpointer
+no_state (const InterpParams *params, InterpContext *ctx, GError **error)
+{
+  return g_new0 (char, 1);
+}
+
+static gboolean
+darken_apply (gpointer self, const InterpTensor *x, double level, InterpRng *rng,
+              InterpTensor *out, GError **error)
+{
+  interp_tensor_reshape (out, x->ndim, x->shape);
+  for (size_t i = 0; i < x->numel; i++)
+    out->data[i] = x->data[i] * (float) (1.0 - level / 10.0);
+  return TRUE;
+}
+
+static const InterpCorruptionVTable darken_vtable = {
+  INTERP_VTABLE_SIZE (InterpCorruptionVTable),
+  .level_key = "severity",
+  .create = no_state,
+  .destroy = g_free,
+  .apply = darken_apply,
+};
+
+static const InterpComponent darken = INTERP_COMPONENT (
+  .kind = INTERP_KIND_CORRUPTION, .name = "darken",
+  .description = "Scales pixels by 1 - severity/10 (test)", .params = darken_params,
+  .vtable = &darken_vtable);
+
+static const InterpParamSpec sign_params[] = {
+  { .key = "epsilon", .type = INTERP_PARAM_DOUBLE_LIST, .default_value = "0, 0.5", .min = 0,
+    .max = 1, .help = "noise amplitudes" },
+  { NULL }
+};
+
+static gboolean
+sign_perturb (gpointer self, InterpNet *net, const InterpTensor *x, const int32_t *labels,
+              double level, InterpRng *rng, InterpTensor *x_adv, GError **error)
+{
+  interp_tensor_reshape (x_adv, x->ndim, x->shape);
+  for (size_t i = 0; i < x->numel; i++)
+    {
+      float v = x->data[i] + (float) level * (interp_rng_uniform (rng) < 0.5 ? -1.0f : 1.0f);
+      x_adv->data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+  return TRUE;
+}
+
+static const InterpAttackVTable sign_vtable = {
+  INTERP_VTABLE_SIZE (InterpAttackVTable),
+  .level_key = "epsilon",
+  .create = no_state,
+  .destroy = g_free,
+  .perturb = sign_perturb,
+};
+
+static const InterpComponent random_sign = INTERP_COMPONENT (
+  .kind = INTERP_KIND_ATTACK, .name = "random-sign",
+  .description = "Adds level * a random sign to every pixel (test)", .params = sign_params,
+  .vtable = &sign_vtable);
+
+static const InterpComponent *const components[] = { &constant, &darken, &random_sign };
+
+INTERP_PLUGIN_DEFINE (.name = "runner-probes", .version = "1.0", .license = "MIT",
+                      .description = "Test-only components for the runner's tests",
+                      .components = components, .n_components = G_N_ELEMENTS (components))
