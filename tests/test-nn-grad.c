@@ -617,3 +617,41 @@ Test (grad, batchnorm_large_offset)
   interp_tensor_free (x);
   interp_net_free (net);
 }
+
+/* Ties send the gradient to the first maximum; a NaN in a window gives NaN;
+ * both for the 2x2 fast path and the general one. */
+static void
+check_pool_ties_nan (int k, int s)
+{
+  InterpNet *net = interp_net_new (1, 4, 4);
+  int p = interp_net_maxpool (net, "pool", 0, k, s, 0, NULL);
+  interp_net_set_input_grad (net, TRUE);
+  InterpTensor *x = interp_tensor_new_4d (1, 1, 4, 4);
+  interp_tensor_fill (x, 1.0f);          /* every window a tie */
+  x->data[2 * 4 + 3] = NAN;              /* inside the last window only */
+  cr_assert (interp_net_forward (net, x, NULL));
+  const InterpTensor *y = interp_net_value (net, p);
+  int64_t o = (4 - k) / s + 1;
+  cr_assert_eq (y->data[0], 1.0f);
+  cr_assert (isnan (y->data[o * o - 1]));
+  interp_net_zero_grad (net);
+  interp_tensor_fill (interp_net_grad (net, p), 1.0f);
+  interp_net_backward (net);
+  /* Each window sends 1 to its first cell, or to the NaN when it holds it. */
+  float want[16] = { 0 };
+  for (int64_t r = 0; r < o; r++)
+    for (int64_t q = 0; q < o; q++)
+      {
+        gboolean has_nan = 2 >= r * s && 2 < r * s + k && 3 >= q * s && 3 < q * s + k;
+        want[has_nan ? 2 * 4 + 3 : r * s * 4 + q * s] += 1.0f;
+      }
+  const InterpTensor *gx = interp_net_input_grad (net);
+  for (int i = 0; i < 16; i++)
+    cr_assert_eq (gx->data[i], want[i], "k %d s %d: dx[%d] = %g, want %g", k, s, i,
+                  (double) gx->data[i], (double) want[i]);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+Test (grad, maxpool_ties_nan_2x2) { check_pool_ties_nan (2, 2); }
+Test (grad, maxpool_ties_nan_3x1) { check_pool_ties_nan (3, 1); }

@@ -25,7 +25,38 @@ pool_geom (InterpNet *net, const NetNode *node)
   return g;
 }
 
-/* ---- max ---------------------------------------------------------------------------- */
+/* ---- max ----------------------------------------------------------------------------- */
+
+static inline uint32_t
+float_bits (float f)
+{
+  uint32_t u;
+  memcpy (&u, &f, sizeof u);
+  return u;
+}
+
+static inline float
+bits_float (uint32_t u)
+{
+  float f;
+  memcpy (&f, &u, sizeof f);
+  return f;
+}
+
+/* One step of a running max with its position: the first maximum wins and
+ * the first NaN wins over everything (PyTorch's rule).  Written with bit
+ * masks instead of branches so the 2x2 loop vectorises: after a ReLU the
+ * winner is unpredictable and branches mispredict. */
+static inline void
+take_if_greater (uint32_t *m, int32_t *at, float v, int32_t pos)
+{
+  float cur = bits_float (*m);
+  uint32_t k = -(uint32_t) ((v > cur) | ((v != v) & (cur == cur)));
+  *m = (*m & ~k) | (float_bits (v) & k);
+  *at = (int32_t) (((uint32_t) *at & ~k) | ((uint32_t) pos & k));
+}
+
+/* ---- max (general) ---------------------------------------------------------------------------- */
 
 static void
 maxpool_forward (InterpNet *net, NetNode *node)
@@ -56,23 +87,16 @@ maxpool_forward (InterpNet *net, NetNode *node)
               const float *x0 = xp + 2 * r * g.iw, *x1 = x0 + g.iw;
               float *yr = yp + r * g.ow;
               int32_t *ar = ap + r * g.ow, base = (int32_t) (2 * r * g.iw);
-              /* First maximum wins; a NaN in the window gives NaN (as in
-               * PyTorch).  Written as selects: after a ReLU the winner is
-               * unpredictable and branches would mispredict. */
               #pragma omp simd
               for (int64_t q = 0; q < g.ow; q++)
                 {
                   float a = x0[2 * q], b = x0[2 * q + 1], c = x1[2 * q], d = x1[2 * q + 1];
-                  float m = a;
+                  uint32_t m = float_bits (a);
                   int32_t at = 0;
-                  at = b > m ? 1 : at;
-                  m = b > m ? b : m;
-                  at = c > m ? iw : at;
-                  m = c > m ? c : m;
-                  at = d > m ? iw + 1 : at;
-                  m = d > m ? d : m;
-                  int nan = (a != a) | (b != b) | (c != c) | (d != d);
-                  yr[q] = nan ? NAN : m;
+                  take_if_greater (&m, &at, b, 1);
+                  take_if_greater (&m, &at, c, iw);
+                  take_if_greater (&m, &at, d, iw + 1);
+                  yr[q] = bits_float (m);
                   ar[q] = base + 2 * (int32_t) q + at;
                 }
             }
