@@ -588,3 +588,43 @@ Test (net, copy_params)
   interp_net_free (a);
   interp_net_free (b);
 }
+
+/* Convolutions sum weight gradients over fixed chunks of the batch, so one
+ * and two threads give the same bits (up to 8 threads, see conv2d.c). */
+static InterpTensor *
+conv_grad_with_threads (int threads, InterpTensor **gx)
+{
+  interp_set_threads (threads);
+  InterpNet *net = interp_net_new (3, 9, 9);
+  int a = interp_net_conv2d (net, "c1", 0, 8, 3, 1, 1, 1, TRUE, NULL);
+  int b = interp_net_conv2d (net, "c2", a, 8, 3, 2, 1, 1, TRUE, NULL);
+  int c = interp_net_conv2d (net, "c3", b, 4, 1, 1, 0, 1, FALSE, NULL);
+  init_seed (net, 21);
+  interp_net_set_input_grad (net, TRUE);
+  InterpTensor *x = random_images (13, 3, 9, 9, 22);
+  cr_assert (interp_net_forward (net, x, NULL));
+  interp_net_zero_grad (net);
+  interp_net_zero_param_grad (net);
+  InterpTensor *g = interp_net_grad (net, c);
+  for (size_t i = 0; i < g->numel; i++)
+    g->data[i] = (float) ((i * 7919) % 13) - 6.0f;
+  interp_net_backward (net);
+  InterpTensor *gw = interp_tensor_copy (interp_net_find_param (net, "c1.weight")->grad);
+  *gx = interp_tensor_copy (interp_net_input_grad (net));
+  interp_tensor_free (x);
+  interp_net_free (net);
+  return gw;
+}
+
+Test (net, conv_grads_independent_of_threads)
+{
+  InterpTensor *x1, *x2;
+  InterpTensor *g1 = conv_grad_with_threads (1, &x1);
+  InterpTensor *g2 = conv_grad_with_threads (2, &x2);
+  cr_assert_arr_eq (g1->data, g2->data, g1->numel * sizeof (float));
+  cr_assert_arr_eq (x1->data, x2->data, x1->numel * sizeof (float));
+  interp_tensor_free (g1);
+  interp_tensor_free (g2);
+  interp_tensor_free (x1);
+  interp_tensor_free (x2);
+}

@@ -12,17 +12,21 @@
  *                          dX_i = conv(dY_i, flipped W^T)   ("same" geometry)
  *                               | col2im(W^T . dY_i)        (otherwise)
  *
- * Threads: the batch is cut into T contiguous chunks (T = interp_threads(),
- * at most N); chunk t runs on one thread (BLAS is single-threaded while the
- * network runs, see net.c) and keeps its own weight-gradient partial sum;
- * the partials are added to the parameter gradient in chunk order, so
- * results are bit-identical for a given thread count. */
+ * Threads (BLAS is single-threaded while the network runs, see net.c):
+ * images, or in backward fixed chunks of the batch, are handed out to
+ * interp_threads() threads dynamically; each chunk keeps its own
+ * weight-gradient partial sum and the partials are added in chunk order,
+ * so results do not depend on scheduling (nor on the thread count, up to
+ * NET_CONV_CHUNKS threads). */
 #include "config.h"
 
 #include "nn/net-impl.h"
 
 #include <cblas.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 typedef struct {
   int64_t ic, ih, iw, oc, oh, ow;
@@ -182,6 +186,19 @@ col2im_add (const ConvGeom *g, const float *restrict dcols, float *restrict dx)
         }
 }
 
+/* Chunks the batch is cut into for weight-gradient partial sums. */
+#define NET_CONV_CHUNKS 8
+
+static inline int
+thread_id (void)
+{
+#ifdef _OPENMP
+  return omp_get_thread_num ();
+#else
+  return 0;
+#endif
+}
+
 static size_t
 round16 (size_t n)
 {
@@ -251,27 +268,29 @@ conv_forward (InterpNet *net, NetNode *node)
   float *y = node->value->data;
   if (n == 0)
     return;
-  int chunks = net_chunks (n);
+  int threads = net_chunks (n);
   size_t per = tile_floats (&g);
-  float *work = net_workspace (net, per * (size_t) chunks + 16);
-  #pragma omp parallel for schedule(static, 1) num_threads(chunks) if (chunks > 1)
-  for (int t = 0; t < chunks; t++)
-    {
-      float *cols = work + per * (size_t) t;
-      for (int64_t i = n * t / chunks; i < n * (t + 1) / chunks; i++)
-        {
-          float *yi = y + i * g.oc * g.cols;
-          conv_gemm (&g, w, g.oc, x + i * g.ic * g.ih * g.iw, cols, 0.0f, yi);
-          if (bias)
-            for (int64_t o = 0; o < g.oc; o++)
-              {
-                float bo = bias[o];
-                #pragma omp simd
-                for (int64_t j = 0; j < g.cols; j++)
-                  yi[o * g.cols + j] += bo;
-              }
-        }
-    }
+  float *work = net_workspace (net, per * (size_t) threads + 16);
+  /* Images are independent: hand them out dynamically (a busy core then
+   * does not hold the others back). */
+  #pragma omp parallel num_threads(threads) if (threads > 1)
+  {
+    float *cols = work + per * (size_t) thread_id ();
+    #pragma omp for schedule(dynamic, 1)
+    for (int64_t i = 0; i < n; i++)
+      {
+        float *yi = y + i * g.oc * g.cols;
+        conv_gemm (&g, w, g.oc, x + i * g.ic * g.ih * g.iw, cols, 0.0f, yi);
+        if (bias)
+          for (int64_t o = 0; o < g.oc; o++)
+            {
+              float bo = bias[o];
+              #pragma omp simd
+              for (int64_t j = 0; j < g.cols; j++)
+                yi[o * g.cols + j] += bo;
+            }
+      }
+  }
 }
 
 static void
@@ -305,15 +324,18 @@ conv_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
     .rows = g.oc * g.k * g.k, .cols = g.ih * g.iw, .direct = FALSE,
   };
 
-  int chunks = net_chunks (n);
+  int threads = net_chunks (n);
+  int chunks = (int) MIN (n, MAX (NET_CONV_CHUNKS, threads));
   size_t sz_cols = MAX (tile_floats (&g), transposed ? tile_floats (&gt) : 0);
   size_t sz_dcols = scatter ? round16 ((size_t) (g.rows * g.cols)) : 0;
   size_t sz_dw = round16 ((size_t) (g.oc * g.rows));
   size_t sz_db = round16 ((size_t) g.oc);
   size_t sz_wt = transposed ? round16 ((size_t) (g.ic * gt.rows)) : 0;
-  size_t per = sz_cols + sz_dcols + sz_dw + sz_db;
-  float *work = net_workspace (net, per * (size_t) chunks + sz_wt + 16);
-  float *wt = work + per * (size_t) chunks;
+  size_t per_thread = sz_cols + sz_dcols, per_chunk = sz_dw + sz_db;
+  float *work = net_workspace (net, per_thread * (size_t) threads
+                                    + per_chunk * (size_t) chunks + sz_wt + 16);
+  float *partials = work + per_thread * (size_t) threads;
+  float *wt = partials + per_chunk * (size_t) chunks;
   if (transposed)
     /* wt[c][o][a][b] = w[o][c][K-1-a][K-1-b]: IC x (OC*K*K) */
     for (int64_t c = 0; c < g.ic; c++)
@@ -323,58 +345,64 @@ conv_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
             wt[((c * g.oc + o) * g.k + a) * g.k + b]
               = w[((o * g.ic + c) * g.k + (g.k - 1 - a)) * g.k + (g.k - 1 - b)];
 
-  #pragma omp parallel for schedule(static, 1) num_threads(chunks) if (chunks > 1)
-  for (int t = 0; t < chunks; t++)
-    {
-      float *cols = work + per * (size_t) t;
-      float *dcols = cols + sz_cols;
-      float *dw = dcols + sz_dcols;
-      float *db = dw + sz_dw;
-      if (want_dw)
-        memset (dw, 0, sz_dw * sizeof (float));
-      if (want_db)
-        memset (db, 0, sz_db * sizeof (float));
-      for (int64_t i = n * t / chunks; i < n * (t + 1) / chunks; i++)
-        {
-          const float *xi = x + i * g.ic * g.ih * g.iw;
-          const float *dyi = dy + i * g.oc * g.cols;
-          if (want_db)
-            for (int64_t o = 0; o < g.oc; o++)
-              {
-                float s = 0.0f;
-                #pragma omp simd reduction(+:s)
-                for (int64_t j = 0; j < g.cols; j++)
-                  s += dyi[o * g.cols + j];
-                db[o] += s;
-              }
-          if (want_dw)
-            conv_gemm_dw (&g, dyi, xi, cols, dw);
-          if (dx == NULL)
-            continue;
-          float *dxi = dx + i * g.ic * g.ih * g.iw;
-          float beta = dx_mode == NET_GRAD_ADD ? 1.0f : 0.0f;
-          if (transposed)
-            conv_gemm (&gt, wt, g.ic, dyi, cols, beta, dxi);
-          else if (g.direct)
-            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) g.rows,
-                         (int) g.cols, (int) g.oc, 1.0f, w, (int) g.rows, dyi,
-                         (int) g.cols, beta, dxi, (int) g.cols);
-          else
-            {
+  /* Chunk t of the batch (a fixed partition) sums its weight gradient in
+   * its own buffer; chunks are handed out dynamically. */
+  #pragma omp parallel num_threads(threads) if (threads > 1)
+  {
+    float *cols = work + per_thread * (size_t) thread_id ();
+    float *dcols = cols + sz_cols;
+    #pragma omp for schedule(dynamic, 1)
+    for (int t = 0; t < chunks; t++)
+      {
+        float *dw = partials + per_chunk * (size_t) t;
+        float *db = dw + sz_dw;
+        if (want_dw)
+          memset (dw, 0, sz_dw * sizeof (float));
+        if (want_db)
+          memset (db, 0, sz_db * sizeof (float));
+        for (int64_t i = n * t / chunks; i < n * (t + 1) / chunks; i++)
+          {
+            const float *xi = x + i * g.ic * g.ih * g.iw;
+            const float *dyi = dy + i * g.oc * g.cols;
+            if (want_db)
+              for (int64_t o = 0; o < g.oc; o++)
+                {
+                  float s = 0.0f;
+                  #pragma omp simd reduction(+:s)
+                  for (int64_t j = 0; j < g.cols; j++)
+                    s += dyi[o * g.cols + j];
+                  db[o] += s;
+                }
+            if (want_dw)
+              conv_gemm_dw (&g, dyi, xi, cols, dw);
+            if (dx == NULL)
+              continue;
+            float *dxi = dx + i * g.ic * g.ih * g.iw;
+            float beta = dx_mode == NET_GRAD_ADD ? 1.0f : 0.0f;
+            if (transposed)
+              conv_gemm (&gt, wt, g.ic, dyi, cols, beta, dxi);
+            else if (g.direct)
               cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) g.rows,
                            (int) g.cols, (int) g.oc, 1.0f, w, (int) g.rows, dyi,
-                           (int) g.cols, 0.0f, dcols, (int) g.cols);
-              if (dx_mode == NET_GRAD_SET)
-                memset (dxi, 0, (size_t) (g.ic * g.ih * g.iw) * sizeof (float));
-              col2im_add (&g, dcols, dxi);
-            }
-        }
-    }
+                           (int) g.cols, beta, dxi, (int) g.cols);
+            else
+              {
+                cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) g.rows,
+                             (int) g.cols, (int) g.oc, 1.0f, w, (int) g.rows, dyi,
+                             (int) g.cols, 0.0f, dcols, (int) g.cols);
+                if (dx_mode == NET_GRAD_SET)
+                  memset (dxi, 0, (size_t) (g.ic * g.ih * g.iw) * sizeof (float));
+                col2im_add (&g, dcols, dxi);
+              }
+          }
+      }
+  }
 
-  /* Partial sums in chunk order: bit-identical for a given thread count. */
+  /* Partial sums in chunk order: bit-identical whatever thread ran which
+   * chunk, and for any thread count up to NET_CONV_CHUNKS. */
   for (int t = 0; t < chunks; t++)
     {
-      const float *dw = work + per * (size_t) t + sz_cols + sz_dcols;
+      const float *dw = partials + per_chunk * (size_t) t;
       const float *db = dw + sz_dw;
       if (want_dw)
         {
