@@ -337,7 +337,7 @@ condition_of (Report *r, char **values)
       Condition *c = g_ptr_array_index (r->conditions, i);
       if (strcmp (c->label, label->str) == 0)
         {
-          g_ptr_array_unref (vals);
+          g_strfreev ((char **) g_ptr_array_free (vals, FALSE));
           return g_string_free (label, FALSE);
         }
     }

@@ -27,7 +27,10 @@ interp_run_folder (const InterpPipeline *p, const InterpRunOptions *opts)
   const char *out = interp_params_get_text (p->pipeline, "output");
   if (out && *out)
     return g_strdup (out);
-  return g_build_filename ("results", interp_run_name (p), NULL);
+  char *name = interp_run_name (p);
+  char *folder = g_build_filename ("results", name, NULL);
+  g_free (name);
+  return folder;
 }
 
 char *
