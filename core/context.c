@@ -1,11 +1,12 @@
 #include "config.h"
 
-#include <interp/context.h>
+#include "context-private.h"
 
 struct InterpContext {
   guint64 seed;
   int threads;
   char *output_dir;
+  char *condition;
 };
 
 InterpContext *
@@ -24,6 +25,7 @@ interp_context_free (InterpContext *ctx)
   if (ctx == NULL)
     return;
   g_free (ctx->output_dir);
+  g_free (ctx->condition);
   g_free (ctx);
 }
 
@@ -49,4 +51,17 @@ void
 interp_context_rng (const InterpContext *ctx, const char *stream, InterpRng *rng)
 {
   interp_rng_derive (rng, ctx->seed, stream);
+}
+
+const char *
+interp_context_condition (const InterpContext *ctx)
+{
+  return ctx->condition;
+}
+
+void
+interp_context_set_condition (InterpContext *ctx, const char *condition)
+{
+  g_free (ctx->condition);
+  ctx->condition = g_strdup (condition);
 }

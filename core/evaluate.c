@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "context-private.h"
 #include "progress.h"
 #include "results-private.h"
 
@@ -119,6 +120,11 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
       if (mi->vtable->reset)
         mi->vtable->reset (mi->instance);
     }
+  char *condition = c->kind == PERTURB_NONE
+                      ? g_strdup ("clean")
+                      : g_strdup_printf ("%s@%s", c->stage->group, c->level_text);
+  interp_context_set_condition (ctx, condition);
+  g_free (condition);
   char *what = c->kind == PERTURB_NONE
                  ? g_strdup ("evaluate clean")
                  : g_strdup_printf ("evaluate %s @ %s", c->stage->group, c->level_text);
@@ -165,6 +171,7 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
         record (results, c, rows, arrays);
     }
   interp_results_free (results);
+  interp_context_set_condition (ctx, NULL);
   return ok;
 }
 

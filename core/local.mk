@@ -17,6 +17,7 @@ libinterp_la_SOURCES = \
 	core/train.c \
 	core/evaluate.c
 noinst_HEADERS += \
+	core/context-private.h \
 	core/params-private.h \
 	core/results-private.h \
 	core/fsutil.h \

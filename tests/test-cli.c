@@ -329,7 +329,8 @@ Test (cli, corruptions_attacks_and_non_finite_values)
   char *text = g_strconcat (smoke,
                             "[corruption:dark]\nplugin = darken\nseverity = 1, 3\n"
                             "[attack:noise]\nplugin = random-sign\nepsilon = 0, 0.5\n"
-                            "[metric:c]\nplugin = constant\nvalue = nan\n", NULL);
+                            "[metric:c]\nplugin = constant\nvalue = nan\n"
+                            "[metric:sel]\nplugin = class-selectivity\n", NULL);
   char *path = write_file ("probes.ini", text);
   char *run_dir = g_build_filename (tmpdir, "probes", NULL);
   char *plugins = g_build_filename (g_getenv ("INTERP_TEST_BUILDDIR"), "tests", "runner-plugins",
@@ -357,6 +358,14 @@ Test (cli, corruptions_attacks_and_non_finite_values)
   char *mj = g_build_filename (run_dir, "trials", "trial-000", "metrics.json", NULL);
   cr_assert (json_parser_load_from_file (parser, mj, NULL), "metrics.json is not JSON");
   g_object_unref (parser);
+
+  /* A plugin's own report section (metric:class-selectivity) reaches report.html. */
+  char *section = read_file (run_dir, "trials/trial-000/report-sections/20-most-selective-units.html");
+  cr_assert (strstr (section, "<td>relu1</td>"), "%s", section);
+  g_free (section);
+  char *html = read_file (run_dir, "report.html");
+  cr_assert (strstr (html, "most selective units"), "the plugin section is not in report.html");
+  g_free (html);
 
   /* Same pipeline, same seed: the random attack gives the same numbers. */
   char *again = g_build_filename (tmpdir, "probes-again", NULL);

@@ -1,7 +1,7 @@
 /* interp: what the runner gives a component.
  *
- * One InterpContext per trial.  It carries the trial's seed, thread count
- * and output folder, and hands out named random streams, so components
+ * One InterpContext per trial.  It carries the trial's seed, thread count,
+ * output folder and the condition under evaluation, and hands out named random streams, so components
  * never touch global state.
  */
 #ifndef INTERP_CONTEXT_H
@@ -24,6 +24,11 @@ int interp_context_threads (const InterpContext *ctx);
 const char *interp_context_output_dir (const InterpContext *ctx);
 /* The stream of this trial named `stream`, e.g. "attack:pgd/start". */
 void interp_context_rng (const InterpContext *ctx, const char *stream, InterpRng *rng);
+/* The condition being evaluated, named as in summary.csv: "clean", or
+ * "<perturbation>@<level>" (e.g. "corruption:noise@3"); NULL outside the
+ * evaluation (training).  Borrowed.  The context lives for the whole trial,
+ * so a component may keep the pointer it was created with. */
+const char *interp_context_condition (const InterpContext *ctx);
 
 G_END_DECLS
 

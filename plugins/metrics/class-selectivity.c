@@ -27,6 +27,9 @@
 
 #include <interp/interp.h>
 
+#include <errno.h>
+#include <glib/gstdio.h>
+
 #include "plugin-components.h"
 #include "selectivity-index.h"
 
@@ -44,6 +47,8 @@ typedef struct {
 
 typedef struct {
   char *where;
+  InterpContext *ctx;                 /* the trial's; NULL in unit tests */
+  const char *const *class_names;     /* the dataset's, or NULL */
   int n_classes;
   GArray *layers;       /* SelectivityLayer */
   gint64 *counts;       /* samples per class */
@@ -102,6 +107,8 @@ selectivity_create (const InterpParams *params, InterpNet *net, const InterpData
 
   Selectivity *self = g_new0 (Selectivity, 1);
   self->where = g_strdup (where);
+  self->ctx = ctx;
+  self->class_names = data != NULL ? data->class_names : NULL;
   self->n_classes = n_classes;
   self->counts = g_new0 (gint64, n_classes);
   self->layers = g_array_new (FALSE, TRUE, sizeof (SelectivityLayer));
@@ -213,13 +220,87 @@ median_of (const double *v, int64_t n)
   return m;
 }
 
+/* The report section lists, per layer, the units with the highest SI and the
+ * class each prefers: what a person checks first when reading a selectivity
+ * number ("does unit 17 of relu3 really respond to sneakers only?"). */
+#define SECTION_TOP_UNITS 5
+
+static void
+append_top_units (Selectivity *self, SelectivityLayer *l, const double *si,
+                  const int *preferred, GString *out)
+{
+  int64_t *order = g_new (int64_t, (size_t) l->units);
+  for (int64_t u = 0; u < l->units; u++)
+    order[u] = u;
+  /* Partial selection sort: only the first few are needed. */
+  int64_t top = MIN ((int64_t) SECTION_TOP_UNITS, l->units);
+  for (int64_t i = 0; i < top; i++)
+    for (int64_t j = i + 1; j < l->units; j++)
+      if (si[order[j]] > si[order[i]])
+        {
+          int64_t t = order[i];
+          order[i] = order[j];
+          order[j] = t;
+        }
+  for (int64_t i = 0; i < top; i++)
+    {
+      int64_t u = order[i];
+      int k = preferred[u];
+      char *layer = g_markup_escape_text (l->name, -1);
+      char *cls = k < 0 ? g_strdup ("(silent)")
+                  : self->class_names && self->class_names[k]
+                    ? g_markup_printf_escaped ("%d %s", k, self->class_names[k])
+                    : g_strdup_printf ("%d", k);
+      g_string_append_printf (out, "<tr><td>%s</td><td>%" G_GINT64_FORMAT "</td><td>%.3f</td>"
+                              "<td>%s</td></tr>\n", i == 0 ? layer : "", u, si[u], cls);
+      g_free (layer);
+      g_free (cls);
+    }
+  g_free (order);
+}
+
+/* Writes report-sections/20-most-selective-units.html in the trial folder
+ * (temp file + rename; see docs/report.md). */
+static void
+write_section (Selectivity *self, const GString *rows)
+{
+  const char *dir = interp_context_output_dir (self->ctx);
+  if (dir == NULL)
+    return;
+  char *sections = g_build_filename (dir, "report-sections", NULL);
+  char *path = g_build_filename (sections, "20-most-selective-units.html", NULL);
+  char *tmp = g_strconcat (path, ".tmp", NULL);
+  GString *html = g_string_new (
+    "<p>The units with the highest class selectivity index in each analysed layer on clean "
+    "test data, and the class each responds to most (metric:class-selectivity).</p>\n"
+    "<table>\n<thead><tr><th>layer</th><th>unit</th><th>SI</th><th>preferred class</th></tr>"
+    "</thead>\n<tbody>\n");
+  g_string_append (html, rows->str);
+  g_string_append (html, "</tbody>\n</table>\n");
+  GError *error = NULL;
+  if (g_mkdir_with_parents (sections, 0755) != 0
+      || !g_file_set_contents (tmp, html->str, (gssize) html->len, &error)
+      || g_rename (tmp, path) != 0)
+    {
+      /* The numbers are in metrics.json either way: a missing section is worth a warning only. */
+      g_warning ("%s: cannot write the report section %s: %s", self->where, path,
+                 error ? error->message : g_strerror (errno));
+      g_clear_error (&error);
+    }
+  g_string_free (html, TRUE);
+  g_free (tmp);
+  g_free (path);
+  g_free (sections);
+}
+
 /* Writes the rows and arrays of one layer; returns its mean SI. */
 static double
 finish_layer (Selectivity *self, SelectivityLayer *l, const gboolean *present,
-              InterpResults *results)
+              InterpResults *results, GString *section)
 {
   int K = self->n_classes;
   double *si = g_new (double, (size_t) l->units);
+  int *preferred = g_new (int, (size_t) l->units);
   double *mu = g_new (double, (size_t) K);
   double hist[HISTOGRAM_BINS] = { 0 };
   int64_t silent = 0, negative = 0;
@@ -232,7 +313,7 @@ finish_layer (Selectivity *self, SelectivityLayer *l, const gboolean *present,
           mu[k] = present[k] ? l->sums[(size_t) k * l->units + u] / (double) self->counts[k] : 0.0;
           neg |= mu[k] < 0.0;
         }
-      int kmax;
+      int kmax = -1;
       if (!l->active[u])
         {
           si[u] = 0.0;
@@ -241,6 +322,7 @@ finish_layer (Selectivity *self, SelectivityLayer *l, const gboolean *present,
       else
         si[u] = interp_selectivity_index (mu, present, K, INTERP_SELECTIVITY_EPS,
                                           &kmax, NULL, NULL);
+      preferred[u] = kmax;
       negative += neg;
       sum += si[u];
       if (!isnan (si[u]))
@@ -263,8 +345,11 @@ finish_layer (Selectivity *self, SelectivityLayer *l, const gboolean *present,
   interp_results_add (results, "negative-units", l->name, (double) negative);
   interp_results_add_array (results, "selectivity-histogram", l->name, hist, HISTOGRAM_BINS);
   interp_results_add_array (results, "selectivity-units", l->name, si, (size_t) l->units);
+  if (section)
+    append_top_units (self, l, si, preferred, section);
   g_free (mu);
   g_free (si);
+  g_free (preferred);
   return mean;
 }
 
@@ -287,11 +372,19 @@ selectivity_finish (gpointer p, InterpResults *results, GError **error)
       g_free (present);
       return FALSE;
     }
+  /* The report section describes clean data only. */
+  const char *condition = self->ctx ? interp_context_condition (self->ctx) : NULL;
+  GString *section = condition && g_str_equal (condition, "clean") ? g_string_new (NULL) : NULL;
   double total = 0.0;
   for (guint i = 0; i < self->layers->len; i++)
     total += finish_layer (self, &g_array_index (self->layers, SelectivityLayer, i),
-                           present, results);
+                           present, results, section);
   interp_results_add (results, "selectivity-mean", "", total / self->layers->len);
+  if (section)
+    {
+      write_section (self, section);
+      g_string_free (section, TRUE);
+    }
   g_free (present);
   return TRUE;
 }
