@@ -226,6 +226,55 @@ Test (net, kaiming_init)
   interp_net_free (net);
 }
 
+/* Every entry of t within [-bound, bound], standard deviation
+ * bound / sqrt(3) (uniform) within 3%, mean near 0. */
+static void
+assert_uniform (const InterpTensor *t, double bound, const char *what)
+{
+  double s = 0, s2 = 0;
+  for (size_t i = 0; i < t->numel; i++)
+    {
+      cr_assert (fabs (t->data[i]) <= bound, "%s[%zu] = %g outside +-%g", what, i,
+                 (double) t->data[i], bound);
+      s += t->data[i];
+      s2 += (double) t->data[i] * t->data[i];
+    }
+  double n = (double) t->numel, mean = s / n, sd = sqrt (s2 / n - mean * mean);
+  double want = bound / sqrt (3.0);
+  cr_assert (fabs (sd - want) < 0.03 * want, "%s: sd %g, want %g", what, sd, want);
+  cr_assert (fabs (mean) < 0.05 * want, "%s: mean %g", what, mean);
+}
+
+/* PyTorch's reset_parameters: weights and biases U(+-1/sqrt(fan_in)). */
+Test (net, pytorch_init)
+{
+  InterpNet *net = interp_net_new (64, 8, 8);
+  int conv = interp_net_conv2d (net, "conv", 0, 256, 3, 1, 1, 1, TRUE, NULL);
+  int flat = interp_net_flatten (net, "flatten", conv, NULL);
+  interp_net_linear (net, "fc", flat, 64, TRUE, NULL);
+  cr_assert_eq (interp_net_get_init (net), INTERP_INIT_KAIMING_NORMAL);
+  interp_net_set_init (net, INTERP_INIT_PYTORCH);
+  cr_assert_eq (interp_net_get_init (net), INTERP_INIT_PYTORCH);
+  init_seed (net, 5);
+  assert_uniform (interp_net_find_param (net, "conv.weight")->value, 1.0 / sqrt (64 * 9),
+                  "conv.weight");
+  /* 256 and 64 entries: only the bound is tight enough to test. */
+  const InterpTensor *cb = interp_net_find_param (net, "conv.bias")->value;
+  const InterpTensor *fb = interp_net_find_param (net, "fc.bias")->value;
+  int nonzero = 0;
+  for (size_t i = 0; i < cb->numel; i++)
+    {
+      cr_assert (fabs (cb->data[i]) <= 1.0 / sqrt (64 * 9));
+      nonzero += cb->data[i] != 0.0f;
+    }
+  cr_assert_gt (nonzero, 250);
+  assert_uniform (interp_net_find_param (net, "fc.weight")->value, 1.0 / sqrt (256 * 64),
+                  "fc.weight");
+  for (size_t i = 0; i < fb->numel; i++)
+    cr_assert (fabs (fb->data[i]) <= 1.0 / sqrt (256 * 64));
+  interp_net_free (net);
+}
+
 Test (net, reinit_one_node)
 {
   InterpNet *net = build_cnn ();

@@ -423,9 +423,8 @@ static void
 conv_init (InterpNet *net, NetNode *node, InterpRng *rng)
 {
   InterpTensor *w = node->params[0]->value;
-  net_kaiming_normal (w, w->shape[1] * w->shape[2] * w->shape[3], rng);
-  if (node->has_bias)
-    interp_tensor_zero (node->params[1]->value);
+  net_init_weight_bias (net, w, node->has_bias ? node->params[1]->value : NULL,
+                        w->shape[1] * w->shape[2] * w->shape[3], rng);
 }
 
 const NetOpClass net_op_conv2d = { conv_forward, conv_backward, conv_init };

@@ -90,9 +90,9 @@ linear_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
 static void
 linear_init (InterpNet *net, NetNode *node, InterpRng *rng)
 {
-  net_kaiming_normal (node->params[0]->value, node->params[0]->value->shape[1], rng);
-  if (node->has_bias)
-    interp_tensor_zero (node->params[1]->value);
+  net_init_weight_bias (net, node->params[0]->value,
+                        node->has_bias ? node->params[1]->value : NULL,
+                        node->params[0]->value->shape[1], rng);
 }
 
 const NetOpClass net_op_linear = { linear_forward, linear_backward, linear_init };

@@ -72,6 +72,7 @@ struct InterpNet {
   InterpMode mode;
   gboolean input_grad;
   InterpRng rng;
+  InterpInit init;            /* scheme of conv/linear init (interp_net_set_init) */
   int last_forward;           /* highest node run by the last forward, -1 before */
   float *work;                /* scratch shared by all nodes (one op at a time) */
   size_t work_cap;
@@ -178,6 +179,9 @@ void _interp_blas_serial_end (void);
 
 /* Per-sample Kaiming-normal fill: std = sqrt(2 / fan_in) (He et al. 2015). */
 void net_kaiming_normal (InterpTensor *w, int64_t fan_in, InterpRng *rng);
+/* A conv or linear layer's weight and bias (NULL: none) by net->init. */
+void net_init_weight_bias (InterpNet *net, InterpTensor *w, InterpTensor *b, int64_t fan_in,
+                           InterpRng *rng);
 
 extern const NetOpClass net_op_input;
 extern const NetOpClass net_op_normalize;

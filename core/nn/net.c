@@ -216,6 +216,47 @@ net_kaiming_normal (InterpTensor *w, int64_t fan_in, InterpRng *rng)
     w->data[i] = (float) (std * interp_rng_normal (rng));
 }
 
+/* U(-bound, bound) with bound = 1/sqrt(fan_in): PyTorch's kaiming_uniform
+ * with a = sqrt(5) for weights, and its bias rule. */
+static void
+net_uniform_fan_in (InterpTensor *t, int64_t fan_in, InterpRng *rng)
+{
+  double bound = 1.0 / sqrt ((double) (fan_in > 0 ? fan_in : 1));
+  for (size_t i = 0; i < t->numel; i++)
+    t->data[i] = (float) (bound * (2.0 * interp_rng_uniform (rng) - 1.0));
+}
+
+void
+net_init_weight_bias (InterpNet *net, InterpTensor *w, InterpTensor *b, int64_t fan_in,
+                      InterpRng *rng)
+{
+  if (net->init == INTERP_INIT_PYTORCH)
+    {
+      net_uniform_fan_in (w, fan_in, rng);
+      if (b)
+        net_uniform_fan_in (b, fan_in, rng);
+      return;
+    }
+  net_kaiming_normal (w, fan_in, rng);
+  if (b)
+    interp_tensor_zero (b);
+}
+
+void
+interp_net_set_init (InterpNet *net, InterpInit init)
+{
+  g_return_if_fail (net != NULL);
+  g_return_if_fail (init == INTERP_INIT_KAIMING_NORMAL || init == INTERP_INIT_PYTORCH);
+  net->init = init;
+}
+
+InterpInit
+interp_net_get_init (const InterpNet *net)
+{
+  g_return_val_if_fail (net != NULL, INTERP_INIT_KAIMING_NORMAL);
+  return net->init;
+}
+
 /* ---- the input node ------------------------------------------------------- */
 
 static void

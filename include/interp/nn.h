@@ -170,8 +170,31 @@ void interp_net_backward (InterpNet *net);
 
 /* ---- parameters -------------------------------------------------------- */
 
-/* Kaiming-normal (fan_in, gain sqrt(2)) for conv and linear weights, zero
- * biases, BN weight 1 / bias 0 / running mean 0 / running var 1. */
+/* How interp_net_init fills conv and linear layers (fan_in = input
+ * features, or in_channels * K * K).  Only grows at the end. */
+typedef enum {
+  /* Weights N(0, 2 / fan_in), biases 0 (He et al. 2015, gain sqrt(2)):
+   * unit-variance activations through deep ReLU stacks, the choice with
+   * BatchNorm (ResNets).  The default. */
+  INTERP_INIT_KAIMING_NORMAL = 0,
+  /* PyTorch's nn.Conv2d / nn.Linear reset_parameters: weights
+   * kaiming_uniform(a = sqrt(5)) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)) and
+   * biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)).  Weights have 1/sqrt(6) of
+   * Kaiming's standard deviation; plain (BatchNorm-free) nets trained with
+   * SGD at lr 0.05 and momentum 0.9 keep most of their ReLUs alive with it,
+   * where Kaiming-normal leaves up to 3/4 of a conv layer's units never
+   * active (the small Fashion-MNIST CNN, see tests/test-torch-crosscheck.c
+   * and the quickstart). */
+  INTERP_INIT_PYTORCH,
+} InterpInit;
+
+/* The scheme interp_net_init and interp_net_reinit_node use; a model
+ * chooses it while it builds the network.  Default KAIMING_NORMAL. */
+void interp_net_set_init (InterpNet *net, InterpInit init);
+InterpInit interp_net_get_init (const InterpNet *net);
+
+/* Conv and linear layers as interp_net_get_init says (biases included);
+ * BN weight 1 / bias 0 / running mean 0 / running var 1. */
 void interp_net_init (InterpNet *net, InterpRng *rng);
 /* Re-initialise one node's parameters as interp_net_init would (the
  * saliency randomisation checks). */
