@@ -2,7 +2,8 @@
 dist_pipelines_DATA += \
 	share/interp/pipelines/quickstart.ini \
 	share/interp/pipelines/smoke.ini \
-	share/interp/pipelines/selectivity.ini
+	share/interp/pipelines/selectivity.ini \
+	share/interp/pipelines/resnet20-cifar10.ini
 dist_template_DATA += \
 	share/interp/plugin-template/mean-logit.c \
 	share/interp/plugin-template/Makefile \

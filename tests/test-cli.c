@@ -383,3 +383,74 @@ Test (cli, corruptions_attacks_and_non_finite_values)
   g_free (path);
   g_free (text);
 }
+
+static char *
+shipped_pipeline (const char *name)
+{
+  return g_build_filename (g_getenv ("INTERP_TEST_SRCDIR"), "share", "interp", "pipelines", name,
+                           NULL);
+}
+
+Test (cli, shipped_pipelines_are_valid)
+{
+  static const char *const names[] = { "quickstart.ini", "smoke.ini", "selectivity.ini", NULL };
+  for (const char *const *n = names; *n; n++)
+    {
+      char *path = shipped_pipeline (*n);
+      char *err = NULL;
+      cr_assert_eq (run (NULL, &err, path, "--check", NULL), 0, "%s: %s", *n, err);
+      g_free (err);
+      g_free (path);
+    }
+}
+
+/* Writes CIFAR-10 binary batches of `per_batch` records (1 label byte + 3072 pixel bytes). */
+static char *
+write_cifar10 (int per_batch)
+{
+  char *dir = g_build_filename (tmpdir, "cifar-10-batches-bin", NULL);
+  g_mkdir_with_parents (dir, 0755);
+  static const char *const files[] = { "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+                                       "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin",
+                                       NULL };
+  guint8 *rec = g_malloc ((gsize) per_batch * 3073);
+  int serial = 0;
+  for (const char *const *f = files; *f; f++)
+    {
+      for (int i = 0; i < per_batch; i++, serial++)
+        {
+          guint8 *r = rec + (gsize) i * 3073;
+          r[0] = (guint8) (serial % 10);
+          /* Class k is brightest in a band of rows: learnable, not trivial. */
+          for (int p = 0; p < 3072; p++)
+            r[1 + p] = (guint8) ((((p % 1024) / 32) / 4 == r[0] % 8 ? 200 : 40) + (serial * 7 + p) % 50);
+        }
+      char *path = g_build_filename (dir, *f, NULL);
+      cr_assert (g_file_set_contents (path, (const char *) rec, (gssize) per_batch * 3073, NULL));
+      g_free (path);
+    }
+  g_free (rec);
+  return dir;
+}
+
+Test (cli, resnet20_cifar10_pipeline_runs_on_cifar_format_files)
+{
+  char *data = write_cifar10 (20);
+  char *path = shipped_pipeline ("resnet20-cifar10.ini");
+  char *run_dir = g_build_filename (tmpdir, "resnet", NULL);
+  char *set_path = g_strdup_printf ("dataset.path=%s", data);
+  char *err = NULL;
+  cr_assert_eq (run (NULL, &err, path, "--set", set_path, "--set", "train.epochs=1",
+                     "--set", "train.batch-size=25", "--output", run_dir, "-j", "1", NULL), 0,
+                "%s", err);
+  cr_assert (strstr (err, "269722 parameters"), "ResNet-20 should have 269722 parameters: %s", err);
+  g_free (err);
+  assert_run_folder (run_dir);
+  char *csv = read_file (run_dir, "summary.csv");
+  cr_assert (strstr (csv, ",selectivity-mean,layer3.2.relu2,clean,,"), "%s", csv);
+  g_free (csv);
+  g_free (set_path);
+  g_free (run_dir);
+  g_free (path);
+  g_free (data);
+}
