@@ -230,7 +230,14 @@ Test (models, cnn_default_is_the_reference_cnn)
   cr_assert_eq (interp_net_count_params (net), 320 + 18496 + 204928 + 1290);
   cr_assert_not_null (interp_net_find_param (net, "conv1.bias"));
   cr_assert_not_null (interp_net_find_param (net, "fc.weight"));
+  /* PyTorch's default init (see cnn.c): Kaiming-normal kills conv2's units. */
+  cr_assert_eq (interp_net_get_init (net), INTERP_INIT_PYTORCH);
   assert_forward (net, 4, 1, 28, 28, 10);
+  interp_net_free (net);
+
+  net = build_model ("cnn", PAIRS ("init = kaiming"), 1, 28, 28, 10, &error);
+  cr_assert_not_null (net, "%s", error ? error->message : "");
+  cr_assert_eq (interp_net_get_init (net), INTERP_INIT_KAIMING_NORMAL);
   interp_net_free (net);
 }
 
@@ -315,6 +322,10 @@ Test (models, cnn_bad_parameters_name_the_key)
 
   cr_assert_null (build_model ("cnn", PAIRS ("dropout = 1"), 1, 28, 28, 10, &error));
   assert_error (error, INTERP_ERROR_OUT_OF_RANGE, PAIRS ("dropout"));
+  g_clear_error (&error);
+
+  cr_assert_null (build_model ("cnn", PAIRS ("init = xavier"), 1, 28, 28, 10, &error));
+  assert_error (error, INTERP_ERROR_OUT_OF_RANGE, PAIRS ("init", "xavier"));
   g_clear_error (&error);
 
   cr_assert_null (build_model ("cnn", PAIRS ("chanels = 8"), 1, 28, 28, 10, &error));

@@ -183,8 +183,8 @@ typedef enum {
    * Kaiming's standard deviation; plain (BatchNorm-free) nets trained with
    * SGD at lr 0.05 and momentum 0.9 keep most of their ReLUs alive with it,
    * where Kaiming-normal leaves up to 3/4 of a conv layer's units never
-   * active (the small Fashion-MNIST CNN, see tests/test-torch-crosscheck.c
-   * and the quickstart). */
+   * active (the quickstart's CNN: 44-47 of conv2's 64, in PyTorch as in
+   * interp). */
   INTERP_INIT_PYTORCH,
 } InterpInit;
 
