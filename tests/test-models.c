@@ -176,12 +176,18 @@ Test (models, mlp_default)
   cr_assert_not_null (net, "%s", error ? error->message : "");
   assert_names (net, PAIRS ("input", "normalize", "flatten", "fc1", "relu1", "fc2", "relu2",
                             "fc"));
+  cr_assert_eq (interp_net_get_init (net), INTERP_INIT_KAIMING_NORMAL);
   assert_shape (net, "flatten", 1, 784, 0, 0);
   assert_shape (net, "relu2", 1, 128, 0, 0);
   assert_shape (net, "fc", 1, 10, 0, 0);
   /* 784*256+256 + 256*128+128 + 128*10+10 */
   cr_assert_eq (interp_net_count_params (net), 235146);
   assert_forward (net, 3, 1, 28, 28, 10);
+  interp_net_free (net);
+
+  net = build_model ("mlp", PAIRS ("init = pytorch"), 1, 28, 28, 10, &error);
+  cr_assert_not_null (net, "%s", error ? error->message : "");
+  cr_assert_eq (interp_net_get_init (net), INTERP_INIT_PYTORCH);
   interp_net_free (net);
 }
 
@@ -342,6 +348,7 @@ Test (models, resnet20_cifar)
   cr_assert_not_null (net, "%s", error ? error->message : "");
   /* He et al. 2016: ResNet-20 has 0.27M parameters; PyTorch counts 269,722. */
   cr_assert_eq (interp_net_count_params (net), 269722);
+  cr_assert_eq (interp_net_get_init (net), INTERP_INIT_KAIMING_NORMAL);
 
   const char *head[] = { "input", "normalize", "conv1", "bn1", "relu",
                          "layer1.0.conv1", "layer1.0.bn1", "layer1.0.relu1", "layer1.0.conv2",
@@ -516,6 +523,10 @@ Test (models, resnet_bad_parameters_name_the_key)
 
   cr_assert_null (build_model ("resnet", PAIRS ("width = 0"), 3, 32, 32, 10, &error));
   assert_error (error, INTERP_ERROR_OUT_OF_RANGE, PAIRS ("width"));
+  g_clear_error (&error);
+
+  cr_assert_null (build_model ("resnet", PAIRS ("init = orthogonal"), 3, 32, 32, 10, &error));
+  assert_error (error, INTERP_ERROR_OUT_OF_RANGE, PAIRS ("init", "orthogonal"));
   g_clear_error (&error);
 }
 

@@ -1,12 +1,22 @@
 /* plugins/models: layer wrappers that name the model and layer in errors. */
 #include "config.h"
 
+#include <string.h>
+
 #include "models-private.h"
 
 void
 model_builder_init (ModelBuilder *b, InterpNet *net, const char *model)
 {
   *b = (ModelBuilder) { .net = net, .model = model };
+}
+
+void
+model_apply_init (const InterpParams *params, InterpNet *net)
+{
+  const char *init = interp_params_get_string (params, "init");
+  interp_net_set_init (net, strcmp (init, "kaiming") == 0 ? INTERP_INIT_KAIMING_NORMAL
+                                                          : INTERP_INIT_PYTORCH);
 }
 
 char *

@@ -33,10 +33,7 @@ static const InterpParamSpec cnn_params[] = {
     "BatchNorm between every convolution and its ReLU", 0, 0, NULL },
   { "dropout", INTERP_PARAM_DOUBLE, "0",
     "drop probability after every hidden fully connected ReLU (0 = none)", 0, 0.99, NULL },
-  { "init", INTERP_PARAM_CHOICE, "pytorch",
-    "weight initialisation: pytorch (nn.Conv2d/nn.Linear defaults: weights and biases "
-    "U(-1/sqrt(fan_in), 1/sqrt(fan_in))) or kaiming (normal, std sqrt(2/fan_in), zero biases)",
-    0, 0, "pytorch|kaiming" },
+  { "init", INTERP_PARAM_CHOICE, "pytorch", MODEL_INIT_HELP, 0, 0, "pytorch|kaiming" },
   { NULL }
 };
 
@@ -91,8 +88,7 @@ cnn_build (const InterpParams *params, const InterpDataInfo *data, InterpNet *ne
    * momentum 0.9 leaves most of conv2's units never active on
    * Fashion-MNIST (47 of 64; PyTorch's init: 1) and costs ~2 points of
    * accuracy (see InterpInit in nn.h). */
-  interp_net_set_init (net, strcmp (interp_params_get_string (params, "init"), "kaiming") == 0
-                              ? INTERP_INIT_KAIMING_NORMAL : INTERP_INIT_PYTORCH);
+  model_apply_init (params, net);
 
   int x = input;
   for (size_t i = 0; i < n_stages && x >= 0; i++)

@@ -15,6 +15,7 @@ static const InterpParamSpec mlp_params[] = {
     1, 1 << 20, NULL },
   { "dropout", INTERP_PARAM_DOUBLE, "0",
     "drop probability after every hidden ReLU (0 = no dropout nodes)", 0, 0.99, NULL },
+  { "init", INTERP_PARAM_CHOICE, "kaiming", MODEL_INIT_HELP, 0, 0, "pytorch|kaiming" },
   { NULL }
 };
 
@@ -27,6 +28,7 @@ mlp_build (const InterpParams *params, const InterpDataInfo *data, InterpNet *ne
   size_t n_hidden = 0;
   const gint64 *hidden = interp_params_get_int_list (params, "hidden", &n_hidden);
   double dropout = interp_params_get_double (params, "dropout");
+  model_apply_init (params, net);
 
   int x = model_flatten (&b, "flatten", input, error);
   for (size_t i = 0; i < n_hidden && x >= 0; i++)

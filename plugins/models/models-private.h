@@ -47,6 +47,13 @@ int model_add (ModelBuilder *b, const char *name, int a, int c, GError **error);
 int model_shortcut_pad (ModelBuilder *b, const char *name, int input,
                         int64_t out_channels, int stride, GError **error);
 
+/* The `init` key every model declares (CHOICE "pytorch|kaiming", help
+ * MODEL_INIT_HELP, default per model), applied to the network being built. */
+#define MODEL_INIT_HELP \
+  "weight initialisation: pytorch (nn.Conv2d/nn.Linear defaults: weights and biases " \
+  "U(-1/sqrt(fan_in), 1/sqrt(fan_in))) or kaiming (normal, std sqrt(2/fan_in), zero biases)"
+void model_apply_init (const InterpParams *params, InterpNet *net);
+
 /* "name<k>" for the next k of a per-kind counter (increments *counter).
  * Owned by the caller (g_free). */
 char *model_numbered (const char *kind, int *counter);

@@ -38,6 +38,8 @@ static const InterpParamSpec resnet_params[] = {
   { "stem", INTERP_PARAM_CHOICE, "auto",
     "arch=resnet18 only: imagenet (7x7/2 conv + 3x3/2 max pool), cifar (3x3/1 conv), "
     "auto (imagenet for inputs of 128 pixels or more)", 0, 0, "auto|imagenet|cifar" },
+  /* Kaiming-normal: the init of He et al. for these BatchNorm nets. */
+  { "init", INTERP_PARAM_CHOICE, "kaiming", MODEL_INIT_HELP, 0, 0, "pytorch|kaiming" },
   { NULL }
 };
 
@@ -124,6 +126,7 @@ resnet_build (const InterpParams *params, const InterpDataInfo *data, InterpNet 
   int64_t width = interp_params_get_int (params, "width");
   const char *stem = interp_params_get_string (params, "stem");
   int x;
+  model_apply_init (params, net);
 
   if (strcmp (arch, "cifar") == 0)
     {
