@@ -1,6 +1,6 @@
 # bench: `make bench` times training and inference of the small CNN and
 # ResNet-20 against PyTorch.  Not part of `make` or `make check`.
-EXTRA_PROGRAMS = bench/interp-bench
+EXTRA_PROGRAMS += bench/interp-bench
 bench_interp_bench_SOURCES = \
 	bench/bench.c \
 	plugins/models/models-private.h \
