@@ -86,24 +86,10 @@ selectivity_create (const InterpParams *params, InterpNet *net, const InterpData
                     InterpContext *ctx, GError **error)
 {
   const char *where = interp_params_where (params);
-  const char *glob = interp_params_get_string (params, "layers");
-  int n_classes = data != NULL ? data->n_classes
-                  : (int) interp_net_node_units (net, interp_net_output_node (net));
-  if (n_classes < 2)
-    {
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_INVALID_ARGUMENT,
-                   "%s: class selectivity needs at least 2 classes, the data has %d",
-                   where, n_classes);
-      return NULL;
-    }
-  GArray *match = interp_net_match (net, glob);
-  if (match->len == 0)
-    {
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND,
-                   "%s: key 'layers': no node matches '%s'", where, glob);
-      g_array_unref (match);
-      return NULL;
-    }
+  int n_classes;
+  GArray *match = interp_selectivity_match_layers (params, net, data, &n_classes, error);
+  if (match == NULL)
+    return NULL;
 
   Selectivity *self = g_new0 (Selectivity, 1);
   self->where = g_strdup (where);

@@ -12,6 +12,7 @@
 #define INTERP_PLUGINS_SELECTIVITY_INDEX_H
 
 #include <glib.h>
+#include <interp/interp.h>
 
 /* Default eps of the index (RESEARCH.md "Class selectivity"). */
 #define INTERP_SELECTIVITY_EPS 1e-7
@@ -47,6 +48,36 @@ interp_selectivity_index (const double *mu, const gboolean *present, int K, doub
   if (d_other != NULL)
     *d_other = -(2.0 * mu_max + eps) / (b * b) / (n_present - 1);
   return a / b;
+}
+
+/* What the metric and the regulariser both resolve at create(): the class
+ * count (the dataset's, else the width of the network's output) and the
+ * nodes matched by the `layers` key.  NULL with error when there are fewer
+ * than 2 classes or the glob matches nothing.  Free with g_array_unref. */
+static inline GArray *
+interp_selectivity_match_layers (const InterpParams *params, InterpNet *net,
+                                 const InterpDataInfo *data, int *n_classes, GError **error)
+{
+  const char *where = interp_params_where (params);
+  const char *glob = interp_params_get_string (params, "layers");
+  *n_classes = data != NULL ? data->n_classes
+               : (int) interp_net_node_units (net, interp_net_output_node (net));
+  if (*n_classes < 2)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_INVALID_ARGUMENT,
+                   "%s: class selectivity needs at least 2 classes, the data has %d",
+                   where, *n_classes);
+      return NULL;
+    }
+  GArray *match = interp_net_match (net, glob);
+  if (match->len == 0)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND,
+                   "%s: key 'layers': no node matches '%s'", where, glob);
+      g_array_unref (match);
+      return NULL;
+    }
+  return match;
 }
 
 #endif
