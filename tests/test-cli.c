@@ -454,3 +454,25 @@ Test (cli, resnet20_cifar10_pipeline_runs_on_cifar_format_files)
   g_free (path);
   g_free (data);
 }
+
+Test (cli, selectivity_regularizer_at_alpha_zero_changes_nothing)
+{
+  char *plain = write_file ("plain.ini", smoke);
+  char *text = g_strconcat (smoke, "[regularizer:sel]\nplugin = class-selectivity\nalpha = 0\n",
+                            NULL);
+  char *regularised = write_file ("alpha0.ini", text);
+  char *a = g_build_filename (tmpdir, "plain", NULL);
+  char *b = g_build_filename (tmpdir, "alpha0", NULL);
+  cr_assert_eq (run (NULL, NULL, plain, "--output", a, "-j", "1", "-q", NULL), 0);
+  cr_assert_eq (run (NULL, NULL, regularised, "--output", b, "-j", "1", "-q", NULL), 0);
+  char *da = file_digest (a, "trials/trial-000/model.safetensors");
+  char *db = file_digest (b, "trials/trial-000/model.safetensors");
+  cr_assert_str_eq (da, db, "alpha = 0 changed the trained weights");
+  g_free (da);
+  g_free (db);
+  g_free (a);
+  g_free (b);
+  g_free (regularised);
+  g_free (plain);
+  g_free (text);
+}
