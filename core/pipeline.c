@@ -54,6 +54,9 @@ const InterpParamSpec interp_train_params[] = {
     .max = 100, .help = "cosine schedule floor" },
   { .key = "label-smoothing", .type = INTERP_PARAM_DOUBLE, .default_value = "0", .min = 0,
     .max = 0.999, .help = "cross-entropy label smoothing" },
+  { .key = "on-divergence", .type = INTERP_PARAM_CHOICE, .default_value = "stop",
+    .choices = "stop|fail", .help = "a non-finite training loss: stop training, evaluate the model "
+    "as it was and record training-diverged = 1 (stop), or fail the trial (fail)" },
   { .key = "checkpoint", .type = INTERP_PARAM_STRING, .default_value = "",
     .help = "safetensors file to start from instead of a fresh initialisation" },
   { NULL }

@@ -153,21 +153,25 @@ resume_state (const InterpTrainJob *job, InterpOptim *opt, int64_t *epochs_done,
 }
 
 static gboolean
+write_log (const InterpTrainJob *job, const GString *log, GError **error)
+{
+  GString *full = g_string_new (LOG_HEADER);
+  g_string_append (full, log->str);
+  char *log_path = g_build_filename (job->dir, LOG_FILE, NULL);
+  gboolean ok = interp_write_file_atomic (log_path, full->str, full->len, error);
+  g_free (log_path);
+  g_string_free (full, TRUE);
+  return ok;
+}
+
+static gboolean
 save_epoch (const InterpTrainJob *job, InterpOptim *opt, int64_t epochs_done, GString *log,
             GError **error)
 {
   char *weights = epoch_file (job->dir, "checkpoint", epochs_done);
   char *optim = epoch_file (job->dir, "optimizer", epochs_done);
-  gboolean ok = interp_net_save (job->net, weights, error) && interp_optim_save (opt, optim, error);
-  if (ok)
-    {
-      GString *full = g_string_new (LOG_HEADER);
-      g_string_append (full, log->str);
-      char *log_path = g_build_filename (job->dir, LOG_FILE, NULL);
-      ok = interp_write_file_atomic (log_path, full->str, full->len, error);
-      g_free (log_path);
-      g_string_free (full, TRUE);
-    }
+  gboolean ok = interp_net_save (job->net, weights, error) && interp_optim_save (opt, optim, error)
+                && write_log (job, log, error);
   if (ok)
     {
       char *state = g_strdup_printf ("{\"epochs\": %" G_GINT64_FORMAT ", \"steps\": %" G_GINT64_FORMAT "}\n",
@@ -192,8 +196,9 @@ save_epoch (const InterpTrainJob *job, InterpOptim *opt, int64_t epochs_done, GS
 }
 
 gboolean
-interp_train (const InterpTrainJob *job, GError **error)
+interp_train (const InterpTrainJob *job, gboolean *diverged, GError **error)
 {
+  *diverged = FALSE;
   const InterpParams *t = job->train;
   int64_t epochs = interp_params_get_int (t, "epochs");
   if (epochs == 0)
@@ -246,7 +251,7 @@ interp_train (const InterpTrainJob *job, GError **error)
   InterpTensor *x = interp_tensor_new_4d (1, 1, 1, 1);
   int out = interp_net_output_node (job->net);
   interp_net_set_input_grad (job->net, FALSE);
-  for (int64_t epoch = first_epoch; ok && epoch < epochs; epoch++)
+  for (int64_t epoch = first_epoch; ok && !*diverged && epoch < epochs; epoch++)
     {
       gint64 t0 = g_get_monotonic_time ();
       interp_net_set_mode (job->net, INTERP_MODE_TRAIN);
@@ -291,10 +296,21 @@ interp_train (const InterpTrainJob *job, GError **error)
             break;
           if (!isfinite (loss))
             {
-              g_set_error (error, INTERP_ERROR, INTERP_ERROR_FAILED,
-                           "the training loss diverged (%g) in epoch %" G_GINT64_FORMAT
-                           "; lower [train] learning-rate", loss, epoch + 1);
-              n = -1;
+              if (g_str_equal (interp_params_get_string (t, "on-divergence"), "fail"))
+                {
+                  g_set_error (error, INTERP_ERROR, INTERP_ERROR_FAILED,
+                               "the training loss diverged (%g) in epoch %" G_GINT64_FORMAT
+                               "; lower [train] learning-rate", loss, epoch + 1);
+                  n = -1;
+                  break;
+                }
+              /* A diverged network is a result, not a crash: stop updating it
+               * (the weights are those before this batch) and let the trial be
+               * evaluated, with the divergence on record. */
+              g_warning ("the training loss diverged (%g) in epoch %" G_GINT64_FORMAT
+                         " after %" G_GINT64_FORMAT " images; training stops and the "
+                         "trial records training-diverged = 1", loss, epoch + 1, seen);
+              *diverged = TRUE;
               break;
             }
           interp_net_backward (job->net);
@@ -329,7 +345,7 @@ interp_train (const InterpTrainJob *job, GError **error)
       else
         g_snprintf (status, sizeof status, "loss %.4f, train acc %.4f, val acc %.4f",
                     loss_sum / (double) seen, (double) correct / (double) seen, val);
-      interp_progress_finish (progress, status);
+      interp_progress_finish (progress, *diverged ? "diverged" : status);
       char b_loss[G_ASCII_DTOSTR_BUF_SIZE], b_acc[G_ASCII_DTOSTR_BUF_SIZE];
       char b_val[G_ASCII_DTOSTR_BUF_SIZE], b_lr[G_ASCII_DTOSTR_BUF_SIZE];
       g_ascii_formatd (b_loss, sizeof b_loss, "%.6f", loss_sum / (double) seen);
@@ -341,7 +357,8 @@ interp_train (const InterpTrainJob *job, GError **error)
       g_ascii_formatd (b_lr, sizeof b_lr, "%.6g", lr);
       g_string_append_printf (log, "%" G_GINT64_FORMAT ",%s,%s,%s,%s,%.2f\n", epoch + 1, b_loss,
                               b_acc, b_val, b_lr, seconds);
-      ok = save_epoch (job, opt, epoch + 1, log, error);
+      /* A diverged epoch is logged but not checkpointed: it did not finish. */
+      ok = *diverged ? write_log (job, log, error) : save_epoch (job, opt, epoch + 1, log, error);
       if (ok && stop_after == epoch + 1)
         {
           /* Lets the tests interrupt a run exactly after a checkpoint, as a kill would. */

@@ -33,7 +33,9 @@ typedef struct {
   const char *dir;                /* the trial folder */
 } InterpTrainJob;
 
-gboolean interp_train (const InterpTrainJob *job, GError **error);
+/* *diverged: TRUE when the loss became non-finite and [train] on-divergence =
+ * stop ended training early (the weights are those before that batch). */
+gboolean interp_train (const InterpTrainJob *job, gboolean *diverged, GError **error);
 
 /* Top-1 accuracy of the network over a split in eval mode (NAN for an empty split). */
 double interp_split_accuracy (InterpNet *net, InterpData *data, InterpSplit split,

@@ -148,8 +148,17 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
 
   InterpTrainJob job = { .net = net, .data = data, .train = p->train, .regularizers = regs,
                          .seed = seed, .dir = spec->dir };
-  if (!interp_train (&job, error))
+  gboolean diverged = FALSE;
+  if (!interp_train (&job, &diverged, error))
     goto out;
+  /* Recorded for every trial, so a sweep can count the runs that blew up. */
+  JsonObject *d = json_object_new ();
+  json_object_set_string_member (d, "metric", "training-diverged");
+  json_object_set_string_member (d, "target", "");
+  json_object_set_string_member (d, "perturbation", "clean");
+  json_object_set_string_member (d, "level", "");
+  json_object_set_double_member (d, "value", diverged ? 1.0 : 0.0);
+  json_array_add_object_element (rows, d);
   char *model_path = g_build_filename (spec->dir, "model.safetensors", NULL);
   ok = interp_net_save (net, model_path, error);
   g_free (model_path);

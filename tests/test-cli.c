@@ -476,3 +476,29 @@ Test (cli, selectivity_regularizer_at_alpha_zero_changes_nothing)
   g_free (plain);
   g_free (text);
 }
+
+Test (cli, a_diverged_training_is_recorded_or_fails_as_asked)
+{
+  char *path = write_file ("smoke.ini", smoke);
+  char *a = g_build_filename (tmpdir, "diverged", NULL);
+  char *err = NULL;
+  cr_assert_eq (run (NULL, &err, path, "--set", "train.learning-rate=100", "--output", a, "-j", "1",
+                     NULL), 0, "%s", err);
+  cr_assert (strstr (err, "diverged"), "%s", err);
+  g_free (err);
+  char *csv = read_file (a, "summary.csv");
+  cr_assert (strstr (csv, "\ntrial-000,1,training-diverged,,clean,,1\n"), "%s", csv);
+  g_free (csv);
+  char *b = g_build_filename (tmpdir, "fails", NULL);
+  cr_assert_eq (run (NULL, NULL, path, "--set", "train.learning-rate=100", "--set",
+                     "train.on-divergence=fail", "--output", b, "-j", "1", "-q", NULL), 1);
+  char *c = g_build_filename (tmpdir, "fine", NULL);
+  cr_assert_eq (run (NULL, NULL, path, "--output", c, "-j", "1", "-q", NULL), 0);
+  csv = read_file (c, "summary.csv");
+  cr_assert (strstr (csv, "\ntrial-000,1,training-diverged,,clean,,0\n"), "%s", csv);
+  g_free (csv);
+  g_free (a);
+  g_free (b);
+  g_free (c);
+  g_free (path);
+}
