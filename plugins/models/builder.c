@@ -180,3 +180,26 @@ model_shortcut_pad (ModelBuilder *b, const char *name, int input, int64_t out_ch
   int id = interp_net_shortcut_pad (b->net, name, input, out_channels, stride, &local);
   return finish (b, name, id, error, local);
 }
+
+int
+model_dense_head (ModelBuilder *b, int input, const gint64 *hidden, size_t n_hidden,
+                  double dropout, int n_classes, GError **error)
+{
+  int x = model_flatten (b, "flatten", input, error);
+  for (size_t i = 0; i < n_hidden && x >= 0; i++)
+    {
+      g_autofree char *fc = model_numbered ("fc", &b->n_fc);
+      g_autofree char *relu = model_numbered ("relu", &b->n_relu);
+      x = model_linear (b, fc, x, hidden[i], TRUE, error);
+      if (x >= 0)
+        x = model_relu (b, relu, x, error);
+      if (x >= 0 && dropout > 0)
+        {
+          g_autofree char *drop = model_numbered ("dropout", &b->n_dropout);
+          x = model_dropout (b, drop, x, (float) dropout, error);
+        }
+    }
+  if (x >= 0)
+    x = model_linear (b, "fc", x, n_classes, TRUE, error);
+  return x;
+}

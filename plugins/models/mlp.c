@@ -30,23 +30,7 @@ mlp_build (const InterpParams *params, const InterpDataInfo *data, InterpNet *ne
   double dropout = interp_params_get_double (params, "dropout");
   model_apply_init (params, net);
 
-  int x = model_flatten (&b, "flatten", input, error);
-  for (size_t i = 0; i < n_hidden && x >= 0; i++)
-    {
-      g_autofree char *fc = model_numbered ("fc", &b.n_fc);
-      g_autofree char *relu = model_numbered ("relu", &b.n_relu);
-      x = model_linear (&b, fc, x, hidden[i], TRUE, error);
-      if (x >= 0)
-        x = model_relu (&b, relu, x, error);
-      if (x >= 0 && dropout > 0)
-        {
-          g_autofree char *drop = model_numbered ("dropout", &b.n_dropout);
-          x = model_dropout (&b, drop, x, (float) dropout, error);
-        }
-    }
-  if (x >= 0)
-    x = model_linear (&b, "fc", x, data->n_classes, TRUE, error);
-  return x >= 0;
+  return model_dense_head (&b, input, hidden, n_hidden, dropout, data->n_classes, error) >= 0;
 }
 
 static const InterpModelVTable mlp_vtable = {

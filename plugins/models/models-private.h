@@ -43,6 +43,11 @@ int model_linear (ModelBuilder *b, const char *name, int input, int64_t out_feat
                   gboolean bias, GError **error);
 int model_flatten (ModelBuilder *b, const char *name, int input, GError **error);
 int model_dropout (ModelBuilder *b, const char *name, int input, float p, GError **error);
+/* The classifier head shared by mlp and cnn: "flatten", then per hidden width
+ * fc<k> -> relu<k> [-> dropout<k> when dropout > 0], then "fc" (the logits).
+ * Returns the logits node, or -1 with error set. */
+int model_dense_head (ModelBuilder *b, int input, const gint64 *hidden, size_t n_hidden,
+                      double dropout, int n_classes, GError **error);
 int model_add (ModelBuilder *b, const char *name, int a, int c, GError **error);
 int model_shortcut_pad (ModelBuilder *b, const char *name, int input,
                         int64_t out_channels, int stride, GError **error);
