@@ -131,7 +131,9 @@ int64_t interp_net_node_units (const InterpNet *net, int node);
 /* The node's output from the last forward pass (N first).  Borrowed. */
 const InterpTensor *interp_net_value (const InterpNet *net, int node);
 /* The node's gradient accumulator, shaped like its value after a forward
- * pass.  Borrowed and writable: add to it to inject a gradient. */
+ * pass.  Borrowed and writable: add to it to inject a gradient.  Calling this
+ * is what marks the node for backward (zeroing is lazy), so fetch the pointer
+ * again after every interp_net_zero_grad rather than keeping an old one. */
 InterpTensor *interp_net_grad (InterpNet *net, int node);
 /* d(scalar)/d(input) after backward; only computed when
  * interp_net_set_input_grad (net, TRUE). */
