@@ -65,6 +65,8 @@ static const GOptionEntry entries[] = {
 };
 
 static gboolean quiet_logs = FALSE;
+/* "trial-003: " in a child process of a parallel sweep, so its lines can be told apart. */
+static char log_prefix[32] = "";
 
 static GLogWriterOutput
 log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
@@ -75,20 +77,21 @@ log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoin
       message = fields[i].value;
   if (message == NULL)
     return G_LOG_WRITER_HANDLED;
+  const char *prefix = g_str_has_prefix (message, log_prefix) ? "" : log_prefix;
   if (level & G_LOG_LEVEL_DEBUG)
     {
       if (!opt_verbose)
         return G_LOG_WRITER_HANDLED;
-      fprintf (stderr, "interp-run: debug: %s\n", message);
+      fprintf (stderr, "interp-run: %sdebug: %s\n", prefix, message);
     }
   else if (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO))
     {
       if (quiet_logs)
         return G_LOG_WRITER_HANDLED;
-      fprintf (stderr, "interp-run: %s\n", message);
+      fprintf (stderr, "interp-run: %s%s\n", prefix, message);
     }
   else if (level & G_LOG_LEVEL_WARNING)
-    fprintf (stderr, "interp-run: warning: %s\n", message);
+    fprintf (stderr, "interp-run: %swarning: %s\n", prefix, message);
   else
     return g_log_writer_default (level, fields, n_fields, data);
   return G_LOG_WRITER_HANDLED;
@@ -184,6 +187,7 @@ main (int argc, char **argv)
     {
       /* Parallel trials share the terminal: plain lines, each marked. */
       char *prefix = g_strdup_printf ("trial-%03d", opt_trial);
+      g_snprintf (log_prefix, sizeof log_prefix, "%s: ", prefix);
       interp_progress_set_default_style (INTERP_PROGRESS_LINES);
       interp_progress_set_prefix (prefix);
       g_free (prefix);
