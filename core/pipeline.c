@@ -584,26 +584,63 @@ interp_pipeline_n_trials (const InterpPipeline *p)
   return n;
 }
 
-GStrv
-interp_pipeline_trial_overrides (const InterpPipeline *p, guint trial)
+/* The value index of every axis for trial i; the last axis varies fastest. */
+static guint *
+trial_indices (const InterpPipeline *p, guint trial)
 {
-  GStrvBuilder *b = g_strv_builder_new ();
+  guint *k = g_new0 (guint, MAX (p->sweep->len, 1));
   guint rest = trial;
-  GPtrArray *items = g_ptr_array_new_with_free_func (g_free);
-  /* Last axis varies fastest: decode from the end. */
   for (guint i = p->sweep->len; i-- > 0;)
     {
       InterpSweepAxis *a = g_ptr_array_index (p->sweep, i);
-      guint k = rest % a->n_values;
+      k[i] = rest % a->n_values;
       rest /= a->n_values;
-      g_ptr_array_insert (items, 0, g_strdup_printf ("%s=%s", a->key, a->values[k]));
     }
-  for (guint i = 0; i < items->len; i++)
-    g_strv_builder_add (b, g_ptr_array_index (items, i));
-  g_ptr_array_unref (items);
+  return k;
+}
+
+GStrv
+interp_pipeline_trial_overrides (const InterpPipeline *p, guint trial)
+{
+  guint *k = trial_indices (p, trial);
+  GStrvBuilder *b = g_strv_builder_new ();
+  for (guint i = 0; i < p->sweep->len; i++)
+    {
+      InterpSweepAxis *a = g_ptr_array_index (p->sweep, i);
+      char *item = g_strdup_printf ("%s=%s", a->key, a->values[k[i]]);
+      g_strv_builder_add (b, item);
+      g_free (item);
+    }
   GStrv out = g_strv_builder_end (b);
   g_strv_builder_unref (b);
+  g_free (k);
   return out;
+}
+
+GHashTable *
+interp_pipeline_trial_swept (const InterpPipeline *p, guint trial)
+{
+  guint *k = trial_indices (p, trial);
+  GHashTable *swept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < p->sweep->len; i++)
+    {
+      InterpSweepAxis *a = g_ptr_array_index (p->sweep, i);
+      g_hash_table_insert (swept, g_strdup (a->key), g_strdup (a->values[k[i]]));
+    }
+  g_free (k);
+  return swept;
+}
+
+gint64
+interp_pipeline_trial_seed (const InterpPipeline *p, guint trial)
+{
+  gint64 seed = interp_params_get_int (p->pipeline, "seed");
+  GHashTable *swept = interp_pipeline_trial_swept (p, trial);
+  const char *v = g_hash_table_lookup (swept, "pipeline.seed");
+  if (v)
+    g_ascii_string_to_signed (v, 10, 0, G_MAXINT64, &seed, NULL);
+  g_hash_table_unref (swept);
+  return seed;
 }
 
 InterpPipeline *

@@ -74,6 +74,11 @@ void interp_pipeline_free (InterpPipeline *p);
 guint interp_pipeline_n_trials (const InterpPipeline *p);
 /* The overrides ("GROUP.KEY=VALUE") that make trial i (0-based, last axis fastest). */
 GStrv interp_pipeline_trial_overrides (const InterpPipeline *p, guint trial);
+/* The swept values of trial i: a new table "GROUP.KEY" -> value text (iterate
+ * p->sweep for the keys in order).  Free with g_hash_table_unref. */
+GHashTable *interp_pipeline_trial_swept (const InterpPipeline *p, guint trial);
+/* The seed of trial i: its swept pipeline.seed, else [pipeline] seed. */
+gint64 interp_pipeline_trial_seed (const InterpPipeline *p, guint trial);
 /* The validated pipeline of trial i: this pipeline with the trial's overrides and no sweep. */
 InterpPipeline *interp_pipeline_trial (const InterpPipeline *p, guint trial,
                                        const InterpRegistry *registry, GError **error);

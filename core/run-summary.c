@@ -44,18 +44,8 @@ interp_run_read_rows (const InterpPipeline *p, const char *dir, GError **error)
     {
       char *id = g_strdup_printf ("trial-%03u", i);
       char *path = g_build_filename (dir, "trials", id, "metrics.json", NULL);
-      GStrv ov = interp_pipeline_trial_overrides (p, i);
-      GHashTable *swept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      gint64 seed = interp_params_get_int (p->pipeline, "seed");
-      for (char **o = ov; *o; o++)
-        {
-          char *eq = strchr (*o, '=');
-          char *key = g_strndup (*o, (gsize) (eq - *o));
-          if (g_str_equal (key, "pipeline.seed"))
-            g_ascii_string_to_signed (eq + 1, 10, 0, G_MAXINT64, &seed, NULL);
-          g_hash_table_insert (swept, key, g_strdup (eq + 1));
-        }
-      g_strfreev (ov);
+      GHashTable *swept = interp_pipeline_trial_swept (p, i);
+      gint64 seed = interp_pipeline_trial_seed (p, i);
       JsonParser *parser = json_parser_new ();
       GError *local = NULL;
       gboolean ok = json_parser_load_from_file (parser, path, &local);
@@ -243,16 +233,9 @@ count_matching_trials (const InterpPipeline *p, const InterpConditionSpec *c)
   guint n = interp_pipeline_n_trials (p), count = 0;
   for (guint i = 0; i < n; i++)
     {
-      GStrv ov = interp_pipeline_trial_overrides (p, i);
-      GHashTable *swept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      for (char **o = ov; *o; o++)
-        {
-          char *eq = strchr (*o, '=');
-          g_hash_table_insert (swept, g_strndup (*o, (gsize) (eq - *o)), eq + 1);
-        }
+      GHashTable *swept = interp_pipeline_trial_swept (p, i);
       count += interp_condition_matches (c, swept);
       g_hash_table_unref (swept);
-      g_strfreev (ov);
     }
   return count;
 }

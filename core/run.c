@@ -219,28 +219,23 @@ interp_run_write_manifest (const InterpPipeline *p, const char *dir, int threads
   for (guint i = 0; i < n; i++)
     {
       char *id = trial_id (i);
-      GStrv ov = interp_pipeline_trial_overrides (p, i);
+      GHashTable *swept = interp_pipeline_trial_swept (p, i);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");
       json_builder_add_string_value (b, id);
       json_builder_set_member_name (b, "swept");
       json_builder_begin_object (b);
-      gint64 seed = interp_params_get_int (p->pipeline, "seed");
-      for (char **o = ov; *o; o++)
+      for (guint k = 0; k < p->sweep->len; k++)
         {
-          char *eq = strchr (*o, '=');
-          char *key = g_strndup (*o, (gsize) (eq - *o));
+          const char *key = ((InterpSweepAxis *) g_ptr_array_index (p->sweep, k))->key;
           json_builder_set_member_name (b, key);
-          json_builder_add_string_value (b, eq + 1);
-          if (g_str_equal (key, "pipeline.seed"))
-            g_ascii_string_to_signed (eq + 1, 10, 0, G_MAXINT64, &seed, NULL);
-          g_free (key);
+          json_builder_add_string_value (b, g_hash_table_lookup (swept, key));
         }
       json_builder_end_object (b);
       json_builder_set_member_name (b, "seed");
-      json_builder_add_int_value (b, seed);
+      json_builder_add_int_value (b, interp_pipeline_trial_seed (p, i));
       json_builder_end_object (b);
-      g_strfreev (ov);
+      g_hash_table_unref (swept);
       g_free (id);
     }
   json_builder_end_array (b);
