@@ -57,6 +57,20 @@ interp_write_file_atomic (const char *path, const void *data, gsize len, GError 
 }
 
 gboolean
+interp_write_json_atomic (const char *path, JsonNode *root, GError **error)
+{
+  JsonGenerator *gen = json_generator_new ();
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, root);
+  gsize len = 0;
+  char *text = json_generator_to_data (gen, &len);
+  g_object_unref (gen);
+  gboolean ok = interp_write_file_atomic (path, text, len, error);
+  g_free (text);
+  return ok;
+}
+
+gboolean
 interp_mkdir_p (const char *dir, GError **error)
 {
   if (g_mkdir_with_parents (dir, 0755) != 0)

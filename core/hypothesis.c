@@ -2,6 +2,8 @@
 
 #include "hypothesis.h"
 
+#include "fsutil.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -1005,22 +1007,7 @@ interp_hypothesis_results_write (InterpHypothesisResult *const *results, guint n
                                  const char *path, GError **error)
 {
   JsonNode *root = interp_hypothesis_results_to_json (results, n);
-  JsonGenerator *gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, root);
-  gsize len = 0;
-  char *text = json_generator_to_data (gen, &len);
-  g_object_unref (gen);
+  gboolean ok = interp_write_json_atomic (path, root, error);
   json_node_unref (root);
-  /* g_file_set_contents writes a temporary file and renames it over
-   * `path`, so a reader never sees a truncated document. */
-  GError *local = NULL;
-  gboolean ok = g_file_set_contents (path, text, (gssize) len, &local);
-  g_free (text);
-  if (!ok)
-    {
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: %s", path, local->message);
-      g_error_free (local);
-    }
   return ok;
 }

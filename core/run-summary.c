@@ -192,17 +192,11 @@ write_summary (const InterpPipeline *p, const char *dir, GPtrArray *rows, GError
   g_free (csv_path);
   if (ok)
     {
-      JsonGenerator *gen = json_generator_new ();
       JsonNode *root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      gsize len = 0;
-      char *text = json_generator_to_data (gen, &len);
       char *json_path = g_build_filename (dir, "summary.json", NULL);
-      ok = interp_write_file_atomic (json_path, text, len, error);
+      ok = interp_write_json_atomic (json_path, root, error);
       g_free (json_path);
-      g_free (text);
       json_node_unref (root);
-      g_object_unref (gen);
     }
   g_object_unref (b);
   g_string_free (csv, TRUE);

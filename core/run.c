@@ -94,20 +94,6 @@ add_stage_object (JsonBuilder *b, const InterpStage *s)
   json_builder_end_object (b);
 }
 
-static gboolean
-write_json (const char *path, JsonNode *root, GError **error)
-{
-  JsonGenerator *gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, root);
-  gsize len = 0;
-  char *text = json_generator_to_data (gen, &len);
-  g_object_unref (gen);
-  gboolean ok = interp_write_file_atomic (path, text, len, error);
-  g_free (text);
-  return ok;
-}
-
 gboolean
 interp_run_write_manifest (const InterpPipeline *p, const char *dir, int threads,
                            const char *started, const char *finished, GError **error)
@@ -243,7 +229,7 @@ interp_run_write_manifest (const InterpPipeline *p, const char *dir, int threads
 
   JsonNode *root = json_builder_get_root (b);
   char *path = g_build_filename (dir, "manifest.json", NULL);
-  gboolean ok = write_json (path, root, error);
+  gboolean ok = interp_write_json_atomic (path, root, error);
   g_free (path);
   json_node_unref (root);
   g_object_unref (b);

@@ -25,16 +25,9 @@ interp_trial_is_complete (const char *dir)
 static gboolean
 write_json_file (const char *dir, const char *name, JsonNode *root, GError **error)
 {
-  JsonGenerator *gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, root);
-  gsize len = 0;
-  char *text = json_generator_to_data (gen, &len);
   char *path = g_build_filename (dir, name, NULL);
-  gboolean ok = interp_write_file_atomic (path, text, len, error);
+  gboolean ok = interp_write_json_atomic (path, root, error);
   g_free (path);
-  g_free (text);
-  g_object_unref (gen);
   return ok;
 }
 
