@@ -228,14 +228,11 @@ interp_train (const InterpTrainJob *job, gboolean *diverged, GError **error)
       config.beta1 = interp_params_get_double (t, "beta1");
       config.beta2 = interp_params_get_double (t, "beta2");
     }
-  if (config.beta1 >= 1 || config.beta2 >= 1)
+  if (!interp_optim_config_check (&config, error))
     {
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_OUT_OF_RANGE,
-                   "[train]: beta1 and beta2 must be below 1");
+      g_prefix_error (error, "[train]: ");
       return FALSE;
     }
-  if (!interp_optim_config_check (&config, error))
-    return FALSE;
   InterpOptim *opt = interp_optim_new (job->net, &config);
   InterpSchedule schedule;
   make_schedule (t, steps_per_epoch, &schedule);

@@ -160,6 +160,13 @@ Test (cli, bad_pipeline_exits_2_naming_group_and_key)
   cr_assert (strstr (err, "[train]") && strstr (err, "epohcs") && strstr (err, "epochs"),
              "%s", err);
   g_free (err);
+  /* A value inside the table's range that the optimiser still refuses (beta1 must be < 1). */
+  char *run_dir = g_build_filename (tmpdir, "beta", NULL);
+  cr_assert_eq (run (NULL, &err, path, "--set", "train.optimizer=adam", "--set", "train.beta1=1",
+                     "--output", run_dir, NULL), 2);
+  cr_assert (strstr (err, "[train]") && strstr (err, "beta1"), "%s", err);
+  g_free (err);
+  g_free (run_dir);
   g_free (path);
 }
 
