@@ -37,7 +37,7 @@
 #include <interp/interp.h>
 #include <interp/threads.h>
 
-#include "params-private.h"
+#include "host/params-private.h"
 #include "../plugins/models/models-private.h"
 
 static int opt_threads = 2;

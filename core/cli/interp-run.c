@@ -8,12 +8,12 @@
 
 #include <interp/interp.h>
 
-#include "hypothesis.h"
-#include "pipeline.h"
-#include "progress.h"
-#include "registry.h"
-#include "report.h"
-#include "run.h"
+#include "stats/hypothesis.h"
+#include "pipeline/pipeline.h"
+#include "util/progress.h"
+#include "plugin/registry.h"
+#include "report/report.h"
+#include "runner/run.h"
 
 enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2 };
 

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "nn/safetensors-private.h"
-#include "params-private.h"
+#include "host/params-private.h"
 
 #include <string.h>
 

@@ -13,6 +13,8 @@
 #include <interp/error.h>
 #include <interp/threads.h>
 
+#include "base/threads-private.h"
+
 #define NET_MAX_PARAMS 4
 
 typedef struct NetNode NetNode;
@@ -170,12 +172,6 @@ net_grad_accumulate (float *restrict dst, const float *restrict src, size_t n, N
 /* Zero the gradient entries that a parameter's mask removes. */
 void net_mask_grad (InterpParam *p);
 
-/* The engine parallelises with OpenMP itself (images of a convolution, row
- * blocks of a linear layer, element ranges), so OpenBLAS runs
- * single-threaded from the start to the end of a forward or backward pass:
- * no second thread pool competes for the cores (core/threads.c). */
-void _interp_blas_serial_begin (void);
-void _interp_blas_serial_end (void);
 
 /* Per-sample Kaiming-normal fill: std = sqrt(2 / fan_in) (He et al. 2015). */
 void net_kaiming_normal (InterpTensor *w, int64_t fan_in, InterpRng *rng);

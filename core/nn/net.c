@@ -546,7 +546,7 @@ interp_net_forward_to (InterpNet *net, const InterpTensor *x, int last, GError *
       return FALSE;
     }
   int64_t n = x->shape[0];
-  _interp_blas_serial_begin ();
+  interp_blas_serial_begin ();
   for (int i = 0; i <= last; i++)
     {
       NetNode *node = net_node (net, i);
@@ -566,7 +566,7 @@ interp_net_forward_to (InterpNet *net, const InterpTensor *x, int last, GError *
       if (net->profile)
         profile_add (net, i, 0, now_seconds () - t0);
     }
-  _interp_blas_serial_end ();
+  interp_blas_serial_end ();
   net->last_forward = last;
   net->profile_calls++;
   return TRUE;
@@ -623,7 +623,7 @@ interp_net_backward (InterpNet *net)
       for (int k = 0; k < node->n_in; k++)
         need[i] = need[i] || need[node->in[k]];
     }
-  _interp_blas_serial_begin ();
+  interp_blas_serial_begin ();
   for (int i = last; i >= 1; i--)
     {
       NetNode *node = net_node (net, i);
@@ -652,7 +652,7 @@ interp_net_backward (InterpNet *net)
         if (net_param_wants_grad (node->params[k]))
           net_mask_grad (node->params[k]);
     }
-  _interp_blas_serial_end ();
+  interp_blas_serial_end ();
 }
 
 /* ---- parameters -------------------------------------------------------------- */

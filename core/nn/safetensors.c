@@ -11,7 +11,7 @@
  */
 #include "config.h"
 
-#include "safetensors-private.h"
+#include "nn/safetensors-private.h"
 
 #include <errno.h>
 #include <fcntl.h>

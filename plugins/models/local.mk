@@ -11,10 +11,3 @@ plugins_models_interp_models_la_CFLAGS = $(plugin_cflags)
 plugins_models_interp_models_la_LDFLAGS = $(plugin_ldflags)
 plugins_models_interp_models_la_LIBADD = $(plugin_libs)
 EXTRA_DIST += plugins/models/README.md
-
-if HAVE_CRITERION
-check_PROGRAMS += tests/test-models
-TESTS += tests/test-models
-tests_test_models_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
-tests_test_models_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
-endif

@@ -1,0 +1,67 @@
+#include "config.h"
+
+#include "host/context-private.h"
+
+struct InterpContext {
+  guint64 seed;
+  int threads;
+  char *output_dir;
+  char *condition;
+};
+
+InterpContext *
+interp_context_new (guint64 seed, int threads, const char *output_dir)
+{
+  InterpContext *ctx = g_new0 (InterpContext, 1);
+  ctx->seed = seed;
+  ctx->threads = threads > 0 ? threads : 1;
+  ctx->output_dir = g_strdup (output_dir);
+  return ctx;
+}
+
+void
+interp_context_free (InterpContext *ctx)
+{
+  if (ctx == NULL)
+    return;
+  g_free (ctx->output_dir);
+  g_free (ctx->condition);
+  g_free (ctx);
+}
+
+guint64
+interp_context_seed (const InterpContext *ctx)
+{
+  return ctx->seed;
+}
+
+int
+interp_context_threads (const InterpContext *ctx)
+{
+  return ctx->threads;
+}
+
+const char *
+interp_context_output_dir (const InterpContext *ctx)
+{
+  return ctx->output_dir;
+}
+
+void
+interp_context_rng (const InterpContext *ctx, const char *stream, InterpRng *rng)
+{
+  interp_rng_derive (rng, ctx->seed, stream);
+}
+
+const char *
+interp_context_condition (const InterpContext *ctx)
+{
+  return ctx->condition;
+}
+
+void
+interp_context_set_condition (InterpContext *ctx, const char *condition)
+{
+  g_free (ctx->condition);
+  ctx->condition = g_strdup (condition);
+}

@@ -1,0 +1,6 @@
+# core/pipeline: pipeline files: parsing, validation, sweeps, resolved text.
+noinst_LTLIBRARIES += core/pipeline/libinterp-pipeline.la
+core_pipeline_libinterp_pipeline_la_SOURCES = \
+	core/pipeline/pipeline.c \
+	core/pipeline/pipeline.h
+core_pipeline_libinterp_pipeline_la_CFLAGS = $(core_cflags)

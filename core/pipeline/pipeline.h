@@ -1,0 +1,97 @@
+/* libinterp internals: pipelines.
+ *
+ * A pipeline is a GKeyFile.  Groups:
+ *   [pipeline]          name, seed, output, description
+ *   [dataset]           plugin = NAME, the dataset's keys and the common data keys (core/data.h)
+ *   [model]             plugin = NAME, the model's keys
+ *   [train]             the training stage (train_params in pipeline.c)
+ *   [KIND:NAME]         an instance of a regularizer, corruption, attack, metric or saliency
+ *                       component: plugin = NAME selects it, every other key is validated
+ *                       against that component's parameter table
+ *   [sweep]             GROUP.KEY = list: the grid of trials
+ *   [hypothesis:NAME]   a claim over the sweep (core/hypothesis.h)
+ * `--set GROUP.KEY=VALUE` overrides are applied to the key file before validation, so they win
+ * over the file and are validated the same way.
+ */
+#ifndef INTERP_PIPELINE_H
+#define INTERP_PIPELINE_H
+
+#include <glib.h>
+#include <interp/params.h>
+#include <interp/plugin.h>
+
+#include "plugin/registry.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *group;                       /* "attack:pgd", "dataset", "model" */
+  InterpKind kind;
+  char *instance;                    /* "pgd"; the plugin name for [dataset]/[model] */
+  const InterpRegistryEntry *entry;
+  InterpParams *params;              /* validated against the component's table */
+  InterpParams *common;              /* [dataset] only: the common data keys */
+} InterpStage;
+
+typedef struct {
+  char *key;                         /* "GROUP.KEY" */
+  char **values;                     /* the list as texts */
+  guint n_values;
+} InterpSweepAxis;
+
+typedef struct {
+  char *path;                        /* the file, for messages */
+  GKeyFile *keyfile;                 /* after overrides */
+  InterpParams *pipeline;            /* [pipeline] */
+  InterpParams *train;               /* [train] */
+  InterpStage *dataset;
+  InterpStage *model;
+  GPtrArray *regularizers;           /* InterpStage*, in file order */
+  GPtrArray *corruptions;
+  GPtrArray *attacks;
+  GPtrArray *metrics;
+  GPtrArray *saliency;
+  GPtrArray *sweep;                  /* InterpSweepAxis* */
+  GPtrArray *hypotheses;             /* group names "hypothesis:NAME" */
+} InterpPipeline;
+
+extern const InterpParamSpec interp_pipeline_params[];
+extern const InterpParamSpec interp_train_params[];
+
+/* Load, apply overrides ("GROUP.KEY=VALUE", may be NULL) and validate every
+ * group.  Errors: IO / PIPELINE for the file, UNKNOWN_KEY, BAD_VALUE,
+ * OUT_OF_RANGE, MISSING, NOT_FOUND (unknown plugin), each naming file,
+ * group and key. */
+InterpPipeline *interp_pipeline_load (const char *path, const char *const *overrides,
+                                      const InterpRegistry *registry, GError **error);
+/* The same from an already-read key file (copied). */
+InterpPipeline *interp_pipeline_new (GKeyFile *keyfile, const char *path,
+                                     const char *const *overrides,
+                                     const InterpRegistry *registry, GError **error);
+void interp_pipeline_free (InterpPipeline *p);
+
+/* Number of trials of the sweep (1 without a sweep). */
+guint interp_pipeline_n_trials (const InterpPipeline *p);
+/* The overrides ("GROUP.KEY=VALUE") that make trial i (0-based, last axis fastest). */
+GStrv interp_pipeline_trial_overrides (const InterpPipeline *p, guint trial);
+/* The swept values of trial i: a new table "GROUP.KEY" -> value text (iterate
+ * p->sweep for the keys in order).  Free with g_hash_table_unref. */
+GHashTable *interp_pipeline_trial_swept (const InterpPipeline *p, guint trial);
+/* The seed of trial i: its swept pipeline.seed, else [pipeline] seed. */
+gint64 interp_pipeline_trial_seed (const InterpPipeline *p, guint trial);
+/* The validated pipeline of trial i: this pipeline with the trial's overrides and no sweep. */
+InterpPipeline *interp_pipeline_trial (const InterpPipeline *p, guint trial,
+                                       const InterpRegistry *registry, GError **error);
+
+/* Every group with every key's resolved value (defaults included), as a key file text. */
+char *interp_pipeline_resolved_text (const InterpPipeline *p);
+/* Every stage in run order: dataset, model, regularizers, corruptions, attacks, metrics, saliency. */
+GPtrArray *interp_pipeline_stages (const InterpPipeline *p);
+
+/* Prefixes "[group]: " to an error a component raised, unless its message
+ * already names the group (components usually say "file.ini: [group]: key"). */
+void interp_pipeline_prefix_error (GError **error, const char *group);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,238 @@
+#include "config.h"
+
+#include "runner/evaluate.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "host/context-private.h"
+#include "util/progress.h"
+#include "host/results-private.h"
+
+typedef enum { PERTURB_NONE, PERTURB_CORRUPTION, PERTURB_ATTACK } PerturbKind;
+
+typedef struct {
+  PerturbKind kind;
+  const InterpStage *stage;
+  gpointer instance;
+  double level;
+  char level_text[G_ASCII_DTOSTR_BUF_SIZE];
+} Condition;
+
+static void
+record (const InterpResults *results, const Condition *c, JsonArray *rows, JsonArray *arrays)
+{
+  const char *perturbation = c->kind == PERTURB_NONE ? "clean" : c->stage->group;
+  const char *level = c->kind == PERTURB_NONE ? "" : c->level_text;
+  for (guint i = 0; i < interp_results_n_rows (results); i++)
+    {
+      const InterpResultRow *r = interp_results_row (results, i);
+      JsonObject *o = json_object_new ();
+      json_object_set_string_member (o, "metric", r->metric);
+      json_object_set_string_member (o, "target", r->target);
+      json_object_set_string_member (o, "perturbation", perturbation);
+      json_object_set_string_member (o, "level", level);
+      /* JSON has no NaN: a non-finite value is written as null. */
+      if (isfinite (r->value))
+        json_object_set_double_member (o, "value", r->value);
+      else
+        json_object_set_null_member (o, "value");
+      json_array_add_object_element (rows, o);
+    }
+  for (guint i = 0; i < interp_results_n_arrays (results); i++)
+    {
+      const InterpResultArray *a = interp_results_array (results, i);
+      JsonObject *o = json_object_new ();
+      json_object_set_string_member (o, "metric", a->metric);
+      json_object_set_string_member (o, "target", a->target);
+      json_object_set_string_member (o, "perturbation", perturbation);
+      json_object_set_string_member (o, "level", level);
+      JsonArray *v = json_array_sized_new (a->values->len);
+      for (guint k = 0; k < a->values->len; k++)
+        {
+          double x = g_array_index (a->values, double, k);
+          if (isfinite (x))
+            json_array_add_double_element (v, x);
+          else
+            json_array_add_null_element (v);
+        }
+      json_object_set_array_member (o, "values", v);
+      json_array_add_object_element (arrays, o);
+    }
+}
+
+/* A one-image view into a batch tensor (borrowed data). */
+static InterpTensor
+image_view (const InterpTensor *batch, int64_t i)
+{
+  InterpTensor v = { .ndim = batch->ndim };
+  memcpy (v.shape, batch->shape, sizeof v.shape);
+  v.shape[0] = 1;
+  v.numel = interp_tensor_sample_size (batch);
+  v.capacity = v.numel;
+  v.data = batch->data + (size_t) i * v.numel;
+  return v;
+}
+
+static gboolean
+perturb_batch (const Condition *c, InterpNet *net, const InterpTensor *x, const int32_t *labels,
+               int64_t first_index, int64_t batch_index, InterpContext *ctx, InterpTensor *out,
+               GError **error)
+{
+  interp_tensor_copy_into (out, x);
+  if (c->kind == PERTURB_CORRUPTION)
+    {
+      const InterpCorruptionVTable *vt = c->stage->entry->component->vtable;
+      for (int64_t i = 0; i < x->shape[0]; i++)
+        {
+          InterpTensor in = image_view (x, i), res = image_view (out, i);
+          char *stream = g_strdup_printf ("%s/%s/%" G_GINT64_FORMAT, c->stage->group,
+                                          c->level_text, first_index + i);
+          InterpRng rng;
+          interp_context_rng (ctx, stream, &rng);
+          g_free (stream);
+          if (!vt->apply (c->instance, &in, c->level, &rng, &res, error))
+            return FALSE;
+        }
+    }
+  else if (c->kind == PERTURB_ATTACK)
+    {
+      const InterpAttackVTable *vt = c->stage->entry->component->vtable;
+      char *stream = g_strdup_printf ("%s/%s/batch-%" G_GINT64_FORMAT, c->stage->group,
+                                      c->level_text, batch_index);
+      InterpRng rng;
+      interp_context_rng (ctx, stream, &rng);
+      g_free (stream);
+      if (!vt->perturb (c->instance, net, x, labels, c->level, &rng, out, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *metrics,
+               int64_t batch, InterpContext *ctx, JsonArray *rows, JsonArray *arrays,
+               GError **error)
+{
+  for (guint m = 0; m < metrics->len; m++)
+    {
+      InterpMetricInstance *mi = g_ptr_array_index (metrics, m);
+      if (mi->vtable->reset)
+        mi->vtable->reset (mi->instance);
+    }
+  char *condition = c->kind == PERTURB_NONE
+                      ? g_strdup ("clean")
+                      : g_strdup_printf ("%s@%s", c->stage->group, c->level_text);
+  interp_context_set_condition (ctx, condition);
+  g_free (condition);
+  char *what = c->kind == PERTURB_NONE
+                 ? g_strdup ("evaluate clean")
+                 : g_strdup_printf ("evaluate %s @ %s", c->stage->group, c->level_text);
+  int64_t total = interp_data_size (data, INTERP_SPLIT_TEST);
+  InterpProgress *progress = interp_progress_new (what, (guint64) total, "img");
+  g_free (what);
+  InterpDataIter *it = interp_data_iter_new (data, INTERP_SPLIT_TEST, batch, FALSE, 0);
+  InterpTensor *x = interp_tensor_new_4d (1, 1, 1, 1);
+  InterpTensor *xp = interp_tensor_new_4d (1, 1, 1, 1);
+  const int32_t *labels;
+  int64_t n, seen = 0, batch_index = 0;
+  gboolean ok = TRUE;
+  while (ok && (n = interp_data_iter_next (it, x, &labels, error)) > 0)
+    {
+      ok = perturb_batch (c, net, x, labels, seen, batch_index, ctx, xp, error)
+           && interp_net_forward (net, xp, error);
+      for (guint m = 0; ok && m < metrics->len; m++)
+        {
+          InterpMetricInstance *mi = g_ptr_array_index (metrics, m);
+          ok = mi->vtable->update (mi->instance, net, xp, labels, error);
+          if (!ok)
+            interp_pipeline_prefix_error (error, mi->stage->group);
+        }
+      seen += n;
+      batch_index++;
+      interp_progress_update (progress, (guint64) seen, NULL);
+    }
+  if (n < 0)
+    ok = FALSE;
+  interp_progress_finish (progress, ok ? NULL : "failed");
+  interp_data_iter_free (it);
+  interp_tensor_free (x);
+  interp_tensor_free (xp);
+
+  InterpResults *results = interp_results_new ();
+  for (guint m = 0; ok && m < metrics->len; m++)
+    {
+      InterpMetricInstance *mi = g_ptr_array_index (metrics, m);
+      interp_results_clear (results);
+      ok = mi->vtable->finish (mi->instance, results, error);
+      if (!ok)
+        interp_pipeline_prefix_error (error, mi->stage->group);
+      else
+        record (results, c, rows, arrays);
+    }
+  interp_results_free (results);
+  interp_context_set_condition (ctx, NULL);
+  return ok;
+}
+
+static const double *
+level_values (const InterpStage *s, const char *level_key, size_t *n)
+{
+  return interp_params_get_double_list (s->params, level_key, n);
+}
+
+gboolean
+interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data, GPtrArray *metrics,
+                 InterpContext *ctx, JsonArray *rows, JsonArray *arrays, GError **error)
+{
+  int64_t batch = interp_params_get_int (p->train, "eval-batch-size");
+  interp_net_set_mode (net, INTERP_MODE_EVAL);
+  interp_net_set_input_grad (net, TRUE);
+  Condition clean = { .kind = PERTURB_NONE };
+  if (!run_condition (&clean, net, data, metrics, batch, ctx, rows, arrays, error))
+    return FALSE;
+
+  GPtrArray *lists[] = { p->corruptions, p->attacks };
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        const InterpStage *s = g_ptr_array_index (lists[l], i);
+        Condition c = { .kind = l == 0 ? PERTURB_CORRUPTION : PERTURB_ATTACK, .stage = s };
+        const char *level_key;
+        gpointer (*create) (const InterpParams *, InterpContext *, GError **);
+        void (*destroy) (gpointer);
+        if (l == 0)
+          {
+            const InterpCorruptionVTable *vt = s->entry->component->vtable;
+            level_key = vt->level_key;
+            create = vt->create;
+            destroy = vt->destroy;
+          }
+        else
+          {
+            const InterpAttackVTable *vt = s->entry->component->vtable;
+            level_key = vt->level_key;
+            create = vt->create;
+            destroy = vt->destroy;
+          }
+        c.instance = create (s->params, ctx, error);
+        if (c.instance == NULL)
+          {
+            interp_pipeline_prefix_error (error, s->group);
+            return FALSE;
+          }
+        size_t n_levels = 0;
+        const double *levels = level_values (s, level_key, &n_levels);
+        gboolean ok = TRUE;
+        for (size_t k = 0; ok && k < n_levels; k++)
+          {
+            c.level = levels[k];
+            g_ascii_formatd (c.level_text, sizeof c.level_text, "%.6g", levels[k]);
+            ok = run_condition (&c, net, data, metrics, batch, ctx, rows, arrays, error);
+          }
+        destroy (c.instance);
+        if (!ok)
+          return FALSE;
+      }
+  return TRUE;
+}

@@ -1,0 +1,39 @@
+/* libinterp internals: evaluating metrics on the test split under every condition.
+ *
+ * Conditions, in order: clean; every [corruption:*] at every value of its
+ * level key; every [attack:*] at every value of its level key.  For each
+ * condition every metric is reset, fed every test batch (perturbed, then run
+ * forward in eval mode) and finished; its rows are recorded with the
+ * condition's perturbation ("clean" or the group name) and level.
+ *
+ * Random perturbations are functions of the seed and the sample: corruptions
+ * get a stream per image ("<group>/<level>/<index>"), so results do not
+ * depend on eval-batch-size; attacks get a stream per batch.
+ */
+#ifndef INTERP_EVALUATE_H
+#define INTERP_EVALUATE_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <interp/interp.h>
+
+#include "data/data.h"
+#include "pipeline/pipeline.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const InterpStage *stage;
+  const InterpMetricVTable *vtable;
+  gpointer instance;
+} InterpMetricInstance;
+
+/* Runs every condition; appends to `rows` and `arrays` (JSON arrays of
+ * {metric, target, perturbation, level, value|values}). */
+gboolean interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data,
+                          GPtrArray *metrics, InterpContext *ctx, JsonArray *rows,
+                          JsonArray *arrays, GError **error);
+
+G_END_DECLS
+
+#endif

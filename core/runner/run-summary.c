@@ -1,0 +1,333 @@
+#include "config.h"
+
+#include "runner/run-summary.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <interp/error.h>
+
+#include "util/fs.h"
+#include "stats/hypothesis.h"
+
+static void
+row_free (gpointer p)
+{
+  InterpSummaryRow *r = p;
+  g_free (r->trial);
+  g_free (r->metric);
+  g_free (r->target);
+  g_free (r->perturbation);
+  g_free (r->level);
+  if (r->swept)
+    g_hash_table_unref (r->swept);
+  g_free (r);
+}
+
+static const char *
+member_string (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+  if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
+    return json_node_get_string (n);
+  return "";
+}
+
+GPtrArray *
+interp_run_read_rows (const InterpPipeline *p, const char *dir, GError **error)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (row_free);
+  guint n = interp_pipeline_n_trials (p);
+  for (guint i = 0; i < n; i++)
+    {
+      char *id = g_strdup_printf ("trial-%03u", i);
+      char *path = g_build_filename (dir, "trials", id, "metrics.json", NULL);
+      GHashTable *swept = interp_pipeline_trial_swept (p, i);
+      gint64 seed = interp_pipeline_trial_seed (p, i);
+      JsonParser *parser = json_parser_new ();
+      GError *local = NULL;
+      gboolean ok = json_parser_load_from_file (parser, path, &local);
+      JsonNode *root = ok ? json_parser_get_root (parser) : NULL;
+      JsonArray *arr = NULL;
+      if (ok && JSON_NODE_HOLDS_OBJECT (root))
+        {
+          JsonNode *r = json_object_get_member (json_node_get_object (root), "rows");
+          if (r && JSON_NODE_HOLDS_ARRAY (r))
+            arr = json_node_get_array (r);
+        }
+      if (arr == NULL)
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT, "%s: %s", path,
+                       local ? local->message : "no \"rows\" array");
+          g_clear_error (&local);
+          g_object_unref (parser);
+          g_hash_table_unref (swept);
+          g_free (path);
+          g_free (id);
+          g_ptr_array_unref (rows);
+          return NULL;
+        }
+      for (guint k = 0; k < json_array_get_length (arr); k++)
+        {
+          JsonObject *o = json_array_get_object_element (arr, k);
+          if (o == NULL)
+            continue;
+          InterpSummaryRow *row = g_new0 (InterpSummaryRow, 1);
+          row->trial = g_strdup (id);
+          row->seed = seed;
+          row->metric = g_strdup (member_string (o, "metric"));
+          row->target = g_strdup (member_string (o, "target"));
+          row->perturbation = g_strdup (member_string (o, "perturbation"));
+          row->level = g_strdup (member_string (o, "level"));
+          JsonNode *v = json_object_get_member (o, "value");
+          row->value = v && JSON_NODE_HOLDS_VALUE (v) ? json_node_get_double (v) : NAN;
+          row->swept = g_hash_table_ref (swept);
+          g_ptr_array_add (rows, row);
+        }
+      g_object_unref (parser);
+      g_hash_table_unref (swept);
+      g_free (path);
+      g_free (id);
+    }
+  return rows;
+}
+
+static void
+csv_field (GString *out, const char *s)
+{
+  if (strpbrk (s, ",\"\n\r") == NULL)
+    {
+      g_string_append (out, s);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *c = s; *c; c++)
+    {
+      if (*c == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *c);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* %.17g round-trips a double exactly; NaN as pandas and R read it. */
+static void
+format_value (char *buf, size_t n, double v)
+{
+  if (isnan (v))
+    g_strlcpy (buf, "NaN", n);
+  else if (isinf (v))
+    g_strlcpy (buf, v > 0 ? "Inf" : "-Inf", n);
+  else
+    g_ascii_formatd (buf, (int) n, "%.17g", v);
+}
+
+static gboolean
+write_summary (const InterpPipeline *p, const char *dir, GPtrArray *rows, GError **error)
+{
+  static const char *const fixed[] = { "trial", "seed", "metric", "target", "perturbation",
+                                       "level", "value" };
+  GString *csv = g_string_new (NULL);
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "columns");
+  json_builder_begin_array (b);
+  for (guint c = 0; c < G_N_ELEMENTS (fixed); c++)
+    {
+      g_string_append_printf (csv, c ? ",%s" : "%s", fixed[c]);
+      json_builder_add_string_value (b, fixed[c]);
+    }
+  for (guint i = 0; i < p->sweep->len; i++)
+    {
+      const char *key = ((InterpSweepAxis *) g_ptr_array_index (p->sweep, i))->key;
+      g_string_append_c (csv, ',');
+      csv_field (csv, key);
+      json_builder_add_string_value (b, key);
+    }
+  g_string_append_c (csv, '\n');
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "rows");
+  json_builder_begin_array (b);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const InterpSummaryRow *row = g_ptr_array_index (rows, r);
+      char seed[32], value[G_ASCII_DTOSTR_BUF_SIZE];
+      g_snprintf (seed, sizeof seed, "%" G_GINT64_FORMAT, row->seed);
+      format_value (value, sizeof value, row->value);
+      const char *cells[] = { row->trial, seed, row->metric, row->target, row->perturbation,
+                              row->level, value };
+      json_builder_begin_array (b);
+      for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
+        {
+          if (c)
+            g_string_append_c (csv, ',');
+          csv_field (csv, cells[c]);
+          if (c == 1)
+            json_builder_add_int_value (b, row->seed);
+          else if (c == 6 && isfinite (row->value))
+            json_builder_add_double_value (b, row->value);
+          else if (c == 6)
+            json_builder_add_null_value (b);
+          else
+            json_builder_add_string_value (b, cells[c]);
+        }
+      for (guint i = 0; i < p->sweep->len; i++)
+        {
+          const char *key = ((InterpSweepAxis *) g_ptr_array_index (p->sweep, i))->key;
+          const char *v = g_hash_table_lookup (row->swept, key);
+          g_string_append_c (csv, ',');
+          csv_field (csv, v ? v : "");
+          json_builder_add_string_value (b, v ? v : "");
+        }
+      g_string_append_c (csv, '\n');
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  char *csv_path = g_build_filename (dir, "summary.csv", NULL);
+  gboolean ok = interp_write_file_atomic (csv_path, csv->str, csv->len, error);
+  g_free (csv_path);
+  if (ok)
+    {
+      JsonNode *root = json_builder_get_root (b);
+      char *json_path = g_build_filename (dir, "summary.json", NULL);
+      ok = interp_write_json_atomic (json_path, root, error);
+      g_free (json_path);
+      json_node_unref (root);
+    }
+  g_object_unref (b);
+  g_string_free (csv, TRUE);
+  return ok;
+}
+
+static gboolean interp_run_evaluate_hypotheses (const InterpPipeline *p, const char *dir,
+                                               GPtrArray *rows, GError **error);
+
+gboolean
+interp_run_summarize (const InterpPipeline *p, const char *dir, GError **error)
+{
+  GPtrArray *rows = interp_run_read_rows (p, dir, error);
+  if (rows == NULL)
+    return FALSE;
+  gboolean ok = write_summary (p, dir, rows, error);
+  if (ok)
+    ok = interp_run_evaluate_hypotheses (p, dir, rows, error);
+  g_ptr_array_unref (rows);
+  return ok;
+}
+
+/* Trials of the sweep whose swept values satisfy every pair of a condition
+ * (compared as the evaluation compares them: numbers by value). */
+static guint
+count_matching_trials (const InterpPipeline *p, const InterpConditionSpec *c)
+{
+  guint n = interp_pipeline_n_trials (p), count = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      GHashTable *swept = interp_pipeline_trial_swept (p, i);
+      count += interp_condition_matches (c, swept);
+      g_hash_table_unref (swept);
+    }
+  return count;
+}
+
+static gboolean
+check_condition (const InterpPipeline *p, const InterpHypothesis *h, const char *which,
+                 const InterpConditionSpec *c, GError **error)
+{
+  for (guint k = 0; k < c->n; k++)
+    {
+      gboolean swept = FALSE;
+      for (guint i = 0; i < p->sweep->len; i++)
+        swept |= g_str_equal (((InterpSweepAxis *) g_ptr_array_index (p->sweep, i))->key,
+                              c->keys[k]);
+      if (!swept)
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                       "%s: key '%s': '%s' is not swept in [sweep], so it cannot tell trials "
+                       "apart", h->where, which, c->keys[k]);
+          return FALSE;
+        }
+    }
+  guint n = count_matching_trials (p, c);
+  if (n < 3)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                   "%s: key '%s': %u trial(s) match; a hypothesis needs at least 3 replicates "
+                   "(seeds) per condition, e.g. [sweep] pipeline.seed = 1..5", h->where, which,
+                   n);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+interp_run_check_hypotheses (const InterpPipeline *p, GError **error)
+{
+  for (guint i = 0; i < p->hypotheses->len; i++)
+    {
+      InterpHypothesis *h = interp_hypothesis_new_from_key_file (
+        p->keyfile, p->path, g_ptr_array_index (p->hypotheses, i), error);
+      if (h == NULL)
+        return FALSE;
+      gboolean ok = check_condition (p, h, "condition", &h->condition, error)
+                    && check_condition (p, h, "control", &h->control, error);
+      interp_hypothesis_free (h);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+interp_run_evaluate_hypotheses (const InterpPipeline *p, const char *dir, GPtrArray *rows,
+                                GError **error)
+{
+  if (p->hypotheses->len == 0)
+    return TRUE;
+  InterpObservation *obs = g_new0 (InterpObservation, rows->len);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const InterpSummaryRow *row = g_ptr_array_index (rows, r);
+      obs[r].swept = row->swept;
+      obs[r].metric = row->metric;
+      obs[r].target = row->target;
+      obs[r].perturbation = row->perturbation;
+      obs[r].level = *row->level ? g_ascii_strtod (row->level, NULL) : 0;
+      obs[r].value = row->value;
+    }
+  GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) interp_hypothesis_result_free);
+  gboolean ok = TRUE;
+  guint64 seed = (guint64) interp_params_get_int (p->pipeline, "seed");
+  for (guint i = 0; ok && i < p->hypotheses->len; i++)
+    {
+      InterpHypothesis *h = interp_hypothesis_new_from_key_file (
+        p->keyfile, p->path, g_ptr_array_index (p->hypotheses, i), error);
+      InterpHypothesisResult *res = h ? interp_hypothesis_evaluate (h, obs, rows->len, seed, error)
+                                      : NULL;
+      interp_hypothesis_free (h);
+      if (res == NULL)
+        ok = FALSE;
+      else
+        {
+          char *line = interp_hypothesis_result_summary (res);
+          printf ("%s\n", line);
+          fflush (stdout);
+          g_free (line);
+          g_ptr_array_add (results, res);
+        }
+    }
+  if (ok)
+    {
+      char *path = g_build_filename (dir, "hypotheses.json", NULL);
+      ok = interp_hypothesis_results_write ((InterpHypothesisResult *const *) results->pdata,
+                                            results->len, path, error);
+      g_free (path);
+    }
+  g_ptr_array_unref (results);
+  g_free (obs);
+  return ok;
+}

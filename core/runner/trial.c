@@ -1,0 +1,204 @@
+#include "config.h"
+
+#include "runner/trial.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include <interp/interp.h>
+#include <interp/threads.h>
+
+#include "data/data.h"
+#include "runner/evaluate.h"
+#include "util/fs.h"
+#include "runner/train.h"
+
+gboolean
+interp_trial_is_complete (const char *dir)
+{
+  char *path = g_build_filename (dir, "trial.json", NULL);
+  gboolean done = g_file_test (path, G_FILE_TEST_IS_REGULAR);
+  g_free (path);
+  return done;
+}
+
+static gboolean
+write_json_file (const char *dir, const char *name, JsonNode *root, GError **error)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  gboolean ok = interp_write_json_atomic (path, root, error);
+  g_free (path);
+  return ok;
+}
+
+/* The network: input, normalisation from the dataset's statistics, the model's layers. */
+static InterpNet *
+build_net (const InterpPipeline *p, InterpData *data, guint64 seed, GError **error)
+{
+  const InterpDataInfo *info = interp_data_info (data);
+  InterpNet *net = interp_net_new (info->channels, info->height, info->width);
+  int norm = interp_net_normalize (net, "normalize", 0, interp_data_mean (data),
+                                   interp_data_std (data), error);
+  const InterpModelVTable *vt = p->model->entry->component->vtable;
+  if (norm < 0 || !vt->build (p->model->params, info, net, norm, error))
+    {
+      interp_pipeline_prefix_error (error, "model");
+      interp_net_free (net);
+      return NULL;
+    }
+  InterpRng rng;
+  interp_rng_derive (&rng, seed, "model/init");
+  interp_net_init (net, &rng);
+  const char *checkpoint = interp_params_get_string (p->train, "checkpoint");
+  if (*checkpoint && !interp_net_load (net, checkpoint, error))
+    {
+      g_prefix_error (error, "[train] checkpoint: ");
+      interp_net_free (net);
+      return NULL;
+    }
+  return net;
+}
+
+static void
+free_regularizer (gpointer ptr)
+{
+  InterpRegularizerInstance *r = ptr;
+  if (r->instance)
+    r->vtable->destroy (r->instance);
+  g_free (r);
+}
+
+static void
+free_metric (gpointer ptr)
+{
+  InterpMetricInstance *m = ptr;
+  if (m->instance)
+    m->vtable->destroy (m->instance);
+  g_free (m);
+}
+
+gboolean
+interp_trial_run (const InterpTrialSpec *spec, GError **error)
+{
+  const InterpPipeline *p = spec->pipeline;
+  guint64 seed = (guint64) interp_params_get_int (p->pipeline, "seed");
+  gint64 t0 = g_get_real_time ();
+  interp_set_threads (spec->threads);
+  InterpContext *ctx = interp_context_new (seed, spec->threads, spec->dir);
+  InterpNet *net = NULL;
+  GPtrArray *regs = g_ptr_array_new_with_free_func (free_regularizer);
+  GPtrArray *metrics = g_ptr_array_new_with_free_func (free_metric);
+  JsonArray *rows = json_array_new (), *arrays = json_array_new ();
+  gboolean ok = FALSE;
+
+  InterpData *data = interp_data_open (p->dataset->entry->component->vtable, p->dataset->params,
+                                       p->dataset->common, ctx, error);
+  if (data == NULL)
+    {
+      interp_pipeline_prefix_error (error, "dataset");
+      goto out;
+    }
+  net = build_net (p, data, seed, error);
+  if (net == NULL)
+    goto out;
+  const InterpDataInfo *info = interp_data_info (data);
+  g_message ("%s: %s on %s (%" G_GINT64_FORMAT " train, %" G_GINT64_FORMAT " val, %"
+             G_GINT64_FORMAT " test), %zu parameters, seed %" G_GUINT64_FORMAT, spec->id,
+             p->model->entry->component->name, p->dataset->entry->component->name,
+             interp_data_size (data, INTERP_SPLIT_TRAIN), interp_data_size (data, INTERP_SPLIT_VAL),
+             interp_data_size (data, INTERP_SPLIT_TEST), interp_net_count_params (net), seed);
+
+  for (guint i = 0; i < p->regularizers->len; i++)
+    {
+      const InterpStage *s = g_ptr_array_index (p->regularizers, i);
+      InterpRegularizerInstance *r = g_new0 (InterpRegularizerInstance, 1);
+      r->vtable = s->entry->component->vtable;
+      r->group = s->group;
+      g_ptr_array_add (regs, r);
+      r->instance = r->vtable->create (s->params, net, info, ctx, error);
+      if (r->instance == NULL)
+        {
+          interp_pipeline_prefix_error (error, s->group);
+          goto out;
+        }
+    }
+
+  /* Metrics are created before training so a bad key fails in seconds, not after it. */
+  for (guint i = 0; i < p->metrics->len; i++)
+    {
+      const InterpStage *s = g_ptr_array_index (p->metrics, i);
+      InterpMetricInstance *m = g_new0 (InterpMetricInstance, 1);
+      m->stage = s;
+      m->vtable = s->entry->component->vtable;
+      g_ptr_array_add (metrics, m);
+      m->instance = m->vtable->create (s->params, net, info, ctx, error);
+      if (m->instance == NULL)
+        {
+          interp_pipeline_prefix_error (error, s->group);
+          goto out;
+        }
+    }
+
+  InterpTrainJob job = { .net = net, .data = data, .train = p->train, .regularizers = regs,
+                         .seed = seed, .dir = spec->dir };
+  gboolean diverged = FALSE;
+  if (!interp_train (&job, &diverged, error))
+    goto out;
+  /* Recorded for every trial, so a sweep can count the runs that blew up. */
+  JsonObject *d = json_object_new ();
+  json_object_set_string_member (d, "metric", "training-diverged");
+  json_object_set_string_member (d, "target", "");
+  json_object_set_string_member (d, "perturbation", "clean");
+  json_object_set_string_member (d, "level", "");
+  json_object_set_double_member (d, "value", diverged ? 1.0 : 0.0);
+  json_array_add_object_element (rows, d);
+  char *model_path = g_build_filename (spec->dir, "model.safetensors", NULL);
+  ok = interp_net_save (net, model_path, error);
+  g_free (model_path);
+  if (!ok)
+    goto out;
+  ok = FALSE;
+
+  if (metrics->len && !interp_evaluate (p, net, data, metrics, ctx, rows, arrays, error))
+    goto out;
+
+  /* Metrics first, the completion marker last. */
+  JsonObject *mo = json_object_new ();
+  json_object_set_array_member (mo, "rows", json_array_ref (rows));
+  json_object_set_array_member (mo, "arrays", json_array_ref (arrays));
+  JsonNode *mroot = json_node_init_object (json_node_alloc (), mo);
+  ok = write_json_file (spec->dir, "metrics.json", mroot, error);
+  json_node_unref (mroot);
+  json_object_unref (mo);
+  if (!ok)
+    goto out;
+
+  JsonObject *to = json_object_new ();
+  json_object_set_string_member (to, "id", spec->id);
+  json_object_set_int_member (to, "seed", (gint64) seed);
+  json_object_set_int_member (to, "threads", spec->threads);
+  json_object_set_double_member (to, "seconds", (double) (g_get_real_time () - t0) / 1e6);
+  JsonObject *swept = json_object_new ();
+  for (const char *const *o = spec->overrides; o && *o; o++)
+    {
+      const char *eq = strchr (*o, '=');
+      char *key = g_strndup (*o, (gsize) (eq - *o));
+      json_object_set_string_member (swept, key, eq + 1);
+      g_free (key);
+    }
+  json_object_set_object_member (to, "swept", swept);
+  JsonNode *troot = json_node_init_object (json_node_alloc (), to);
+  ok = write_json_file (spec->dir, "trial.json", troot, error);
+  json_node_unref (troot);
+  json_object_unref (to);
+
+out:
+  g_ptr_array_unref (metrics);
+  g_ptr_array_unref (regs);
+  json_array_unref (rows);
+  json_array_unref (arrays);
+  interp_net_free (net);
+  interp_data_free (data);
+  interp_context_free (ctx);
+  return ok;
+}

@@ -1,0 +1,8 @@
+# core/util: files, progress, number parsing, closest-name suggestions, JSON helpers.
+noinst_LTLIBRARIES += core/util/libinterp-util.la
+core_util_libinterp_util_la_SOURCES = \
+	core/util/fs.c \
+	core/util/fs.h \
+	core/util/progress.c \
+	core/util/progress.h
+core_util_libinterp_util_la_CFLAGS = $(core_cflags)

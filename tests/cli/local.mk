@@ -1,0 +1,17 @@
+# tests/cli: interp-run end to end (tests/runner/probes.la exercises the runner's paths).
+
+check_PROGRAMS += tests/cli/test-cli
+TESTS += tests/cli/test-cli
+tests_cli_test_cli_SOURCES = tests/cli/test-cli.c
+tests_cli_test_cli_CFLAGS = $(test_cflags)
+tests_cli_test_cli_LDFLAGS = $(test_ldflags)
+tests_cli_test_cli_LDADD = $(test_ldadd)
+EXTRA_tests_cli_test_cli_DEPENDENCIES = $(test_deps)
+
+# Test-only plugin that exercises the runner's metric, corruption and attack paths.
+check_LTLIBRARIES += tests/runner/probes.la
+tests_runner_probes_la_SOURCES = tests/runner/probes.c
+tests_runner_probes_la_CFLAGS = $(plugin_cflags)
+tests_runner_probes_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -no-undefined \
+	-shared -rpath /nowhere -export-symbols-regex '^interp_plugin_describe$$'
+tests_runner_probes_la_LIBADD = $(plugin_libs)

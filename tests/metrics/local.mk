@@ -1,0 +1,27 @@
+# tests/metrics: the metric plugins (unit tests compile the component in; test-module loads the built module).
+
+check_PROGRAMS += tests/metrics/test-accuracy
+TESTS += tests/metrics/test-accuracy
+tests_metrics_test_accuracy_SOURCES = tests/metrics/test-accuracy.c \
+	plugins/metrics/accuracy.c
+tests_metrics_test_accuracy_CFLAGS = $(test_cflags)
+tests_metrics_test_accuracy_LDFLAGS = $(test_ldflags)
+tests_metrics_test_accuracy_LDADD = $(test_ldadd)
+EXTRA_tests_metrics_test_accuracy_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/metrics/test-class-selectivity
+TESTS += tests/metrics/test-class-selectivity
+tests_metrics_test_class_selectivity_SOURCES = tests/metrics/test-class-selectivity.c \
+	plugins/metrics/class-selectivity.c
+tests_metrics_test_class_selectivity_CFLAGS = $(test_cflags)
+tests_metrics_test_class_selectivity_LDFLAGS = $(test_ldflags)
+tests_metrics_test_class_selectivity_LDADD = $(test_ldadd)
+EXTRA_tests_metrics_test_class_selectivity_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/metrics/test-module
+TESTS += tests/metrics/test-module
+tests_metrics_test_module_SOURCES = tests/metrics/test-module.c
+tests_metrics_test_module_CFLAGS = $(test_cflags)
+tests_metrics_test_module_LDFLAGS = $(test_ldflags)
+tests_metrics_test_module_LDADD = $(test_ldadd)
+EXTRA_tests_metrics_test_module_DEPENDENCIES = $(test_deps)

@@ -1,0 +1,323 @@
+/* metric:class-selectivity on hand-built activations: the activations are
+ * the network's input passed through a ReLU node, so every class mean and
+ * every expected index below is worked out by hand. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include <interp/interp.h>
+
+#include "host/params-private.h"
+#include "host/results-private.h"
+
+extern const InterpComponent interp_metric_class_selectivity;
+
+#define WHERE "test.ini: [metric:selectivity]"
+#define EPS 1e-7
+
+static const InterpMetricVTable *
+vtable (void)
+{
+  return interp_metric_class_selectivity.vtable;
+}
+
+static InterpParams *
+make_params (const char *const *pairs)
+{
+  GError *error = NULL;
+  InterpParams *p = interp_params_new_from_pairs (interp_metric_class_selectivity.params,
+                                                  WHERE, pairs, &error);
+  cr_assert_not_null (p, "%s", error ? error->message : "");
+  return p;
+}
+
+/* input (c, h, w) -> relu "relu": the relu's value is max(x, 0). */
+static InterpNet *
+relu_net (int64_t c, int64_t h, int64_t w)
+{
+  GError *error = NULL;
+  InterpNet *net = interp_net_new (c, h, w);
+  cr_assert_geq (interp_net_relu (net, "relu", 0, &error), 0);
+  return net;
+}
+
+static gpointer
+create (InterpNet *net, int n_classes, const char *const *pairs)
+{
+  InterpDataInfo data = { 1, 1, 1, n_classes, NULL };
+  InterpParams *p = make_params (pairs);
+  GError *error = NULL;
+  gpointer self = vtable ()->create (p, net, &data, NULL, &error);
+  cr_assert_not_null (self, "%s", error ? error->message : "");
+  interp_params_free (p);
+  vtable ()->reset (self);
+  return self;
+}
+
+/* Forward samples [from, to) of x (n x c x h x w) and update. */
+static void
+feed (InterpNet *net, gpointer self, const float *x, const int32_t *labels,
+      int64_t from, int64_t to, int64_t c, int64_t h, int64_t w)
+{
+  GError *error = NULL;
+  InterpTensor *t = interp_tensor_new_4d (to - from, c, h, w);
+  memcpy (t->data, x + from * c * h * w, t->numel * sizeof (float));
+  cr_assert (interp_net_forward (net, t, &error), "%s", error ? error->message : "");
+  cr_assert (vtable ()->update (self, net, t, labels + from, &error),
+             "%s", error ? error->message : "");
+  interp_tensor_free (t);
+}
+
+static double
+lookup (const InterpResults *r, const char *metric, const char *target)
+{
+  double v;
+  cr_assert (interp_results_lookup (r, metric, target, &v), "no %s[%s]", metric, target);
+  return v;
+}
+
+static const InterpResultArray *
+find_array (const InterpResults *r, const char *metric, const char *target)
+{
+  for (guint i = 0; i < interp_results_n_arrays (r); i++)
+    {
+      const InterpResultArray *a = interp_results_array (r, i);
+      if (strcmp (a->metric, metric) == 0 && strcmp (a->target, target) == 0)
+        return a;
+    }
+  cr_assert_fail ("no array %s[%s]", metric, target);
+  return NULL;
+}
+
+/* Four dense units over samples of classes 0, 0, 1, 1 (class 2 of 3 never
+ * appears):
+ *   unit 0 responds to class 0 only        -> SI = 1 / (1 + eps)
+ *   unit 1 responds 2 to everything        -> SI = 0
+ *   unit 2 is silent                       -> SI = 0, counted
+ *   unit 3 has mu_0 = 1, mu_1 = 3          -> SI = 2 / 4 = 0.5, which needs
+ *     class 2 left out (with mu_2 = 0 it would be 2.5 / 3.5). */
+static const float dense_x[] = {
+  /* sample: unit 0, 1, 2, 3 */
+  1, 2, 0, 1,
+  1, 2, 0, 1,
+  0, 2, 0, 3,
+  0, 2, 0, 3,
+};
+static const int32_t dense_labels[] = { 0, 0, 1, 1 };
+
+static void
+check_dense_results (const InterpResults *r)
+{
+  double si0 = 1.0 / (1.0 + EPS), si3 = 2.0 / (4.0 + EPS);
+  const InterpResultArray *units = find_array (r, "selectivity-units", "relu");
+  cr_assert_eq (units->values->len, 4);
+  double expect[] = { si0, 0.0, 0.0, si3 };
+  for (int u = 0; u < 4; u++)
+    cr_assert_float_eq (g_array_index (units->values, double, u), expect[u], 1e-12,
+                        "unit %d", u);
+  cr_assert_float_eq (lookup (r, "selectivity-mean", "relu"), (si0 + si3) / 4, 1e-12);
+  cr_assert_float_eq (lookup (r, "selectivity-median", "relu"), si3 / 2, 1e-12);
+  cr_assert_eq (lookup (r, "silent-units", "relu"), 1.0);
+  cr_assert_eq (lookup (r, "negative-units", "relu"), 0.0);
+  /* One layer: the network mean is the layer's. */
+  cr_assert_float_eq (lookup (r, "selectivity-mean", ""), (si0 + si3) / 4, 1e-12);
+
+  /* Bins of width 0.05: SI 0 twice in bin 0; 2 / (4 + eps) is just below
+   * 0.5, so bin 9; 1 / (1 + eps) in bin 19. */
+  const InterpResultArray *hist = find_array (r, "selectivity-histogram", "relu");
+  cr_assert_eq (hist->values->len, 20);
+  for (int b = 0; b < 20; b++)
+    {
+      double want = b == 0 ? 2.0 : b == 9 || b == 19 ? 1.0 : 0.0;
+      cr_assert_eq (g_array_index (hist->values, double, b), want, "bin %d", b);
+    }
+}
+
+Test (metric_class_selectivity, dense_units_by_hand)
+{
+  InterpNet *net = relu_net (4, 1, 1);
+  gpointer self = create (net, 3, NULL);
+  feed (net, self, dense_x, dense_labels, 0, 4, 4, 1, 1);
+  InterpResults *r = interp_results_new ();
+  GError *error = NULL;
+  cr_assert (vtable ()->finish (self, r, &error), "%s", error ? error->message : "");
+  check_dense_results (r);
+  interp_results_free (r);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+}
+
+/* Streaming: the same samples in three uneven batches give the same
+ * numbers; a reset then forgets them. */
+Test (metric_class_selectivity, streams_over_batches_and_resets)
+{
+  InterpNet *net = relu_net (4, 1, 1);
+  gpointer self = create (net, 3, NULL);
+  /* Something to forget first. */
+  feed (net, self, dense_x, (const int32_t[]) { 1, 1, 0, 0 }, 0, 4, 4, 1, 1);
+  vtable ()->reset (self);
+  feed (net, self, dense_x, dense_labels, 0, 1, 4, 1, 1);
+  feed (net, self, dense_x, dense_labels, 1, 3, 4, 1, 1);
+  feed (net, self, dense_x, dense_labels, 3, 4, 4, 1, 1);
+  InterpResults *r = interp_results_new ();
+  GError *error = NULL;
+  cr_assert (vtable ()->finish (self, r, &error), "%s", error ? error->message : "");
+  check_dense_results (r);
+  interp_results_free (r);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+}
+
+/* Conv units: a channel's response is its mean over H x W, not its max.
+ * Channel 0: class 0 sees [4 0 0 0], class 1 [1 1 1 1]: means 1 and 1,
+ * SI 0 (a max would give 4 vs 1).  Channel 1: [2 2 0 0] vs [0 0 0 1]:
+ * means 1 and 0.25, SI = 0.75 / 1.25 = 0.6. */
+Test (metric_class_selectivity, conv_channels_average_over_space)
+{
+  static const float x[] = {
+    4, 0, 0, 0,   2, 2, 0, 0,
+    1, 1, 1, 1,   0, 0, 0, 1,
+  };
+  InterpNet *net = relu_net (2, 2, 2);
+  gpointer self = create (net, 2, NULL);
+  feed (net, self, x, (const int32_t[]) { 0, 1 }, 0, 2, 2, 2, 2);
+  InterpResults *r = interp_results_new ();
+  GError *error = NULL;
+  cr_assert (vtable ()->finish (self, r, &error), "%s", error ? error->message : "");
+  const InterpResultArray *units = find_array (r, "selectivity-units", "relu");
+  cr_assert_eq (units->values->len, 2);
+  cr_assert_float_eq (g_array_index (units->values, double, 0), 0.0, 1e-12);
+  cr_assert_float_eq (g_array_index (units->values, double, 1), 0.75 / (1.25 + EPS), 1e-12);
+  cr_assert_eq (lookup (r, "silent-units", "relu"), 0.0);
+  interp_results_free (r);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+}
+
+/* Two layers of different widths: the network's "selectivity-mean" is the
+ * mean of the layer means (0.5 and 1), not the mean over all three units. */
+Test (metric_class_selectivity, network_mean_is_mean_of_layers)
+{
+  GError *error = NULL;
+  InterpNet *net = interp_net_new (2, 1, 1);
+  int relu1 = interp_net_relu (net, "relu1", 0, &error);
+  int flat = interp_net_flatten (net, "flat", relu1, &error);
+  int fc = interp_net_linear (net, "fc", flat, 1, TRUE, &error);
+  cr_assert_geq (interp_net_relu (net, "relu2", fc, &error), 0,
+                 "%s", error ? error->message : "");
+  InterpParam *w = interp_net_find_param (net, "fc.weight");
+  InterpParam *b = interp_net_find_param (net, "fc.bias");
+  w->value->data[0] = 1.0f;   /* relu2 copies unit 0 of relu1 */
+  w->value->data[1] = 0.0f;
+  b->value->data[0] = 0.0f;
+
+  static const float x[] = { 1, 2,   0, 2 };   /* unit 0 one-hot, unit 1 uniform */
+  gpointer self = create (net, 2, NULL);
+  feed (net, self, x, (const int32_t[]) { 0, 1 }, 0, 2, 2, 1, 1);
+  InterpResults *r = interp_results_new ();
+  cr_assert (vtable ()->finish (self, r, &error), "%s", error ? error->message : "");
+  double one = 1.0 / (1.0 + EPS);
+  cr_assert_float_eq (lookup (r, "selectivity-mean", "relu1"), one / 2, 1e-12);
+  cr_assert_float_eq (lookup (r, "selectivity-mean", "relu2"), one, 1e-12);
+  cr_assert_float_eq (lookup (r, "selectivity-mean", ""), 0.75 * one, 1e-12);
+  interp_results_free (r);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+}
+
+/* On a node with negative values the formula is applied unchanged and the
+ * units with a negative class mean are counted: mu = (-1, -3) gives
+ * (-1 + 3) / (-4 + eps) = -0.5, which the histogram puts in bin 0. */
+Test (metric_class_selectivity, negative_activations_documented_behaviour)
+{
+  static const float x[] = { -1, 1,   -3, 1 };
+  InterpNet *net = relu_net (2, 1, 1);
+  gpointer self = create (net, 2, (const char *[]) { "layers=input", NULL });
+  feed (net, self, x, (const int32_t[]) { 0, 1 }, 0, 2, 2, 1, 1);
+  InterpResults *r = interp_results_new ();
+  GError *error = NULL;
+  cr_assert (vtable ()->finish (self, r, &error), "%s", error ? error->message : "");
+  const InterpResultArray *units = find_array (r, "selectivity-units", "input");
+  cr_assert_float_eq (g_array_index (units->values, double, 0), 2.0 / (-4.0 + EPS), 1e-12);
+  cr_assert_float_eq (g_array_index (units->values, double, 1), 0.0, 1e-12);
+  cr_assert_eq (lookup (r, "negative-units", "input"), 1.0);
+  const InterpResultArray *hist = find_array (r, "selectivity-histogram", "input");
+  cr_assert_eq (g_array_index (hist->values, double, 0), 2.0);
+  interp_results_free (r);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+}
+
+Test (metric_class_selectivity, glob_matching_nothing_names_key_and_glob)
+{
+  InterpNet *net = relu_net (2, 1, 1);
+  InterpDataInfo data = { 2, 1, 1, 3, NULL };
+  InterpParams *p = make_params ((const char *[]) { "layers=*conv*", NULL });
+  GError *error = NULL;
+  cr_assert_null (vtable ()->create (p, net, &data, NULL, &error));
+  cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND));
+  cr_assert (strstr (error->message, WHERE) != NULL, "%s", error->message);
+  cr_assert (strstr (error->message, "'layers'") != NULL, "%s", error->message);
+  cr_assert (strstr (error->message, "*conv*") != NULL, "%s", error->message);
+  g_error_free (error);
+  interp_params_free (p);
+  interp_net_free (net);
+}
+
+Test (metric_class_selectivity, label_out_of_range_is_an_error)
+{
+  InterpNet *net = relu_net (4, 1, 1);
+  gpointer self = create (net, 3, NULL);
+  GError *error = NULL;
+  InterpTensor *t = interp_tensor_new_4d (4, 4, 1, 1);
+  memcpy (t->data, dense_x, sizeof dense_x);
+  cr_assert (interp_net_forward (net, t, &error));
+  cr_assert_not (vtable ()->update (self, net, t, (const int32_t[]) { 0, 1, 3, 0 }, &error));
+  cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_INVALID_ARGUMENT));
+  cr_assert (strstr (error->message, WHERE) != NULL, "%s", error->message);
+  g_error_free (error);
+  interp_tensor_free (t);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+}
+
+/* With one class in the data there are no "other classes": an error, not
+ * a silent zero. */
+Test (metric_class_selectivity, single_class_data_is_an_error)
+{
+  InterpNet *net = relu_net (4, 1, 1);
+  gpointer self = create (net, 3, NULL);
+  feed (net, self, dense_x, (const int32_t[]) { 2, 2, 2, 2 }, 0, 4, 4, 1, 1);
+  InterpResults *r = interp_results_new ();
+  GError *error = NULL;
+  cr_assert_not (vtable ()->finish (self, r, &error));
+  cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_FAILED));
+  cr_assert (strstr (error->message, WHERE) != NULL, "%s", error->message);
+  cr_assert_eq (interp_results_n_rows (r), 0);
+  g_error_free (error);
+  interp_results_free (r);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+}
+
+/* update() must see the forward pass of the batch it is given. */
+Test (metric_class_selectivity, stale_forward_is_a_shape_error)
+{
+  InterpNet *net = relu_net (4, 1, 1);
+  gpointer self = create (net, 3, NULL);
+  GError *error = NULL;
+  InterpTensor *t = interp_tensor_new_4d (4, 4, 1, 1);
+  InterpTensor *other = interp_tensor_new_4d (2, 4, 1, 1);
+  cr_assert (interp_net_forward (net, t, &error));
+  cr_assert_not (vtable ()->update (self, net, other, dense_labels, &error));
+  cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_SHAPE));
+  cr_assert (strstr (error->message, "'relu'") != NULL, "%s", error->message);
+  g_error_free (error);
+  interp_tensor_free (other);
+  interp_tensor_free (t);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+}

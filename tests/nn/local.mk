@@ -1,0 +1,57 @@
+# tests/nn: the engine: layers, gradients, networks, losses, optimisers, schedules, safetensors, checkpoints.
+
+check_PROGRAMS += tests/nn/test-nn-grad
+TESTS += tests/nn/test-nn-grad
+tests_nn_test_nn_grad_SOURCES = tests/nn/test-nn-grad.c
+tests_nn_test_nn_grad_CFLAGS = $(test_cflags)
+tests_nn_test_nn_grad_LDFLAGS = $(test_ldflags)
+tests_nn_test_nn_grad_LDADD = $(test_ldadd)
+EXTRA_tests_nn_test_nn_grad_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/nn/test-nn-net
+TESTS += tests/nn/test-nn-net
+tests_nn_test_nn_net_SOURCES = tests/nn/test-nn-net.c
+tests_nn_test_nn_net_CFLAGS = $(test_cflags)
+tests_nn_test_nn_net_LDFLAGS = $(test_ldflags)
+tests_nn_test_nn_net_LDADD = $(test_ldadd)
+EXTRA_tests_nn_test_nn_net_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/nn/test-nn-loss
+TESTS += tests/nn/test-nn-loss
+tests_nn_test_nn_loss_SOURCES = tests/nn/test-nn-loss.c
+tests_nn_test_nn_loss_CFLAGS = $(test_cflags)
+tests_nn_test_nn_loss_LDFLAGS = $(test_ldflags)
+tests_nn_test_nn_loss_LDADD = $(test_ldadd)
+EXTRA_tests_nn_test_nn_loss_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/nn/test-safetensors
+TESTS += tests/nn/test-safetensors
+tests_nn_test_safetensors_SOURCES = tests/nn/test-safetensors.c
+tests_nn_test_safetensors_CFLAGS = $(test_cflags)
+tests_nn_test_safetensors_LDFLAGS = $(test_ldflags)
+tests_nn_test_safetensors_LDADD = $(test_ldadd)
+EXTRA_tests_nn_test_safetensors_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/nn/test-schedule
+TESTS += tests/nn/test-schedule
+tests_nn_test_schedule_SOURCES = tests/nn/test-schedule.c
+tests_nn_test_schedule_CFLAGS = $(test_cflags)
+tests_nn_test_schedule_LDFLAGS = $(test_ldflags)
+tests_nn_test_schedule_LDADD = $(test_ldadd)
+EXTRA_tests_nn_test_schedule_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/nn/test-optim
+TESTS += tests/nn/test-optim
+tests_nn_test_optim_SOURCES = tests/nn/test-optim.c
+tests_nn_test_optim_CFLAGS = $(test_cflags)
+tests_nn_test_optim_LDFLAGS = $(test_ldflags)
+tests_nn_test_optim_LDADD = $(test_ldadd)
+EXTRA_tests_nn_test_optim_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/nn/test-checkpoint
+TESTS += tests/nn/test-checkpoint
+tests_nn_test_checkpoint_SOURCES = tests/nn/test-checkpoint.c
+tests_nn_test_checkpoint_CFLAGS = $(test_cflags)
+tests_nn_test_checkpoint_LDFLAGS = $(test_ldflags)
+tests_nn_test_checkpoint_LDADD = $(test_ldadd)
+EXTRA_tests_nn_test_checkpoint_DEPENDENCIES = $(test_deps)

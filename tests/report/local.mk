@@ -1,0 +1,37 @@
+# tests/report: report.html (report-fixture also makes the run folder that check-browser opens).
+
+check_PROGRAMS += tests/report/test-report
+TESTS += tests/report/test-report
+tests_report_test_report_SOURCES = tests/report/test-report.c \
+	tests/report/report-fixture.c \
+	tests/report/report-fixture.h
+tests_report_test_report_CFLAGS = $(test_cflags)
+tests_report_test_report_LDFLAGS = $(test_ldflags)
+tests_report_test_report_LDADD = $(test_ldadd)
+EXTRA_tests_report_test_report_DEPENDENCIES = $(test_deps)
+
+# Makes a fixture run folder and its report; used by check-browser.
+check_PROGRAMS += tests/report/report-fixture
+tests_report_report_fixture_SOURCES = tests/report/report-fixture.c tests/report/report-fixture.h
+tests_report_report_fixture_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) -DREPORT_FIXTURE_MAIN
+tests_report_report_fixture_LDFLAGS = $(test_ldflags)
+tests_report_report_fixture_LDADD = $(core_external_libs)
+EXTRA_tests_report_report_fixture_DEPENDENCIES = $(test_deps)
+
+EXTRA_DIST += tests/browser/check-report.mjs
+
+# Opens a generated report in headless Chromium (not part of `make check`:
+# it needs a browser and npm).  See docs/report.md.
+REPORT_BROWSER_DIR = $(abs_top_builddir)/tests/browser-report
+check-browser: tests/report/report-fixture$(EXEEXT)
+	rm -rf $(REPORT_BROWSER_DIR)/run
+	$(MKDIR_P) $(REPORT_BROWSER_DIR)
+	./tests/report/report-fixture$(EXEEXT) $(REPORT_BROWSER_DIR)/run
+	@if test ! -d $(REPORT_BROWSER_DIR)/node_modules/playwright-core; then \
+	  echo "installing playwright-core into $(REPORT_BROWSER_DIR)"; \
+	  (cd $(REPORT_BROWSER_DIR) && echo '{"private": true}' > package.json && \
+	   npm install --no-audit --no-fund playwright-core) || exit 1; \
+	fi
+	REPORT_NODE_MODULES=$(REPORT_BROWSER_DIR)/node_modules \
+	  node $(abs_top_srcdir)/tests/browser/check-report.mjs $(REPORT_BROWSER_DIR)/run/report.html
+.PHONY: check-browser

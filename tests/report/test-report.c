@@ -1,0 +1,505 @@
+/* The run report: structure of report.html for fixture runs, plots,
+ * self-containedness, escaping, and errors for malformed run files. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include <interp/error.h>
+
+#include "report/report.h"
+#include "report/plot.h"
+#include "report-fixture.h"
+
+/* Without cairo the report has notes where plots would be. */
+#ifdef HAVE_CAIRO
+#define PLOTS(n) (n)
+#define NEED_CAIRO() ((void) 0)
+#else
+#define PLOTS(n) 0
+#define NEED_CAIRO() cr_skip_test ("interp was built without cairo")
+#endif
+
+static char *
+make_tmp (void)
+{
+  GError *error = NULL;
+  char *dir = g_dir_make_tmp ("interp-report-XXXXXX", &error);
+  cr_assert_not_null (dir, "%s", error ? error->message : "");
+  return dir;
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *d = g_dir_open (path, 0, NULL);
+  if (d)
+    {
+      const char *name;
+      while ((name = g_dir_read_name (d)))
+        {
+          char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+          g_free (child);
+        }
+      g_dir_close (d);
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+static char *
+fixture_run (const char *tmp, gboolean sweep, gboolean hypotheses, gboolean fragments)
+{
+  char *run = g_build_filename (tmp, "run", NULL);
+  ReportFixtureOptions opts = { .sweep = sweep, .hypotheses = hypotheses, .fragments = fragments };
+  GError *error = NULL;
+  cr_assert (report_fixture_write (run, &opts, &error), "%s", error ? error->message : "");
+  return run;
+}
+
+static char *
+read_report (const char *run)
+{
+  char *path = g_build_filename (run, "report.html", NULL);
+  char *text = NULL;
+  cr_assert (g_file_get_contents (path, &text, NULL, NULL), "%s missing", path);
+  g_free (path);
+  return text;
+}
+
+static char *
+generate (const char *run)
+{
+  GError *error = NULL;
+  cr_assert (interp_report_write (run, &error), "%s", error ? error->message : "");
+  return read_report (run);
+}
+
+static guint
+count (const char *hay, const char *needle)
+{
+  guint n = 0;
+  for (const char *p = strstr (hay, needle); p; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+static gboolean
+has_section (const char *html, const char *id)
+{
+  char *tag = g_strdup_printf ("<section id=\"%s\">", id);
+  gboolean found = strstr (html, tag) != NULL;
+  g_free (tag);
+  return found;
+}
+
+/* Every src and href stays inside the page: data: URIs and #anchors only. */
+static void
+assert_self_contained (const char *html)
+{
+  static const char *const attrs[] = { "src=\"", "href=\"", "src='", "href='" };
+  for (guint a = 0; a < G_N_ELEMENTS (attrs); a++)
+    for (const char *p = strstr (html, attrs[a]); p; p = strstr (p + 1, attrs[a]))
+      {
+        const char *v = p + strlen (attrs[a]);
+        cr_assert (g_str_has_prefix (v, "data:") || v[0] == '#',
+                   "external reference: %.60s", p);
+      }
+  cr_assert_null (strstr (html, "http://"));
+  cr_assert_null (strstr (html, "https://"));
+  cr_assert_null (strstr (html, "url("));
+  cr_assert_null (strstr (html, "<script"), "the page has no script");
+  cr_assert_null (strstr (html, "<link"));
+}
+
+static void
+assert_html_shape (const char *html)
+{
+  cr_assert (g_str_has_prefix (html, "<!DOCTYPE html>\n<html lang=\"en\">"));
+  cr_assert (g_str_has_suffix (html, "</html>\n"));
+  cr_assert (g_utf8_validate (html, -1, NULL));
+  cr_assert_eq (count (html, "<head>"), 1);
+  cr_assert_eq (count (html, "<body>"), 1);
+  cr_assert_eq (count (html, "<section "), count (html, "</section>"));
+  cr_assert_eq (count (html, "<table"), count (html, "</table>"));
+  cr_assert_eq (count (html, "<figure"), count (html, "</figure>"));
+  cr_assert_eq (count (html, "<tr"), count (html, "</tr>"));
+  cr_assert_eq (count (html, "<div"), count (html, "</div>"));
+  cr_assert_not_null (strstr (html, "<meta charset=\"utf-8\">"));
+  cr_assert_not_null (strstr (html, "Content-Security-Policy"));
+}
+
+/* Each inline plot decodes to an SVG document with drawn paths; returns
+ * how many there are. */
+static guint
+check_inline_plots (const char *html)
+{
+  static const char prefix[] = "<img src=\"data:image/svg+xml;base64,";
+  guint n = 0;
+  for (const char *p = strstr (html, prefix); p; p = strstr (p + 1, prefix))
+    {
+      const char *b = p + strlen (prefix);
+      const char *e = strchr (b, '"');
+      cr_assert_not_null (e);
+      char *b64 = g_strndup (b, e - b);
+      gsize len;
+      guchar *svg = g_base64_decode (b64, &len);
+      char *text = g_strndup ((const char *) svg, len);
+      cr_assert_not_null (strstr (text, "<svg"), "plot %u is not SVG", n);
+      cr_assert_not_null (strstr (text, "</svg>"));
+      cr_assert_gt (count (text, "<path"), 10, "plot %u draws almost nothing", n);
+      cr_assert_not_null (strstr (text, "width=\""));
+      g_free (text);
+      g_free (svg);
+      g_free (b64);
+      n++;
+    }
+  return n;
+}
+
+Test (report, sweep_with_hypotheses)
+{
+  char *tmp = make_tmp ();
+  char *run = fixture_run (tmp, TRUE, TRUE, TRUE);
+  char *html = generate (run);
+  assert_html_shape (html);
+  assert_self_contained (html);
+
+  static const char *const present[] = {
+    "hypotheses", "results", "corruptions", "attacks", "sweep", "selectivity",
+    "selectivity-histogram", "training", "plugin-sections", "pipeline", "environment",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (present); i++)
+    {
+      cr_assert (has_section (html, present[i]), "section %s missing", present[i]);
+      char *link = g_strdup_printf ("<a href=\"#%s\">", present[i]);
+      cr_assert_not_null (strstr (html, link), "no navigation link to %s", present[i]);
+      g_free (link);
+    }
+
+  /* Plots: 2 corruptions + 1 attack + 3 metrics vs alpha + selectivity bars
+   * + 3 histograms (one per alpha) + 2 condition curves + 2 per trial x 9. */
+  guint plots = check_inline_plots (html);
+  cr_assert_eq (plots, PLOTS (2 + 1 + 3 + 1 + 3 + 2 + 18), "%u plots", plots);
+  char *plots_dir = g_build_filename (run, "plots", NULL);
+  GDir *d = g_dir_open (plots_dir, 0, NULL);
+  cr_assert (d || plots == 0);
+  guint files = 0;
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      cr_assert (g_str_has_suffix (name, ".svg"), "%s", name);
+      char *path = g_build_filename (plots_dir, name, NULL);
+      char *svg = NULL;
+      cr_assert (g_file_get_contents (path, &svg, NULL, NULL));
+      cr_assert_not_null (strstr (svg, "<svg"));
+      g_free (svg);
+      g_free (path);
+      files++;
+    }
+  if (d)
+    g_dir_close (d);
+  cr_assert_eq (files, plots);
+  g_free (plots_dir);
+
+  /* Hypotheses: one of each verdict, markup shown as text. */
+  cr_assert_not_null (strstr (html, "<table class=\"hypotheses\">"));
+  cr_assert_not_null (strstr (html, "<span class=\"verdict supported\">SUPPORTED</span>"));
+  cr_assert_not_null (strstr (html, "<span class=\"verdict refuted\">REFUTED</span>"));
+  cr_assert_not_null (strstr (html, "<span class=\"verdict inconclusive\">INCONCLUSIVE</span>"));
+  cr_assert_not_null (strstr (html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+  cr_assert_not_null (strstr (html, "selectivity &amp; robustness &lt;b&gt;trade off&lt;/b&gt;"));
+  cr_assert_not_null (strstr (html, "0.042 [0.021, 0.063]"));
+
+  /* A metric constant over the sweep is stated, not plotted. */
+  cr_assert_not_null (strstr (html, "The same in every trial: silent-units = 0."));
+  cr_assert_null (strstr (html, "silent-units vs"));
+
+  /* Clean accuracy of alpha = -1: 0.925 + {-0.002, 0, 0.002} over seeds. */
+  cr_assert_not_null (strstr (html, "<th>alpha=-1</th>"));
+  cr_assert_not_null (strstr (html, "0.925 \u00b1 0.002 (n=3)"), "aggregated cell missing");
+
+  /* Plugin fragments, with their image inlined. */
+  cr_assert_not_null (strstr (html, "<h3>ablation curves</h3>"));
+  cr_assert_not_null (strstr (html, "<p class=\"fixture-fragment\">"));
+  cr_assert_not_null (strstr (html, "<img class=\"fixture-image\" src=\"data:image/png;base64,"));
+
+  /* Pipeline and environment. */
+  cr_assert_not_null (strstr (html, "<span class=\"group\">[regularizer:selectivity]</span>"));
+  cr_assert_not_null (strstr (html, "<th>wall time</th><td>12 min 34 s</td>"));
+  cr_assert_not_null (strstr (html, "interp-metrics.so"));
+
+  /* Written atomically: nothing but the expected files is left behind. */
+  d = g_dir_open (run, 0, NULL);
+  while ((name = g_dir_read_name (d)))
+    cr_assert (!strstr (name, "report.html") || strcmp (name, "report.html") == 0,
+               "leftover %s", name);
+  g_dir_close (d);
+
+  g_free (html);
+  g_free (run);
+  remove_tree (tmp);
+  g_free (tmp);
+}
+
+Test (report, single_trial_without_sweep)
+{
+  char *tmp = make_tmp ();
+  char *run = fixture_run (tmp, FALSE, FALSE, FALSE);
+  char *html = generate (run);
+  assert_html_shape (html);
+  assert_self_contained (html);
+  static const char *const present[] = { "results", "training", "pipeline", "environment" };
+  static const char *const absent[] = {
+    "hypotheses", "corruptions", "attacks", "sweep", "selectivity", "selectivity-histogram",
+    "plugin-sections",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (present); i++)
+    cr_assert (has_section (html, present[i]), "section %s missing", present[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (absent); i++)
+    {
+      cr_assert (!has_section (html, absent[i]), "section %s present", absent[i]);
+      char *link = g_strdup_printf ("href=\"#%s\"", absent[i]);
+      cr_assert_null (strstr (html, link));
+      g_free (link);
+    }
+  cr_assert_null (strstr (html, "class=\"hypotheses\""));
+  /* One trial: its loss and accuracy curves, no per-condition overview. */
+  cr_assert_eq (check_inline_plots (html), PLOTS (2));
+  cr_assert_not_null (strstr (html, "<title>quickstart \u2013 interp report</title>"));
+  g_free (html);
+  g_free (run);
+  remove_tree (tmp);
+  g_free (tmp);
+}
+
+Test (report, regenerating_gives_the_same_page)
+{
+  char *tmp = make_tmp ();
+  char *run = fixture_run (tmp, TRUE, TRUE, TRUE);
+  char *first = generate (run);
+  /* A plot of an earlier report that this one does not draw is removed;
+   * other files in plots/ are not the report's business. */
+  char *plots = g_build_filename (run, "plots", NULL);
+  g_mkdir_with_parents (plots, 0755);
+  g_free (plots);
+  char *stale = g_build_filename (run, "plots", "old-plot.svg", NULL);
+  char *other = g_build_filename (run, "plots", "notes.txt", NULL);
+  cr_assert (g_file_set_contents (stale, "<svg/>", -1, NULL));
+  cr_assert (g_file_set_contents (other, "keep", -1, NULL));
+  char *second = generate (run);
+  cr_assert (strcmp (first, second) == 0, "two reports of one run differ");
+  cr_assert_not (g_file_test (stale, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_free (stale);
+  g_free (other);
+  g_free (first);
+  g_free (second);
+  g_free (run);
+  remove_tree (tmp);
+  g_free (tmp);
+}
+
+/* Breaks `file` of a fresh fixture run whose report already exists, and
+ * checks the error and that the old report survived. */
+static void
+check_bad_file (const char *file, const char *contents, int code, const char *message_part)
+{
+  char *tmp = make_tmp ();
+  char *run = fixture_run (tmp, TRUE, TRUE, FALSE);
+  char *before = generate (run);
+  char *path = g_build_filename (run, file, NULL);
+  cr_assert (g_file_set_contents (path, contents, -1, NULL));
+  GError *error = NULL;
+  cr_assert_not (interp_report_write (run, &error), "%s accepted", file);
+  cr_assert_not_null (error);
+  cr_assert (g_error_matches (error, INTERP_ERROR, code), "%s: code %d: %s", file, error->code,
+             error->message);
+  cr_assert_not_null (strstr (error->message, path), "message does not name the file: %s",
+                      error->message);
+  if (message_part)
+    cr_assert_not_null (strstr (error->message, message_part), "%s", error->message);
+  char *after = read_report (run);
+  cr_assert (strcmp (before, after) == 0, "a failed report damaged report.html");
+  g_error_free (error);
+  g_free (after);
+  g_free (before);
+  g_free (path);
+  g_free (run);
+  remove_tree (tmp);
+  g_free (tmp);
+}
+
+Test (report, malformed_manifest)
+{
+  check_bad_file ("manifest.json", "{\"trials\": [", INTERP_ERROR_FORMAT, NULL);
+  check_bad_file ("manifest.json", "[1, 2]", INTERP_ERROR_FORMAT, "not a JSON object");
+  check_bad_file ("manifest.json", "{\"trials\": [{\"id\": \"../x\"}]}", INTERP_ERROR_FORMAT,
+                  "trial 0");
+}
+
+Test (report, malformed_summary)
+{
+  check_bad_file ("summary.json", "{\"columns\": [\"trial\"], \"rows\": []}", INTERP_ERROR_FORMAT,
+                  "no column \"metric\"");
+  check_bad_file ("summary.json", "{\"rows\": []}", INTERP_ERROR_FORMAT, "\"columns\"");
+}
+
+Test (report, malformed_hypotheses)
+{
+  check_bad_file ("hypotheses.json", "{\"verdicts\": []}", INTERP_ERROR_FORMAT, "\"hypotheses\"");
+}
+
+Test (report, malformed_train_log)
+{
+  check_bad_file ("trials/trial-004/train-log.csv", "epoch,train_loss\n1,0.5\ntwo,0.4\n",
+                  INTERP_ERROR_FORMAT, "line 3");
+  check_bad_file ("trials/trial-000/train-log.csv", "step,train_loss\n1,0.5\n",
+                  INTERP_ERROR_FORMAT, "\"epoch\"");
+}
+
+Test (report, malformed_metrics)
+{
+  check_bad_file ("trials/trial-002/metrics.json", "{\"arrays\": 3}", INTERP_ERROR_FORMAT,
+                  "\"arrays\"");
+}
+
+Test (report, missing_run)
+{
+  char *tmp = make_tmp ();
+  char *run = g_build_filename (tmp, "nothing-here", NULL);
+  GError *error = NULL;
+  cr_assert_not (interp_report_write (run, &error));
+  cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND));
+  cr_assert_not_null (strstr (error->message, run));
+  g_clear_error (&error);
+
+  /* A folder without manifest.json. */
+  cr_assert_eq (g_mkdir (run, 0755), 0);
+  cr_assert_not (interp_report_write (run, &error));
+  cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND));
+  cr_assert_not_null (strstr (error->message, "manifest.json"), "%s", error->message);
+  g_clear_error (&error);
+  g_free (run);
+  remove_tree (tmp);
+  g_free (tmp);
+}
+
+/* A run that has only a manifest (it failed before any trial finished)
+ * still gets a report. */
+Test (report, manifest_only)
+{
+  char *tmp = make_tmp ();
+  char *run = g_build_filename (tmp, "run", NULL);
+  cr_assert_eq (g_mkdir (run, 0755), 0);
+  char *path = g_build_filename (run, "manifest.json", NULL);
+  cr_assert (g_file_set_contents (path, "{\"interp_version\": \"0.1.0\", \"started\": "
+                                  "\"2026-11-29T09:00:00Z\", \"trials\": [{\"id\": \"trial-000\"}]}",
+                                  -1, NULL));
+  char *html = generate (run);
+  assert_html_shape (html);
+  cr_assert (has_section (html, "environment"));
+  cr_assert (!has_section (html, "results"));
+  cr_assert (!has_section (html, "training"));
+  cr_assert_not_null (strstr (html, "not finished"));
+  cr_assert_not_null (strstr (html, "no training log"));
+  g_free (html);
+  g_free (path);
+  g_free (run);
+  remove_tree (tmp);
+  g_free (tmp);
+}
+
+/* ------------------------------------------------------------ the plots */
+
+static InterpPlot *
+sample_plot (InterpPlotKind kind)
+{
+  InterpPlot *plot = interp_plot_new (kind, "title", "x label (unit)", "y label (unit)");
+  const double x[] = { 1, 2, 3, 4 };
+  const double y1[] = { 0.9, 0.8, NAN, 0.5 }, e1[] = { 0.01, NAN, 0.0, 0.05 };
+  const double y2[] = { 0.2, 0.4, 0.3, 0.1 };
+  if (kind == INTERP_PLOT_BARS)
+    interp_plot_set_categories (plot, (const char *const[]) { "a", "b", "c", "a-long-category" }, 4);
+  interp_plot_add_series (plot, "first", x, y1, e1, 4);
+  interp_plot_add_series (plot, "second", x, y2, NULL, 4);
+  return plot;
+}
+
+Test (report_plot, renders_every_kind_to_svg)
+{
+  NEED_CAIRO ();
+  static const InterpPlotKind kinds[] = { INTERP_PLOT_LINES, INTERP_PLOT_BARS,
+                                          INTERP_PLOT_HISTOGRAM };
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      InterpPlot *plot = sample_plot (kinds[k]);
+      cr_assert_eq (interp_plot_n_series (plot), 2);
+      GString *svg = g_string_new (NULL);
+      GError *error = NULL;
+      cr_assert (interp_plot_render_svg (plot, svg, &error), "%s", error ? error->message : "");
+      cr_assert (g_str_has_prefix (svg->str, "<?xml"), "kind %d", kinds[k]);
+      cr_assert_not_null (strstr (svg->str, "<svg"));
+      cr_assert_not_null (strstr (svg->str, "width=\"480"), "size in px");
+      cr_assert_gt (count (svg->str, "<path"), 10);
+      g_string_free (svg, TRUE);
+      interp_plot_free (plot);
+    }
+}
+
+Test (report_plot, empty_and_degenerate_plots_render)
+{
+  NEED_CAIRO ();
+  InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, "", "", "");
+  GString *svg = g_string_new (NULL);
+  cr_assert (interp_plot_render_svg (plot, svg, NULL));
+  interp_plot_free (plot);
+  g_string_truncate (svg, 0);
+  plot = interp_plot_new (INTERP_PLOT_LINES, "constant", "x", "y");
+  const double y[] = { 3, 3, 3 };
+  interp_plot_add_series (plot, "flat", NULL, y, NULL, 3);
+  cr_assert (interp_plot_render_svg (plot, svg, NULL));
+  cr_assert_not_null (strstr (svg->str, "</svg>"));
+  interp_plot_free (plot);
+  g_string_free (svg, TRUE);
+}
+
+Test (report_plot, writes_png)
+{
+  NEED_CAIRO ();
+  char *tmp = make_tmp ();
+  char *path = g_build_filename (tmp, "plot.png", NULL);
+  InterpPlot *plot = sample_plot (INTERP_PLOT_LINES);
+  GError *error = NULL;
+  cr_assert (interp_plot_write_png (plot, path, &error), "%s", error ? error->message : "");
+  char *data = NULL;
+  gsize len = 0;
+  cr_assert (g_file_get_contents (path, &data, &len, NULL));
+  cr_assert_gt (len, 1000);
+  cr_assert_eq (memcmp (data, "\x89PNG\r\n\x1a\n", 8), 0);
+  g_free (data);
+
+  char *bad = g_build_filename (tmp, "no-such-dir", "plot.png", NULL);
+  cr_assert_not (interp_plot_write_png (plot, bad, &error));
+  cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_IO));
+  cr_assert_not_null (strstr (error->message, bad));
+  g_clear_error (&error);
+  g_free (bad);
+  interp_plot_free (plot);
+  g_free (path);
+  remove_tree (tmp);
+  g_free (tmp);
+}
+
+Test (report_plot, okabe_ito_palette)
+{
+  /* Okabe & Ito (2008): blue, vermillion, bluish green, orange, ... */
+  cr_assert_str_eq (interp_plot_palette (0), "#0072B2");
+  cr_assert_str_eq (interp_plot_palette (1), "#D55E00");
+  cr_assert_str_eq (interp_plot_palette (2), "#009E73");
+  cr_assert_str_eq (interp_plot_palette (8), interp_plot_palette (0));
+}

@@ -1,0 +1,17 @@
+# tests/stats: statistics and hypotheses.
+
+check_PROGRAMS += tests/stats/test-stats
+TESTS += tests/stats/test-stats
+tests_stats_test_stats_SOURCES = tests/stats/test-stats.c
+tests_stats_test_stats_CFLAGS = $(test_cflags)
+tests_stats_test_stats_LDFLAGS = $(test_ldflags)
+tests_stats_test_stats_LDADD = $(test_ldadd)
+EXTRA_tests_stats_test_stats_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/stats/test-hypothesis
+TESTS += tests/stats/test-hypothesis
+tests_stats_test_hypothesis_SOURCES = tests/stats/test-hypothesis.c
+tests_stats_test_hypothesis_CFLAGS = $(test_cflags)
+tests_stats_test_hypothesis_LDFLAGS = $(test_ldflags)
+tests_stats_test_hypothesis_LDADD = $(test_ldadd)
+EXTRA_tests_stats_test_hypothesis_DEPENDENCIES = $(test_deps)
