@@ -9,7 +9,10 @@ bench_interp_bench_SOURCES = \
 	plugins/models/cnn.c \
 	plugins/models/resnet.c
 bench_interp_bench_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) $(BLAS_CFLAGS)
-bench_interp_bench_LDADD = libinterp.la $(GLIB_LIBS) $(JSON_LIBS) $(BLAS_LIBS) -lm
+# It builds models without the registry, so it links the core like the tests.
+bench_interp_bench_LDFLAGS = $(test_ldflags)
+bench_interp_bench_LDADD = $(core_external_libs)
+EXTRA_bench_interp_bench_DEPENDENCIES = $(test_deps)
 EXTRA_DIST += bench/pytorch_reference.py bench/README.md
 CLEANFILES += bench/interp-bench$(EXEEXT) bench/results.json
 
