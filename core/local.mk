@@ -1,6 +1,6 @@
 # libinterp: the layers of core/, each an uninstalled convenience library
 # (core/LAYER/local.mk), lowest first:
-#   base  util  host  nn  data  plugin  pipeline  stats  report  runner
+#   base  util  host  nn  data  train  plugin  pipeline  stats  report  runner
 # A file includes only headers of its own layer or lower ones
 # (tests/check-layers.sh).  core/cli holds interp-run, a client of the public
 # API only.
@@ -17,6 +17,7 @@ core_libinterp_core_la_LIBADD = \
 	core/host/libinterp-host.la \
 	core/nn/libinterp-nn.la \
 	core/data/libinterp-data.la \
+	core/train/libinterp-train.la \
 	core/plugin/libinterp-plugin.la \
 	core/pipeline/libinterp-pipeline.la \
 	core/stats/libinterp-stats.la \

@@ -18,4 +18,7 @@ interpinclude_HEADERS += \
 	include/interp/attack.h \
 	include/interp/corruption.h \
 	include/interp/metric.h \
-	include/interp/saliency.h
+	include/interp/saliency.h \
+	include/interp/trainer.h \
+	include/interp/progress.h \
+	include/interp/runner.h

@@ -7,13 +7,8 @@
 #include <stdlib.h>
 
 #include <interp/interp.h>
-
-#include "stats/hypothesis.h"
-#include "pipeline/pipeline.h"
-#include "util/progress.h"
-#include "plugin/registry.h"
-#include "report/report.h"
-#include "runner/run.h"
+#include <interp/progress.h>
+#include <interp/runner.h>
 
 enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2 };
 
@@ -29,7 +24,6 @@ static char *opt_describe = NULL;
 static gboolean opt_version = FALSE;
 static gboolean opt_resume = FALSE;
 static gboolean opt_force = FALSE;
-static int opt_trial = -1;
 static char *opt_report = NULL;
 
 static const GOptionEntry entries[] = {
@@ -59,13 +53,11 @@ static const GOptionEntry entries[] = {
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Print debugging messages", NULL },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print only warnings and errors", NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
-  { "trial", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &opt_trial,
-    "Run only trial N of the sweep (used by parallel sweeps)", "N" },
   { NULL }
 };
 
 static gboolean quiet_logs = FALSE;
-/* "trial-003: " in a child process of a parallel sweep, so its lines can be told apart. */
+/* "trial-003: " in a worker process of a parallel sweep, so its lines can be told apart. */
 static char log_prefix[32] = "";
 
 static GLogWriterOutput
@@ -127,31 +119,20 @@ exit_code_for (const GError *error)
     }
 }
 
-/* --describe pipeline|train|hypothesis: the core groups' tables. */
-static gboolean
-describe_core_group (const char *name)
+/* A worker of a parallel sweep logs like interp-run, each line marked with its trial. */
+static void
+worker_setup (const InterpWorkerInfo *info)
 {
-  static const struct {
-    const char *group;
-    const char *about;
-    const InterpParamSpec *params;
-  } groups[] = {
-    { "pipeline", "[pipeline]: the experiment as a whole", interp_pipeline_params },
-    { "train", "[train]: the training stage", interp_train_params },
-    { "hypothesis", "[hypothesis:NAME]: a claim decided over the sweep (docs/hypotheses.md)",
-      interp_hypothesis_params },
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
-    if (g_str_equal (name, groups[i].group))
-      {
-        GString *out = g_string_new (groups[i].about);
-        g_string_append_c (out, '\n');
-        interp_describe_params (out, "keys", groups[i].params);
-        fputs (out->str, stdout);
-        g_string_free (out, TRUE);
-        return TRUE;
-      }
-  return FALSE;
+  quiet_logs = info->quiet;
+  g_snprintf (log_prefix, sizeof log_prefix, "%s: ", info->trial_id);
+  g_log_set_writer_func (log_writer, NULL, NULL);
+}
+
+static void
+print_and_free (char *text)
+{
+  fputs (text, stdout);
+  g_free (text);
 }
 
 int
@@ -159,6 +140,8 @@ main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   g_set_prgname ("interp-run");
+  if (interp_worker_is_invocation (argc, argv))
+    return interp_worker_main (argc, argv, worker_setup);
   GOptionContext *ctx = g_option_context_new ("[PIPELINE.ini] - run an interp pipeline");
   g_option_context_set_summary (
     ctx, "Trains and probes networks as a pipeline file says, and decides its hypotheses.\n"
@@ -183,15 +166,6 @@ main (int argc, char **argv)
   g_log_set_writer_func (log_writer, NULL, NULL);
   if (opt_quiet)
     interp_progress_set_default_style (INTERP_PROGRESS_QUIET);
-  else if (opt_trial >= 0)
-    {
-      /* Parallel trials share the terminal: plain lines, each marked. */
-      char *prefix = g_strdup_printf ("trial-%03d", opt_trial);
-      g_snprintf (log_prefix, sizeof log_prefix, "%s: ", prefix);
-      interp_progress_set_default_style (INTERP_PROGRESS_LINES);
-      interp_progress_set_prefix (prefix);
-      g_free (prefix);
-    }
 
   if (opt_version)
     {
@@ -213,7 +187,7 @@ main (int argc, char **argv)
   if (opt_report)
     {
       int code = 0;
-      if (!interp_report_write (opt_report, &error))
+      if (!interp_run_write_report (opt_report, &error))
         code = fail (error, EXIT_RUN_FAILED);
       else if (!opt_quiet)
         fprintf (stderr, "interp-run: wrote %s/report.html\n", opt_report);
@@ -221,33 +195,25 @@ main (int argc, char **argv)
       return code;
     }
 
-  InterpRegistry *registry = interp_registry_new ();
-  interp_registry_load_search_path (registry, (const char *const *) opt_plugin_path);
-  const GPtrArray *problems = interp_registry_problems (registry);
-  for (guint i = 0; i < problems->len; i++)
-    g_warning ("plugin refused: %s", (const char *) g_ptr_array_index (problems, i));
+  InterpRunner *runner = interp_runner_new ((const char *const *) opt_plugin_path);
+  for (const char *const *p = interp_runner_plugin_problems (runner); *p; p++)
+    g_warning ("plugin refused: %s", *p);
 
   int status = 0;
+  InterpRun *run = NULL;
+  InterpExecutor *executor = NULL;
   if (opt_list)
     {
-      char *text = interp_registry_list_text (registry);
-      fputs (text, stdout);
-      g_free (text);
+      print_and_free (interp_runner_list_text (runner));
       goto out;
     }
-  if (opt_describe && describe_core_group (opt_describe))
-    goto out;
   if (opt_describe)
     {
-      const InterpRegistryEntry *e = interp_registry_lookup (registry, opt_describe, &error);
-      if (e == NULL)
-        {
-          status = fail (error, EXIT_USAGE);
-          goto out;
-        }
-      char *text = interp_describe_component (e);
-      fputs (text, stdout);
-      g_free (text);
+      char *text = interp_runner_describe (runner, opt_describe, &error);
+      if (text == NULL)
+        status = fail (error, EXIT_USAGE);
+      else
+        print_and_free (text);
       goto out;
     }
   if (argc != 2)
@@ -257,45 +223,46 @@ main (int argc, char **argv)
       goto out;
     }
 
-  InterpPipeline *p = interp_pipeline_load (argv[1], (const char *const *) opt_set, registry,
-                                            &error);
-  if (p == NULL)
+  InterpRunOptions ro;
+  interp_run_options_init (&ro);
+  ro.overrides = (const char *const *) opt_set;
+  ro.output = opt_output;
+  ro.threads = threads;
+  ro.resume = opt_resume;
+  ro.force = opt_force;
+  run = interp_run_open (runner, argv[1], &ro, &error);
+  if (run == NULL)
     {
       status = fail (error, EXIT_USAGE);
       goto out;
     }
-  InterpRunOptions ro = {
-    .overrides = (const char *const *) opt_set,
-    .plugin_dirs = (const char *const *) opt_plugin_path,
-    .output = opt_output,
-    .threads = threads,
-    .resume = opt_resume || opt_trial >= 0,
-    .force = opt_force,
-    .quiet = opt_quiet,
-    .only_trial = opt_trial,
-  };
   if (opt_check)
     {
-      if (!interp_run_check (registry, p, &error))
+      if (!interp_run_check (run, &error))
         status = fail (error, EXIT_USAGE);
       else
         {
-          char *text = interp_pipeline_resolved_text (p);
-          char *folder = interp_run_folder (p, &ro);
-          printf ("# %s: valid; %u trial(s); output %s\n%s", p->path,
-                  interp_pipeline_n_trials (p), folder, text);
-          g_free (folder);
+          char *text = interp_run_resolved_text (run);
+          printf ("# %s: valid; %u trial(s); output %s\n%s", argv[1], interp_run_n_trials (run),
+                  interp_run_folder (run), text);
           g_free (text);
         }
-      interp_pipeline_free (p);
       goto out;
     }
-  if (!interp_run (registry, p, &ro, &error))
+  /* A sweep runs its trials in up to -j worker processes: this program again. */
+  if (threads > 1 && interp_run_n_trials (run) > 1)
+    {
+      char *self = g_file_read_link ("/proc/self/exe", NULL);
+      executor = interp_executor_new_processes (self ? self : argv[0], threads, opt_quiet);
+      g_free (self);
+    }
+  if (!interp_run_execute (run, executor, &error))
     status = fail (error, exit_code_for (error));
-  interp_pipeline_free (p);
 
 out:
-  interp_registry_free (registry);
+  interp_executor_free (executor);
+  interp_run_free (run);
+  interp_runner_free (runner);
   g_strfreev (opt_set);
   g_strfreev (opt_plugin_path);
   g_free (opt_output);

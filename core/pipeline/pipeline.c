@@ -21,47 +21,6 @@ const InterpParamSpec interp_pipeline_params[] = {
   { NULL }
 };
 
-const InterpParamSpec interp_train_params[] = {
-  { .key = "epochs", .type = INTERP_PARAM_INT, .default_value = "1", .min = 0, .max = 100000,
-    .help = "passes over the training split; 0 = no training (use checkpoint)" },
-  { .key = "batch-size", .type = INTERP_PARAM_INT, .default_value = "128", .min = 1, .max = 65536,
-    .help = "training minibatch size" },
-  { .key = "eval-batch-size", .type = INTERP_PARAM_INT, .default_value = "256", .min = 1,
-    .max = 65536, .help = "batch size for validation and evaluation (does not change results)" },
-  { .key = "optimizer", .type = INTERP_PARAM_CHOICE, .default_value = "sgd",
-    .choices = "sgd|adam|adamw", .help = "update rule (PyTorch semantics)" },
-  { .key = "learning-rate", .type = INTERP_PARAM_DOUBLE, .default_value = "0.05", .min = 0,
-    .max = 100, .help = "base learning rate" },
-  { .key = "momentum", .type = INTERP_PARAM_DOUBLE, .default_value = "0.9", .min = 0, .max = 1,
-    .help = "SGD momentum" },
-  { .key = "nesterov", .type = INTERP_PARAM_BOOL, .default_value = "false",
-    .help = "SGD Nesterov momentum" },
-  { .key = "weight-decay", .type = INTERP_PARAM_DOUBLE, .default_value = "0", .min = 0, .max = 1,
-    .help = "L2 weight decay (decoupled for adamw)" },
-  { .key = "beta1", .type = INTERP_PARAM_DOUBLE, .default_value = "0.9", .min = 0, .max = 1,
-    .help = "Adam first-moment decay" },
-  { .key = "beta2", .type = INTERP_PARAM_DOUBLE, .default_value = "0.999", .min = 0, .max = 1,
-    .help = "Adam second-moment decay" },
-  { .key = "schedule", .type = INTERP_PARAM_CHOICE, .default_value = "constant",
-    .choices = "constant|step|cosine", .help = "learning-rate schedule over the whole run" },
-  { .key = "warmup-epochs", .type = INTERP_PARAM_DOUBLE, .default_value = "0", .min = 0,
-    .max = 1000, .help = "linear warm-up length in epochs (fractions allowed)" },
-  { .key = "step-epochs", .type = INTERP_PARAM_INT, .default_value = "30", .min = 1, .max = 100000,
-    .help = "step schedule: multiply the rate by gamma every this many epochs" },
-  { .key = "gamma", .type = INTERP_PARAM_DOUBLE, .default_value = "0.1", .min = 0, .max = 1,
-    .help = "step schedule factor" },
-  { .key = "min-learning-rate", .type = INTERP_PARAM_DOUBLE, .default_value = "0", .min = 0,
-    .max = 100, .help = "cosine schedule floor" },
-  { .key = "label-smoothing", .type = INTERP_PARAM_DOUBLE, .default_value = "0", .min = 0,
-    .max = 0.999, .help = "cross-entropy label smoothing" },
-  { .key = "on-divergence", .type = INTERP_PARAM_CHOICE, .default_value = "stop",
-    .choices = "stop|fail", .help = "a non-finite training loss: stop training, evaluate the model "
-    "as it was and record training-diverged = 1 (stop), or fail the trial (fail)" },
-  { .key = "checkpoint", .type = INTERP_PARAM_STRING, .default_value = "",
-    .help = "safetensors file to start from instead of a fresh initialisation" },
-  { NULL }
-};
-
 /* Kinds that appear as [KIND:NAME] instance groups, with their list in the pipeline. */
 static GPtrArray *
 instance_list (InterpPipeline *p, InterpKind kind)

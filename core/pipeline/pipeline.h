@@ -4,7 +4,7 @@
  *   [pipeline]          name, seed, output, description
  *   [dataset]           plugin = NAME, the dataset's keys and the common data keys (core/data.h)
  *   [model]             plugin = NAME, the model's keys
- *   [train]             the training stage (train_params in pipeline.c)
+ *   [train]             the training stage (interp_train_params, core/train/train-config.c)
  *   [KIND:NAME]         an instance of a regularizer, corruption, attack, metric or saliency
  *                       component: plugin = NAME selects it, every other key is validated
  *                       against that component's parameter table
@@ -21,6 +21,7 @@
 #include <interp/plugin.h>
 
 #include "plugin/registry.h"
+#include "train/train-config.h"   /* interp_train_params: the [train] table */
 
 G_BEGIN_DECLS
 
@@ -56,7 +57,6 @@ typedef struct {
 } InterpPipeline;
 
 extern const InterpParamSpec interp_pipeline_params[];
-extern const InterpParamSpec interp_train_params[];
 
 /* Load, apply overrides ("GROUP.KEY=VALUE", may be NULL) and validate every
  * group.  Errors: IO / PIPELINE for the file, UNKNOWN_KEY, BAD_VALUE,

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "host/context-private.h"
-#include "util/progress.h"
+#include <interp/progress.h>
 #include "host/results-private.h"
 
 typedef enum { PERTURB_NONE, PERTURB_CORRUPTION, PERTURB_ATTACK } PerturbKind;

@@ -1,14 +1,17 @@
-# core/runner: runs a pipeline: the run folder, trials, training, evaluation, summary.
+# core/runner: the public runner API (include/interp/runner.h): plugins, runs,
+# executors and their workers, trials, evaluation, the manifest and summary.
 noinst_LTLIBRARIES += core/runner/libinterp-runner.la
 core_runner_libinterp_runner_la_SOURCES = \
-	core/runner/run.c \
 	core/runner/run.h \
+	core/runner/runner.c \
+	core/runner/run.c \
+	core/runner/manifest.c \
+	core/runner/executor.c \
+	core/runner/worker.c \
 	core/runner/run-summary.c \
 	core/runner/run-summary.h \
 	core/runner/trial.c \
 	core/runner/trial.h \
-	core/runner/train.c \
-	core/runner/train.h \
 	core/runner/evaluate.c \
 	core/runner/evaluate.h
 core_runner_libinterp_runner_la_CFLAGS = $(core_cflags)

@@ -11,7 +11,9 @@
 #include "data/data.h"
 #include "runner/evaluate.h"
 #include "util/fs.h"
-#include "runner/train.h"
+#include "train/supervised.h"
+#include "train/train.h"
+#include "util/error-prefix.h"
 
 gboolean
 interp_trial_is_complete (const char *dir)
@@ -33,7 +35,8 @@ write_json_file (const char *dir, const char *name, JsonNode *root, GError **err
 
 /* The network: input, normalisation from the dataset's statistics, the model's layers. */
 static InterpNet *
-build_net (const InterpPipeline *p, InterpData *data, guint64 seed, GError **error)
+build_net (const InterpPipeline *p, const InterpTrainConfig *train, InterpData *data,
+           guint64 seed, GError **error)
 {
   const InterpDataInfo *info = interp_data_info (data);
   InterpNet *net = interp_net_new (info->channels, info->height, info->width);
@@ -49,8 +52,7 @@ build_net (const InterpPipeline *p, InterpData *data, guint64 seed, GError **err
   InterpRng rng;
   interp_rng_derive (&rng, seed, "model/init");
   interp_net_init (net, &rng);
-  const char *checkpoint = interp_params_get_string (p->train, "checkpoint");
-  if (*checkpoint && !interp_net_load (net, checkpoint, error))
+  if (*train->checkpoint && !interp_net_load (net, train->checkpoint, error))
     {
       g_prefix_error (error, "[train] checkpoint: ");
       interp_net_free (net);
@@ -83,6 +85,9 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   const InterpPipeline *p = spec->pipeline;
   guint64 seed = (guint64) interp_params_get_int (p->pipeline, "seed");
   gint64 t0 = g_get_real_time ();
+  InterpTrainConfig train;
+  if (!interp_train_config_resolve (p->train, &train, error))
+    return FALSE;
   interp_set_threads (spec->threads);
   InterpContext *ctx = interp_context_new (seed, spec->threads, spec->dir);
   InterpNet *net = NULL;
@@ -98,7 +103,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
       interp_pipeline_prefix_error (error, "dataset");
       goto out;
     }
-  net = build_net (p, data, seed, error);
+  net = build_net (p, &train, data, seed, error);
   if (net == NULL)
     goto out;
   const InterpDataInfo *info = interp_data_info (data);
@@ -139,7 +144,12 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
         }
     }
 
-  InterpTrainJob job = { .net = net, .data = data, .train = p->train, .regularizers = regs,
+  InterpSupervisedTrainer supervised = { .label_smoothing = train.label_smoothing,
+                                          .regularizers = regs };
+  InterpTrainHookRef extra = { .hooks = spec->hooks, .self = spec->hooks_self };
+  InterpTrainJob job = { .net = net, .data = data, .config = &train,
+                         .trainer = { &interp_supervised_trainer, &supervised },
+                         .hooks = &extra, .n_hooks = spec->hooks ? 1 : 0,
                          .seed = seed, .dir = spec->dir };
   gboolean diverged = FALSE;
   if (!interp_train (&job, &diverged, error))
@@ -200,5 +210,6 @@ out:
   interp_net_free (net);
   interp_data_free (data);
   interp_context_free (ctx);
+  interp_train_config_clear (&train);
   return ok;
 }

@@ -14,6 +14,7 @@
 #define INTERP_TRIAL_H
 
 #include <glib.h>
+#include <interp/trainer.h>
 
 #include "pipeline/pipeline.h"
 
@@ -25,6 +26,8 @@ typedef struct {
   const char *dir;                 /* its folder; created by the caller */
   const char *const *overrides;    /* the sweep's GROUP.KEY=VALUE of this trial */
   int threads;
+  const InterpTrainHooks *hooks;   /* extra training hooks (InterpRunOptions), or NULL */
+  gpointer hooks_self;
 } InterpTrialSpec;
 
 gboolean interp_trial_run (const InterpTrialSpec *spec, GError **error);

@@ -3,6 +3,7 @@ noinst_LTLIBRARIES += core/util/libinterp-util.la
 core_util_libinterp_util_la_SOURCES = \
 	core/util/fs.c \
 	core/util/fs.h \
-	core/util/progress.c \
-	core/util/progress.h
+	core/util/error-prefix.c \
+	core/util/error-prefix.h \
+	core/util/progress.c
 core_util_libinterp_util_la_CFLAGS = $(core_cflags)

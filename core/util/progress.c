@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "util/progress.h"
+#include <interp/progress.h>
 
 #include <stdio.h>
 #include <unistd.h>
