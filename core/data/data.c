@@ -7,32 +7,6 @@
 
 #include <interp/error.h>
 
-#include "host/params-private.h"
-
-const InterpParamSpec interp_data_common_params[] = {
-  { "val-split", INTERP_PARAM_DOUBLE, "0",
-    "fraction of the training samples held out as the validation split (seeded)",
-    0, 0.95, NULL },
-  { "limit", INTERP_PARAM_INT, "0",
-    "use only the first N training samples (0 = all)", 0, 1e12, NULL },
-  { "test-limit", INTERP_PARAM_INT, "0",
-    "use only the first N test samples (0 = all)", 0, 1e12, NULL },
-  { "normalize", INTERP_PARAM_CHOICE, "dataset",
-    "input normalisation of the network: per-channel mean/std of the training split "
-    "(dataset), the `mean`/`std` lists (given), or none", 0, 0, "dataset|none|given" },
-  { "mean", INTERP_PARAM_DOUBLE_LIST, "",
-    "normalize = given: per-channel means in pixel units [0, 1] (one value or one per channel)",
-    0, 1, NULL },
-  { "std", INTERP_PARAM_DOUBLE_LIST, "",
-    "normalize = given: per-channel standard deviations (one value or one per channel)",
-    0, 10, NULL },
-  { "augment-crop", INTERP_PARAM_INT, "0",
-    "training augmentation: random crop after zero padding by this many pixels (0 = off)",
-    0, 256, NULL },
-  { "augment-flip", INTERP_PARAM_BOOL, "false",
-    "training augmentation: random horizontal flip", 0, 0, NULL },
-  { NULL }
-};
 
 /* Below this a channel is constant: dividing by its std would blow up. */
 #define MIN_STD 1e-6
@@ -92,7 +66,7 @@ interp_data_free (InterpData *data)
 /* Holds out round(frac * n) (at least 1 when frac > 0) of the n training
  * positions as VAL, chosen by "data/val-split"; both lists ascending. */
 static gboolean
-make_split (InterpData *data, int64_t n_train, double frac, const InterpParams *common,
+make_split (InterpData *data, int64_t n_train, double frac, const char *where,
             GError **error)
 {
   int64_t n_val = frac > 0 ? MAX ((int64_t) 1, (int64_t) llround (frac * (double) n_train)) : 0;
@@ -101,7 +75,7 @@ make_split (InterpData *data, int64_t n_train, double frac, const InterpParams *
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_OUT_OF_RANGE,
                    "%s: key 'val-split': %g of %" G_GINT64_FORMAT
                    " training samples leaves none to train on",
-                   interp_params_where (common), frac, n_train);
+                   where, frac, n_train);
       return FALSE;
     }
   gboolean *is_val = g_new0 (gboolean, (gsize) n_train + 1);
@@ -177,20 +151,22 @@ dataset_stats (InterpData *data, GError **error)
 
 /* normalize = given: one value for all channels or one per channel. */
 static gboolean
-given_stats (InterpData *data, const InterpParams *common, GError **error)
+given_stats (InterpData *data, const InterpDataConfig *c, GError **error)
 {
   const char *keys[2] = { "mean", "std" };
+  const double *values[2] = { c->mean, c->std };
+  size_t lens[2] = { c->n_mean, c->n_std };
   float *out[2] = { data->mean, data->std };
   for (int q = 0; q < 2; q++)
     {
-      size_t len = 0;
-      const double *v = interp_params_get_double_list (common, keys[q], &len);
+      size_t len = lens[q];
+      const double *v = values[q];
       if (len != 1 && len != (size_t) data->info.channels)
         {
           g_set_error (error, INTERP_ERROR, len == 0 ? INTERP_ERROR_MISSING
                        : INTERP_ERROR_BAD_VALUE,
                        "%s: key '%s': normalize = given needs 1 or %" G_GINT64_FORMAT
-                       " values (one per channel), got %zu", interp_params_where (common),
+                       " values (one per channel), got %zu", c->where,
                        keys[q], data->info.channels, len);
           return FALSE;
         }
@@ -201,7 +177,7 @@ given_stats (InterpData *data, const InterpParams *common, GError **error)
             {
               g_set_error (error, INTERP_ERROR, INTERP_ERROR_OUT_OF_RANGE,
                            "%s: key 'std': %g is not a positive standard deviation",
-                           interp_params_where (common), x);
+                           c->where, x);
               return FALSE;
             }
           out[q][k] = (float) x;
@@ -211,22 +187,13 @@ given_stats (InterpData *data, const InterpParams *common, GError **error)
 }
 
 static gboolean
-set_normalization (InterpData *data, const InterpParams *common, GError **error)
+set_normalization (InterpData *data, const InterpDataConfig *c, GError **error)
 {
-  const char *mode = interp_params_get_string (common, "normalize");
   data->mean = g_new0 (float, (gsize) data->info.channels);
   data->std = g_new (float, (gsize) data->info.channels);
-  if (!g_str_equal (mode, "given")
-      && (interp_params_is_set (common, "mean") || interp_params_is_set (common, "std")))
-    {
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
-                   "%s: keys 'mean'/'std' are used only with normalize = given (it is %s)",
-                   interp_params_where (common), mode);
-      return FALSE;
-    }
-  if (g_str_equal (mode, "given"))
-    return given_stats (data, common, error);
-  if (g_str_equal (mode, "dataset"))
+  if (c->normalize == INTERP_NORMALIZE_GIVEN)
+    return given_stats (data, c, error);
+  if (c->normalize == INTERP_NORMALIZE_DATASET)
     return dataset_stats (data, error);
   for (int64_t k = 0; k < data->info.channels; k++)
     data->std[k] = 1.0f;
@@ -235,7 +202,7 @@ set_normalization (InterpData *data, const InterpParams *common, GError **error)
 
 InterpData *
 interp_data_new (const InterpDatasetVTable *vtable, gpointer instance, const char *name,
-                 const InterpParams *common, guint64 seed, GError **error)
+                 const InterpDataConfig *config, guint64 seed, GError **error)
 {
   InterpData *data = g_new0 (InterpData, 1);
   data->vtable = vtable;
@@ -244,14 +211,12 @@ interp_data_new (const InterpDatasetVTable *vtable, gpointer instance, const cha
   data->seed = seed;
   data->scratch_idx = g_array_new (FALSE, FALSE, sizeof (int64_t));
   data->scratch_labels = g_array_new (FALSE, FALSE, sizeof (int32_t));
-  InterpParams *defaults = NULL;
-  if (common == NULL)
+  InterpDataConfig defaults = { 0 };
+  if (config == NULL)
     {
-      defaults = interp_params_new_from_pairs (interp_data_common_params, "[dataset]", NULL,
-                                               error);
-      if (defaults == NULL)
+      if (!interp_data_config_resolve (NULL, &defaults, error))
         goto fail;
-      common = defaults;
+      config = &defaults;
     }
 
   vtable->info (instance, &data->info);
@@ -276,45 +241,41 @@ interp_data_new (const InterpDatasetVTable *vtable, gpointer instance, const cha
     }
   data->sample_size = info->channels * info->height * info->width;
 
-  int64_t limit = interp_params_get_int (common, "limit");
-  int64_t test_limit = interp_params_get_int (common, "test-limit");
-  if (limit > 0)
-    n_train = MIN (n_train, limit);
-  if (test_limit > 0)
-    n_test = MIN (n_test, test_limit);
-  if (!make_split (data, n_train, interp_params_get_double (common, "val-split"), common, error))
+  if (config->limit > 0)
+    n_train = MIN (n_train, config->limit);
+  if (config->test_limit > 0)
+    n_test = MIN (n_test, config->test_limit);
+  if (!make_split (data, n_train, config->val_split, config->where, error))
     goto fail;
   data->n[INTERP_SPLIT_TEST] = n_test;
   data->index[INTERP_SPLIT_TEST] = g_new (int64_t, (gsize) n_test + 1);
   for (int64_t i = 0; i < n_test; i++)
     data->index[INTERP_SPLIT_TEST][i] = i;
 
-  data->augment_crop = (int) interp_params_get_int (common, "augment-crop");
-  data->augment_flip = interp_params_get_bool (common, "augment-flip");
+  data->augment_crop = config->augment_crop;
+  data->augment_flip = config->augment_flip;
   if (data->augment_crop >= info->height || data->augment_crop >= info->width)
     {
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_OUT_OF_RANGE,
                    "%s: key 'augment-crop': padding %d is not smaller than the %"
                    G_GINT64_FORMAT "x%" G_GINT64_FORMAT " images",
-                   interp_params_where (common), data->augment_crop, info->height, info->width);
+                   config->where, data->augment_crop, info->height, info->width);
       goto fail;
     }
-  if (!set_normalization (data, common, error))
+  if (!set_normalization (data, config, error))
     goto fail;
-  if (defaults)
-    interp_params_free (defaults);
+  interp_data_config_clear (&defaults);
   return data;
 
 fail:
-  if (defaults)
-    interp_params_free (defaults);
+  interp_data_config_clear (&defaults);
   interp_data_free (data);
   return NULL;
 }
 
 InterpData *
 interp_data_open (const InterpDatasetVTable *vtable, const InterpParams *params,
-                  const InterpParams *common, InterpContext *ctx, GError **error)
+                  const InterpDataConfig *config, InterpContext *ctx, GError **error)
 {
   if (vtable == NULL || vtable->struct_size < sizeof (InterpDatasetVTable) || !vtable->open
       || !vtable->close || !vtable->info || !vtable->size || !vtable->read)
@@ -337,7 +298,7 @@ interp_data_open (const InterpDatasetVTable *vtable, const InterpParams *params,
       return NULL;
     }
   return interp_data_new (vtable, instance, params ? interp_params_where (params) : NULL,
-                          common, interp_context_seed (ctx), error);
+                          config, interp_context_seed (ctx), error);
 }
 
 const InterpDataInfo *

@@ -17,6 +17,8 @@
  *   augment-crop random crop after zero padding by this many pixels (0 = off)
  *   augment-flip random horizontal flip with probability 1/2
  *
+ * Each key is read once, into an InterpDataConfig (interp_data_config_resolve).
+ *
  * Positions: every split is addressed by position 0..size-1; the data layer
  * maps positions to the plugin's sample indices.  TRAIN and VAL positions
  * follow the plugin's order (ascending plugin index).
@@ -52,16 +54,43 @@ G_BEGIN_DECLS
 /* The common [dataset] keys described above; ends with a { NULL } entry. */
 extern const InterpParamSpec interp_data_common_params[];
 
+typedef enum {
+  INTERP_NORMALIZE_DATASET = 0,   /* statistics of the TRAIN split */
+  INTERP_NORMALIZE_NONE,          /* mean 0, std 1 */
+  INTERP_NORMALIZE_GIVEN,         /* the mean/std lists */
+} InterpNormalize;
+
+/* The common keys of a [dataset] group, resolved once (data-config.c). */
+typedef struct {
+  int64_t limit;                  /* 0 = all */
+  int64_t test_limit;             /* 0 = all */
+  double val_split;
+  InterpNormalize normalize;
+  double *mean, *std;             /* GIVEN: 1 or one per channel (checked at open); owned */
+  size_t n_mean, n_std;
+  int augment_crop;
+  gboolean augment_flip;
+  char *where;                    /* "file.ini: [dataset]" for messages; owned */
+} InterpDataConfig;
+
+/* Fills `config` from the common keys (validated against
+ * interp_data_common_params; NULL = every default).  Errors: BAD_VALUE for
+ * mean/std given without normalize = given, naming the keys. */
+gboolean interp_data_config_resolve (const InterpParams *common, InterpDataConfig *config,
+                                     GError **error);
+void interp_data_config_clear (InterpDataConfig *config);
+
 typedef struct InterpData InterpData;
 
 /* Opens a dataset plugin instance through `vtable` (a component's vtable;
  * refused when shorter than this header's InterpDatasetVTable) with its
- * validated `params`, and wraps it with the common keys `common` (validated
- * against interp_data_common_params; NULL = all defaults).  Randomness comes
- * from interp_context_seed (ctx).  Errors: the plugin's open()/read() errors,
- * PLUGIN_INVALID (short vtable), or those of interp_data_new. */
+ * validated `params`, and wraps it with the common keys resolved in `config`
+ * (NULL = all defaults).  Randomness comes from interp_context_seed (ctx).
+ * Errors: the plugin's open()/read() errors, PLUGIN_INVALID (short vtable),
+ * or those of interp_data_new. */
 InterpData *interp_data_open (const InterpDatasetVTable *vtable, const InterpParams *params,
-                              const InterpParams *common, InterpContext *ctx, GError **error);
+                              const InterpDataConfig *config, InterpContext *ctx,
+                              GError **error);
 
 /* Wraps an already open plugin instance, taking ownership of it (it is
  * closed through the vtable when the InterpData is freed, and also when this
@@ -71,7 +100,7 @@ InterpData *interp_data_open (const InterpDatasetVTable *vtable, const InterpPar
  * length or a std <= 0, naming the key), OUT_OF_RANGE (val-split leaves no
  * training sample), or what the plugin's read() reports. */
 InterpData *interp_data_new (const InterpDatasetVTable *vtable, gpointer instance,
-                             const char *name, const InterpParams *common, guint64 seed,
+                             const char *name, const InterpDataConfig *config, guint64 seed,
                              GError **error);
 
 void interp_data_free (InterpData *data);

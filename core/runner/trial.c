@@ -96,8 +96,12 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   JsonArray *rows = json_array_new (), *arrays = json_array_new ();
   gboolean ok = FALSE;
 
-  InterpData *data = interp_data_open (p->dataset->entry->component->vtable, p->dataset->params,
-                                       p->dataset->common, ctx, error);
+  InterpDataConfig data_config;
+  InterpData *data = NULL;
+  if (interp_data_config_resolve (p->dataset->common, &data_config, error))
+    data = interp_data_open (p->dataset->entry->component->vtable, p->dataset->params,
+                             &data_config, ctx, error);
+  interp_data_config_clear (&data_config);
   if (data == NULL)
     {
       interp_pipeline_prefix_error (error, "dataset");

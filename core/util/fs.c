@@ -13,8 +13,9 @@
 gboolean
 interp_write_file_atomic (const char *path, const void *data, gsize len, GError **error)
 {
-  char *tmp = g_strdup_printf ("%s.tmp-%d", path, (int) getpid ());
-  int fd = g_open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  /* A fresh name next to `path` (same file system, so the rename is atomic). */
+  char *tmp = g_strconcat (path, ".tmp-XXXXXX", NULL);
+  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)
     {
       int e = errno;
@@ -43,9 +44,14 @@ interp_write_file_atomic (const char *path, const void *data, gsize len, GError 
       p += w;
       left -= (gsize) w;
     }
-  if (fsync (fd) != 0 || close (fd) != 0 || g_rename (tmp, path) != 0)
+  /* The file is closed whatever fsync says; the first failure is reported. */
+  int e = fsync (fd) != 0 ? errno : 0;
+  if (close (fd) != 0 && e == 0)
+    e = errno;
+  if (e == 0 && g_rename (tmp, path) != 0)
+    e = errno;
+  if (e != 0)
     {
-      int e = errno;
       g_unlink (tmp);
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot finish writing: %s", path,
                    g_strerror (e));

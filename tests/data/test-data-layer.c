@@ -116,7 +116,13 @@ open_fake (int64_t n_train, int64_t n_test, const char *const *pairs, guint64 se
   f->n_train = n_train;
   f->n_test = n_test;
   InterpParams *p = common (pairs);
-  InterpData *d = interp_data_new (&fake_vtable, f, "fake", p, seed, error);
+  InterpDataConfig config;
+  InterpData *d = NULL;
+  if (interp_data_config_resolve (p, &config, error))
+    d = interp_data_new (&fake_vtable, f, "fake", &config, seed, error);
+  else
+    fake_vtable.close (f);
+  interp_data_config_clear (&config);
   interp_params_free (p);
   return d;
 }

@@ -170,7 +170,10 @@ augmented_epoch (guint64 seed)
                                                                           NULL }, &error);
   cr_assert (p && common, "%s", error ? error->message : "");
   InterpContext *ctx = interp_context_new (seed, 1, NULL);
-  InterpData *d = interp_data_open (c->vtable, p, common, ctx, &error);
+  InterpDataConfig config;
+  cr_assert (interp_data_config_resolve (common, &config, &error), "%s", error->message);
+  InterpData *d = interp_data_open (c->vtable, p, &config, ctx, &error);
+  interp_data_config_clear (&config);
   cr_assert_not_null (d, "%s", error ? error->message : "");
   cr_assert_eq (interp_data_size (d, INTERP_SPLIT_TRAIN), 48);
   cr_assert_eq (interp_data_size (d, INTERP_SPLIT_VAL), 16);
