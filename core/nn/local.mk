@@ -3,6 +3,8 @@ noinst_LTLIBRARIES += core/nn/libinterp-nn.la
 core_nn_libinterp_nn_la_SOURCES = \
 	core/nn/net-impl.h \
 	core/nn/net.c \
+	core/nn/net-pass.c \
+	core/nn/net-params.c \
 	core/nn/shape-ops.c \
 	core/nn/activation.c \
 	core/nn/pool.c \
