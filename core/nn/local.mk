@@ -13,6 +13,7 @@ core_nn_libinterp_nn_la_SOURCES = \
 	core/nn/batchnorm.c \
 	core/nn/loss.c \
 	core/nn/safetensors-private.h \
+	core/nn/safetensors-header.c \
 	core/nn/safetensors.c \
 	core/nn/checkpoint.c \
 	core/nn/schedule.c \
