@@ -10,7 +10,12 @@ EXTRA_tests_nn_test_nn_grad_DEPENDENCIES = $(test_deps)
 
 check_PROGRAMS += tests/nn/test-nn-net
 TESTS += tests/nn/test-nn-net
-tests_nn_test_nn_net_SOURCES = tests/nn/test-nn-net.c
+tests_nn_test_nn_net_SOURCES = \
+	tests/nn/net-fixture.h \
+	tests/nn/net-fixture.c \
+	tests/nn/test-nn-net.c \
+	tests/nn/test-nn-net-pass.c \
+	tests/nn/test-nn-net-params.c
 tests_nn_test_nn_net_CFLAGS = $(test_cflags)
 tests_nn_test_nn_net_LDFLAGS = $(test_ldflags)
 tests_nn_test_nn_net_LDADD = $(test_ldadd)
