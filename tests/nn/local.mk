@@ -2,7 +2,12 @@
 
 check_PROGRAMS += tests/nn/test-nn-grad
 TESTS += tests/nn/test-nn-grad
-tests_nn_test_nn_grad_SOURCES = tests/nn/test-nn-grad.c
+tests_nn_test_nn_grad_SOURCES = \
+	tests/nn/grad-fixture.h \
+	tests/nn/grad-fixture.c \
+	tests/nn/test-nn-grad.c \
+	tests/nn/test-nn-grad-pool.c \
+	tests/nn/test-nn-grad-graph.c
 tests_nn_test_nn_grad_CFLAGS = $(test_cflags)
 tests_nn_test_nn_grad_LDFLAGS = $(test_ldflags)
 tests_nn_test_nn_grad_LDADD = $(test_ldadd)
