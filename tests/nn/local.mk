@@ -60,7 +60,12 @@ EXTRA_tests_nn_test_optim_DEPENDENCIES = $(test_deps)
 
 check_PROGRAMS += tests/nn/test-checkpoint
 TESTS += tests/nn/test-checkpoint
-tests_nn_test_checkpoint_SOURCES = tests/nn/test-checkpoint.c
+tests_nn_test_checkpoint_SOURCES = \
+	tests/nn/checkpoint-fixture.h \
+	tests/nn/checkpoint-fixture.c \
+	tests/nn/test-checkpoint.c \
+	tests/nn/test-checkpoint-optim.c \
+	tests/nn/test-checkpoint-torch.c
 tests_nn_test_checkpoint_CFLAGS = $(test_cflags)
 tests_nn_test_checkpoint_LDFLAGS = $(test_ldflags)
 tests_nn_test_checkpoint_LDADD = $(test_ldadd)
