@@ -17,5 +17,7 @@ core_nn_libinterp_nn_la_SOURCES = \
 	core/nn/safetensors.c \
 	core/nn/checkpoint.c \
 	core/nn/schedule.c \
-	core/nn/optim.c
+	core/nn/optim-private.h \
+	core/nn/optim.c \
+	core/nn/optim-state.c
 core_nn_libinterp_nn_la_CFLAGS = $(core_cflags)
