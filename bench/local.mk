@@ -2,7 +2,10 @@
 # ResNet-20 against PyTorch.  Not part of `make` or `make check`.
 EXTRA_PROGRAMS += bench/interp-bench
 bench_interp_bench_SOURCES = \
+	bench/bench.h \
 	bench/bench.c \
+	bench/bench-cases.c \
+	bench/bench-reference.c \
 	plugins/models/models-private.h \
 	plugins/models/builder.c \
 	plugins/models/mlp.c \

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch reference for interp's benchmark (bench/bench.c).
+"""PyTorch reference for interp's benchmark (bench/, interp-bench).
 
 Builds the same two networks as interp's model plugins with their default
 parameters, and times them the same way: after warm-up, the MEDIAN over
@@ -17,7 +17,7 @@ normalisation as the first layer (interp's "normalize" node).
     3x3 conv 16 + BN + relu, 3 stages x 3 basic blocks (16, 32, 64 channels),
     option-A shortcuts (subsample + zero-pad channels), global avg pool, fc 10
 
-Prints one JSON object on stdout (bench.c reads it); progress goes to
+Prints one JSON object on stdout (bench-reference.c reads it); progress goes to
 stderr.  Exits with status 3 when torch cannot be imported.
 """
 import argparse
@@ -31,7 +31,7 @@ try:
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
-except ImportError as exc:  # bench.c reports the reference as unavailable
+except ImportError as exc:  # interp-bench reports the reference as unavailable
     print(f"pytorch_reference.py: cannot import torch: {exc}", file=sys.stderr)
     sys.exit(3)
 
@@ -123,7 +123,7 @@ class CifarResNet(nn.Module):
 
 
 def read_check(path):
-    """Records written by bench.c's write_check: int32 name length, name,
+    """Records written by bench-reference.c's bench_write_check: int32 name length, name,
     int32 ndim, int64 dims, float32 data."""
     import struct
     records, data, o = {}, open(path, "rb").read(), 0
@@ -236,7 +236,7 @@ def main():
     ap.add_argument("--train-batch", type=int, default=128)
     ap.add_argument("--infer-batch", type=int, default=256)
     ap.add_argument("--check", action="append", default=[], metavar="MODEL=PATH",
-                    help="compare with interp's weights and outputs (bench.c writes these)")
+                    help="compare with interp's weights and outputs (interp-bench writes these)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)

@@ -12,7 +12,7 @@
  *                          dX_i = conv(dY_i, flipped W^T)   ("same" geometry)
  *                               | col2im(W^T . dY_i)        (otherwise)
  *
- * Threads (BLAS is single-threaded while the network runs, see net.c):
+ * Threads (BLAS is single-threaded while the network runs, see net-pass.c):
  * images, or in backward fixed chunks of the batch, are handed out to
  * interp_threads() threads dynamically; each chunk keeps its own
  * weight-gradient partial sum and the partials are added in chunk order,

@@ -2,7 +2,9 @@
  *
  * A node's op is a small class of functions (forward, backward, init); each
  * layer family lives in its own file and exports one NetOpClass.  The
- * driver in net.c owns buffers, the parameter list and the order of work.
+ * driver owns buffers, the parameter list and the order of work: net.c
+ * builds the graph, net-pass.c runs forward and backward, net-params.c
+ * holds parameters, masks and initialisation.
  */
 #ifndef INTERP_NN_NET_IMPL_H
 #define INTERP_NN_NET_IMPL_H
@@ -121,9 +123,32 @@ net_chunks (int64_t n)
   return t < 1 ? 1 : t;
 }
 
+/* Ids 0 .. n_nodes - 1 name nodes (0 is the input). */
+static inline gboolean
+net_valid_node (const InterpNet *net, int node)
+{
+  return node >= 0 && node < (int) net->nodes->len;
+}
+
+/* The tensor shape of a node's value for a batch of n: n, then the
+ * per-sample shape. */
+static inline void
+net_node_batch_shape (const NetNode *node, int64_t n, int *ndim, int64_t shape[4])
+{
+  shape[0] = n;
+  for (int i = 0; i < node->ndim; i++)
+    shape[i + 1] = node->shape[i];
+  *ndim = node->ndim + 1;
+}
+
 /* Scratch of at least n floats, 64-byte aligned; valid until the next call.
- * Grows only, so a constant batch size allocates nothing after warm-up. */
+ * Grows only, so a constant batch size allocates nothing after warm-up
+ * (net-pass.c). */
 float *net_workspace (InterpNet *net, size_t n);
+
+/* Prints the INTERP_NN_PROFILE table (ms per pass and node) to stderr
+ * (net-pass.c; interp_net_free calls it). */
+void net_profile_print (InterpNet *net);
 
 /* A parameter gradient is accumulated only when not frozen. */
 static inline gboolean
@@ -169,11 +194,13 @@ net_grad_accumulate (float *restrict dst, const float *restrict src, size_t n, N
     }
 }
 
+/* Parameters and initialisation (net-params.c). */
+
 /* Zero the gradient entries that a parameter's mask removes. */
 void net_mask_grad (InterpParam *p);
 
-
-/* Per-sample Kaiming-normal fill: std = sqrt(2 / fan_in) (He et al. 2015). */
+/* Fills w with independent normal draws of std = sqrt(2 / fan_in):
+ * Kaiming-normal, fan-in mode (He et al. 2015). */
 void net_kaiming_normal (InterpTensor *w, int64_t fan_in, InterpRng *rng);
 /* A conv or linear layer's weight and bias (NULL: none) by net->init. */
 void net_init_weight_bias (InterpNet *net, InterpTensor *w, InterpTensor *b, int64_t fan_in,

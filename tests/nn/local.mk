@@ -2,7 +2,12 @@
 
 check_PROGRAMS += tests/nn/test-nn-grad
 TESTS += tests/nn/test-nn-grad
-tests_nn_test_nn_grad_SOURCES = tests/nn/test-nn-grad.c
+tests_nn_test_nn_grad_SOURCES = \
+	tests/nn/grad-fixture.h \
+	tests/nn/grad-fixture.c \
+	tests/nn/test-nn-grad.c \
+	tests/nn/test-nn-grad-pool.c \
+	tests/nn/test-nn-grad-graph.c
 tests_nn_test_nn_grad_CFLAGS = $(test_cflags)
 tests_nn_test_nn_grad_LDFLAGS = $(test_ldflags)
 tests_nn_test_nn_grad_LDADD = $(test_ldadd)
@@ -10,7 +15,12 @@ EXTRA_tests_nn_test_nn_grad_DEPENDENCIES = $(test_deps)
 
 check_PROGRAMS += tests/nn/test-nn-net
 TESTS += tests/nn/test-nn-net
-tests_nn_test_nn_net_SOURCES = tests/nn/test-nn-net.c
+tests_nn_test_nn_net_SOURCES = \
+	tests/nn/net-fixture.h \
+	tests/nn/net-fixture.c \
+	tests/nn/test-nn-net.c \
+	tests/nn/test-nn-net-pass.c \
+	tests/nn/test-nn-net-params.c
 tests_nn_test_nn_net_CFLAGS = $(test_cflags)
 tests_nn_test_nn_net_LDFLAGS = $(test_ldflags)
 tests_nn_test_nn_net_LDADD = $(test_ldadd)
@@ -50,7 +60,12 @@ EXTRA_tests_nn_test_optim_DEPENDENCIES = $(test_deps)
 
 check_PROGRAMS += tests/nn/test-checkpoint
 TESTS += tests/nn/test-checkpoint
-tests_nn_test_checkpoint_SOURCES = tests/nn/test-checkpoint.c
+tests_nn_test_checkpoint_SOURCES = \
+	tests/nn/checkpoint-fixture.h \
+	tests/nn/checkpoint-fixture.c \
+	tests/nn/test-checkpoint.c \
+	tests/nn/test-checkpoint-optim.c \
+	tests/nn/test-checkpoint-torch.c
 tests_nn_test_checkpoint_CFLAGS = $(test_cflags)
 tests_nn_test_checkpoint_LDFLAGS = $(test_ldflags)
 tests_nn_test_checkpoint_LDADD = $(test_ldadd)

@@ -10,7 +10,12 @@ EXTRA_tests_stats_test_stats_DEPENDENCIES = $(test_deps)
 
 check_PROGRAMS += tests/stats/test-hypothesis
 TESTS += tests/stats/test-hypothesis
-tests_stats_test_hypothesis_SOURCES = tests/stats/test-hypothesis.c
+tests_stats_test_hypothesis_SOURCES = \
+	tests/stats/hypothesis-fixture.h \
+	tests/stats/hypothesis-fixture.c \
+	tests/stats/test-hypothesis.c \
+	tests/stats/test-hypothesis-verdicts.c \
+	tests/stats/test-hypothesis-select.c
 tests_stats_test_hypothesis_CFLAGS = $(test_cflags)
 tests_stats_test_hypothesis_LDFLAGS = $(test_ldflags)
 tests_stats_test_hypothesis_LDADD = $(test_ldadd)

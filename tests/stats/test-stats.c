@@ -1,4 +1,4 @@
-/* Known-answer tests of core/stats.c.
+/* Known-answer tests of core/stats/stats.c.
  *
  * Reference values marked "mpmath" were computed with Python 3 and mpmath
  * 1.2.1 at 40 significant digits (scipy is not installed here):

@@ -1,0 +1,452 @@
+/* Choosing the observations a hypothesis compares: the metric, perturbation,
+ * target and level it names, then the trials of its condition and of its
+ * control, one value per trial, with every reason to refuse the comparison
+ * (no such metric, overlapping groups, pooled unlike trials, too few
+ * replicates, values a ratio cannot use) reported by name.  Also how a
+ * trial's swept values are matched against a condition. */
+#include "config.h"
+
+#include "stats/hypothesis-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <interp/error.h>
+
+/* The fewest replicates per condition a hypothesis may be tested with: with
+ * two, a standard deviation has one degree of freedom and an exact
+ * permutation test cannot go below p = 1/6. */
+#define MIN_REPLICATES 3
+
+/* A number as pipelines write it: decimal or a fraction a/b. */
+static gboolean
+parse_number (const char *text, double *out)
+{
+  char *t = g_strstrip (g_strdup (text));
+  char *slash = strchr (t, '/');
+  char *end = NULL;
+  gboolean ok;
+  if (slash)
+    {
+      *slash = '\0';
+      double a = g_ascii_strtod (t, &end);
+      ok = *t && end && *end == '\0';
+      char *den = slash + 1;
+      double b = ok ? g_ascii_strtod (den, &end) : 0;
+      ok = ok && *den && end && *end == '\0' && b != 0;
+      *out = ok ? a / b : 0;
+    }
+  else
+    {
+      *out = g_ascii_strtod (t, &end);
+      ok = *t && end && *end == '\0';
+    }
+  g_free (t);
+  return ok && isfinite (*out);
+}
+
+static gboolean
+numbers_equal (double a, double b)
+{
+  return fabs (a - b) <= 1e-9 * MAX (1.0, MAX (fabs (a), fabs (b)));
+}
+
+/* "-1" matches "-1.0" and "1/255" matches "0.00392156862745098": swept
+ * values are compared as numbers when both sides are numbers. */
+static gboolean
+values_match (const char *have, const char *want)
+{
+  if (g_str_equal (have, want))
+    return TRUE;
+  double a, b;
+  return parse_number (have, &a) && parse_number (want, &b) && numbers_equal (a, b);
+}
+
+gboolean
+interp_condition_matches (const InterpConditionSpec *c, GHashTable *swept)
+{
+  for (guint i = 0; i < c->n; i++)
+    {
+      const char *v = swept ? g_hash_table_lookup (swept, c->keys[i]) : NULL;
+      if (v == NULL || !values_match (v, c->values[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+or_empty (const char *s)
+{
+  return s ? s : "";
+}
+
+/* A replicate key varies between the replicates of one condition. */
+static gboolean
+is_replicate_key (const char *key)
+{
+  const char *dot = strrchr (key, '.');
+  return dot && g_str_equal (dot + 1, "seed");
+}
+
+/* The distinct texts of a set, sorted and joined by ", ", for messages. */
+static char *
+join_set (GHashTable *set)
+{
+  GList *keys = g_list_sort (g_hash_table_get_keys (set), (GCompareFunc) g_strcmp0);
+  GString *s = g_string_new (NULL);
+  for (GList *l = keys; l; l = l->next)
+    g_string_append_printf (s, "%s%s", s->len ? ", " : "", (const char *) l->data);
+  g_list_free (keys);
+  if (s->len == 0)
+    g_string_append (s, "none");
+  return g_string_free (s, FALSE);
+}
+
+static GHashTable *
+string_set_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+string_set_add (GHashTable *set, const char *s)
+{
+  if (!g_hash_table_contains (set, s))
+    g_hash_table_add (set, g_strdup (s));
+}
+
+/* A trial is identified by all of its swept values: "k1=v1\nk2=v2". */
+static char *
+trial_identity (GHashTable *swept)
+{
+  if (swept == NULL)
+    return g_strdup ("");
+  GList *keys = g_list_sort (g_hash_table_get_keys (swept), (GCompareFunc) g_strcmp0);
+  GString *s = g_string_new (NULL);
+  for (GList *l = keys; l; l = l->next)
+    g_string_append_printf (s, "%s=%s\n", (const char *) l->data,
+                            (const char *) g_hash_table_lookup (swept, l->data));
+  g_list_free (keys);
+  return g_string_free (s, FALSE);
+}
+
+typedef struct {
+  GArray *values;             /* double, one per trial */
+  GPtrArray *trials;          /* const InterpObservation* of each value */
+} Group;
+
+/* Filters `obs` down to the hypothesis's metric / perturbation / target /
+ * level, in that order, so that the first filter that leaves nothing is the
+ * one the message names. */
+static GPtrArray *
+select_observations (const InterpHypothesis *h, const InterpObservation *obs, size_t n_obs,
+                     GError **error)
+{
+  GPtrArray *sel = g_ptr_array_new ();
+  GHashTable *seen = string_set_new ();
+  for (size_t i = 0; i < n_obs; i++)
+    {
+      string_set_add (seen, or_empty (obs[i].metric));
+      if (g_strcmp0 (obs[i].metric, h->metric) == 0)
+        g_ptr_array_add (sel, (gpointer) &obs[i]);
+    }
+  if (sel->len == 0)
+    {
+      char *list = join_set (seen);
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                   "%s: metric '%s' is absent from the results (metrics measured: %s)",
+                   h->where, h->metric, list);
+      g_free (list);
+      goto fail;
+    }
+
+  g_hash_table_remove_all (seen);
+  gboolean want_clean = interp_hypothesis_is_clean (h->perturbation);
+  guint kept = 0;
+  for (guint i = 0; i < sel->len; i++)
+    {
+      const InterpObservation *o = sel->pdata[i];
+      gboolean clean = interp_hypothesis_is_clean (o->perturbation);
+      string_set_add (seen, clean ? "clean" : o->perturbation);
+      if (want_clean ? clean : g_strcmp0 (o->perturbation, h->perturbation) == 0)
+        sel->pdata[kept++] = (gpointer) o;
+    }
+  g_ptr_array_set_size (sel, kept);
+  if (sel->len == 0)
+    {
+      char *list = join_set (seen);
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                   "%s: metric '%s' was not measured under perturbation '%s' (measured "
+                   "under: %s)", h->where, h->metric, h->perturbation, list);
+      g_free (list);
+      goto fail;
+    }
+
+  if (h->target[0] == '\0')
+    {
+      /* No target named: a metric that reports a whole-network value (empty
+       * target) next to per-layer ones means the whole-network value. */
+      gboolean has_untargeted = FALSE;
+      for (guint i = 0; i < sel->len && !has_untargeted; i++)
+        {
+          const InterpObservation *o = sel->pdata[i];
+          has_untargeted = or_empty (o->target)[0] == '\0';
+        }
+      kept = 0;
+      for (guint i = 0; i < sel->len; i++)
+        {
+          const InterpObservation *o = sel->pdata[i];
+          if (!has_untargeted || or_empty (o->target)[0] == '\0')
+            sel->pdata[kept++] = (gpointer) o;
+        }
+      g_ptr_array_set_size (sel, kept);
+    }
+  else
+    {
+      g_hash_table_remove_all (seen);
+      kept = 0;
+      for (guint i = 0; i < sel->len; i++)
+        {
+          const InterpObservation *o = sel->pdata[i];
+          string_set_add (seen, or_empty (o->target));
+          if (g_strcmp0 (or_empty (o->target), h->target) == 0)
+            sel->pdata[kept++] = (gpointer) o;
+        }
+      g_ptr_array_set_size (sel, kept);
+      if (sel->len == 0)
+        {
+          char *list = join_set (seen);
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                       "%s: metric '%s' has no target '%s' (targets: %s)", h->where,
+                       h->metric, h->target, list);
+          g_free (list);
+          goto fail;
+        }
+    }
+
+  if (h->has_perturbation_level && !want_clean)
+    {
+      g_hash_table_remove_all (seen);
+      kept = 0;
+      for (guint i = 0; i < sel->len; i++)
+        {
+          const InterpObservation *o = sel->pdata[i];
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          string_set_add (seen, g_ascii_formatd (buf, sizeof buf, "%g", o->level));
+          if (numbers_equal (o->level, h->perturbation_level))
+            sel->pdata[kept++] = (gpointer) o;
+        }
+      g_ptr_array_set_size (sel, kept);
+      if (sel->len == 0)
+        {
+          char *list = join_set (seen);
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                       "%s: perturbation '%s' was not evaluated at level %g (levels: %s)",
+                       h->where, h->perturbation, h->perturbation_level, list);
+          g_free (list);
+          goto fail;
+        }
+    }
+  g_hash_table_unref (seen);
+  return sel;
+
+fail:
+  g_hash_table_unref (seen);
+  g_ptr_array_unref (sel);
+  return NULL;
+}
+
+/* Every key of a condition must be swept, or it cannot tell trials apart. */
+static gboolean
+check_condition_keys (const InterpHypothesis *h, const char *which,
+                      const InterpConditionSpec *c, GPtrArray *sel, GError **error)
+{
+  for (guint k = 0; k < c->n; k++)
+    {
+      gboolean found = FALSE;
+      GHashTable *swept_keys = string_set_new ();
+      for (guint i = 0; i < sel->len && !found; i++)
+        {
+          const InterpObservation *o = sel->pdata[i];
+          if (o->swept == NULL)
+            continue;
+          found = g_hash_table_contains (o->swept, c->keys[k]);
+          GHashTableIter it;
+          gpointer key;
+          g_hash_table_iter_init (&it, o->swept);
+          while (g_hash_table_iter_next (&it, &key, NULL))
+            string_set_add (swept_keys, key);
+        }
+      if (!found)
+        {
+          char *list = join_set (swept_keys);
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                       "%s: key '%s': '%s' is not a swept key (swept keys: %s)", h->where,
+                       which, c->keys[k], list);
+          g_free (list);
+        }
+      g_hash_table_unref (swept_keys);
+      if (!found)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+condition_text (const InterpConditionSpec *c)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < c->n; i++)
+    g_string_append_printf (s, "%s%s=%s", i ? ", " : "", c->keys[i], c->values[i]);
+  return g_string_free (s, FALSE);
+}
+
+/* Collects the values of the trials that match `c`, one per trial.
+ * `other` is the opposite group's spec: a trial matching both is refused. */
+static gboolean
+collect_group (const InterpHypothesis *h, const char *which, const InterpConditionSpec *c,
+               const InterpConditionSpec *other, GPtrArray *sel, Group *g, GError **error)
+{
+  GHashTable *by_trial = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean ok = TRUE;
+  g->values = g_array_new (FALSE, FALSE, sizeof (double));
+  g->trials = g_ptr_array_new ();
+  for (guint i = 0; i < sel->len && ok; i++)
+    {
+      const InterpObservation *o = sel->pdata[i];
+      if (!interp_condition_matches (c, o->swept))
+        continue;
+      if (interp_condition_matches (other, o->swept))
+        {
+          char *text = condition_text (c);
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                       "%s: condition and control select the same trials (%s): they must "
+                       "differ in a swept key", h->where, text);
+          g_free (text);
+          ok = FALSE;
+          break;
+        }
+      char *id = trial_identity (o->swept);
+      if (g_hash_table_contains (by_trial, id))
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                       "%s: metric '%s' has several values per trial of the %s (targets or "
+                       "levels differ): set 'target'%s", h->where, h->metric, which,
+                       interp_hypothesis_is_clean (h->perturbation)
+                       ? "" : " or 'perturbation-level'");
+          g_free (id);
+          ok = FALSE;
+          break;
+        }
+      g_hash_table_add (by_trial, id);
+      g_array_append_val (g->values, o->value);
+      g_ptr_array_add (g->trials, (gpointer) o);
+    }
+  g_hash_table_unref (by_trial);
+  if (!ok)
+    return FALSE;
+
+  char *text = condition_text (c);
+  if (g->values->len == 0)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                   "%s: the %s (%s) matches no trial with metric '%s'", h->where, which, text,
+                   h->metric);
+      ok = FALSE;
+    }
+  /* The replicates must differ only in seeds: pooling trials that differ in
+   * another swept key would compare mixtures, not conditions. */
+  for (guint i = 1; ok && i < g->trials->len; i++)
+    {
+      const InterpObservation *a = g->trials->pdata[0], *b = g->trials->pdata[i];
+      GHashTableIter it;
+      gpointer key, value;
+      g_hash_table_iter_init (&it, b->swept);
+      while (ok && g_hash_table_iter_next (&it, &key, &value))
+        {
+          const char *va = a->swept ? g_hash_table_lookup (a->swept, key) : NULL;
+          if (is_replicate_key (key) || g_strcmp0 (va, value) == 0)
+            continue;
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                       "%s: the %s (%s) pools trials that differ in '%s' (%s and %s): pin it "
+                       "in '%s'", h->where, which, text, (const char *) key, or_empty (va),
+                       (const char *) value, which);
+          ok = FALSE;
+        }
+    }
+  if (ok && g->values->len < MIN_REPLICATES)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                   "%s: the %s (%s) has %u replicate%s; a hypothesis needs at least %d per "
+                   "condition (sweep pipeline.seed over more seeds)", h->where, which, text,
+                   g->values->len, g->values->len == 1 ? "" : "s", MIN_REPLICATES);
+      ok = FALSE;
+    }
+  g_free (text);
+  return ok;
+}
+
+static void
+group_clear (Group *g)
+{
+  if (g->values)
+    g_array_unref (g->values);
+  if (g->trials)
+    g_ptr_array_unref (g->trials);
+}
+
+/* A test needs finite values, and a ratio positive ones. */
+static gboolean
+check_values (const InterpHypothesis *h, const GArray *condition, const GArray *control,
+              GError **error)
+{
+  const double *x = (const double *) condition->data, *y = (const double *) control->data;
+  size_t nx = condition->len, ny = control->len;
+  for (size_t i = 0; i < nx + ny; i++)
+    {
+      double v = i < nx ? x[i] : y[i - nx];
+      if (!isfinite (v))
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                       "%s: metric '%s' has a non-finite value in the %s", h->where,
+                       h->metric, i < nx ? "condition" : "control");
+          return FALSE;
+        }
+      if (h->effect == INTERP_EFFECT_RATIO && !(v > 0))
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                       "%s: effect = ratio needs positive values, but metric '%s' is %g in "
+                       "the %s: use effect = difference", h->where, h->metric, v,
+                       i < nx ? "condition" : "control");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+interp_hypothesis_collect_samples (const InterpHypothesis *h, const InterpObservation *obs,
+                                   size_t n_obs, GArray **condition, GArray **control,
+                                   GError **error)
+{
+  *condition = NULL;
+  *control = NULL;
+  GPtrArray *sel = select_observations (h, obs, n_obs, error);
+  if (sel == NULL)
+    return FALSE;
+  Group cond = { 0 }, ctrl = { 0 };
+  gboolean ok = check_condition_keys (h, "condition", &h->condition, sel, error)
+                && check_condition_keys (h, "control", &h->control, sel, error)
+                && collect_group (h, "condition", &h->condition, &h->control, sel, &cond, error)
+                && collect_group (h, "control", &h->control, &h->condition, sel, &ctrl, error)
+                && check_values (h, cond.values, ctrl.values, error);
+  if (ok)
+    {
+      *condition = g_array_ref (cond.values);
+      *control = g_array_ref (ctrl.values);
+    }
+  group_clear (&cond);
+  group_clear (&ctrl);
+  g_ptr_array_unref (sel);
+  return ok;
+}

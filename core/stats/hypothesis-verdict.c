@@ -1,0 +1,252 @@
+/* Deciding a hypothesis: running its test and interval over the values
+ * hypothesis-data.c collected, and turning p, p_against and the CI into
+ * SUPPORTED, REFUTED or INCONCLUSIVE with a one-sentence reason
+ * (the rules are in hypothesis.h). */
+#include "config.h"
+
+#include "stats/hypothesis-private.h"
+
+#include <math.h>
+
+static InterpSide
+opposite (InterpSide s)
+{
+  return s == INTERP_SIDE_GREATER ? INTERP_SIDE_LESS : INTERP_SIDE_GREATER;
+}
+
+const char *
+interp_verdict_name (InterpVerdict v)
+{
+  switch (v)
+    {
+    case INTERP_VERDICT_SUPPORTED: return "SUPPORTED";
+    case INTERP_VERDICT_REFUTED: return "REFUTED";
+    case INTERP_VERDICT_INCONCLUSIVE: return "INCONCLUSIVE";
+    }
+  return "?";
+}
+
+const char *
+interp_hypothesis_test_name (InterpHypothesisTest t)
+{
+  switch (t)
+    {
+    case INTERP_HYPOTHESIS_PERMUTATION: return "permutation";
+    case INTERP_HYPOTHESIS_WELCH: return "welch";
+    case INTERP_HYPOTHESIS_BOOTSTRAP: return "bootstrap";
+    }
+  return "?";
+}
+
+static const char *
+side_word (InterpSide s)
+{
+  return s == INTERP_SIDE_LESS ? "below" : "above";
+}
+
+/* Runs the test and the interval; fills effect, CI, p, p_against. */
+static void
+run_test (const InterpHypothesis *h, const double *x, size_t nx, const double *y, size_t ny,
+          guint64 seed, InterpHypothesisResult *r)
+{
+  InterpSide claim = h->expect, against = opposite (h->expect);
+  gboolean ratio = h->effect == INTERP_EFFECT_RATIO;
+  double conf = r->confidence;
+  char *stream = g_strdup_printf ("hypothesis:%s", h->name);
+  InterpRng rng;
+  interp_rng_derive (&rng, seed, stream);
+  g_free (stream);
+
+  r->statistic = NAN;
+  r->df = NAN;
+  r->effect = ratio ? r->mean_condition / r->mean_control
+                    : r->mean_condition - r->mean_control;
+
+  switch (h->test)
+    {
+    case INTERP_HYPOTHESIS_WELCH:
+      {
+        double *lx = NULL, *ly = NULL, delta0 = h->margin;
+        if (ratio)
+          {
+            /* log (a / b) = log a - log b: a ratio claim about the
+             * (geometric) means becomes a difference claim on log values. */
+            lx = g_new (double, nx);
+            ly = g_new (double, ny);
+            for (size_t i = 0; i < nx; i++)
+              lx[i] = log (x[i]);
+            for (size_t i = 0; i < ny; i++)
+              ly[i] = log (y[i]);
+            x = lx;
+            y = ly;
+            delta0 = log (h->margin);
+          }
+        InterpWelch w;
+        interp_stats_welch (x, nx, y, ny, delta0, claim, &w);
+        r->p = w.p;
+        r->statistic = w.t;
+        r->df = w.df;
+        interp_stats_welch (x, nx, y, ny, delta0, against, &w);
+        r->p_against = w.p;
+        interp_stats_welch_ci (x, nx, y, ny, conf, &r->ci_low, &r->ci_high);
+        if (ratio)
+          {
+            r->effect = exp (w.diff);
+            r->ci_low = exp (r->ci_low);
+            r->ci_high = exp (r->ci_high);
+          }
+        g_free (lx);
+        g_free (ly);
+        break;
+      }
+    case INTERP_HYPOTHESIS_BOOTSTRAP:
+      {
+        double *draws = interp_stats_bootstrap (x, nx, y, ny, h->effect, h->resamples, &rng);
+        interp_stats_percentile_ci (draws, h->resamples, conf, &r->ci_low, &r->ci_high);
+        r->p = interp_stats_bootstrap_p (draws, h->resamples, h->margin, claim);
+        r->p_against = interp_stats_bootstrap_p (draws, h->resamples, h->margin, against);
+        r->n_resamples = h->resamples;
+        g_free (draws);
+        break;
+      }
+    case INTERP_HYPOTHESIS_PERMUTATION:
+    default:
+      {
+        double *xs = NULL, delta0 = h->margin;
+        if (ratio)
+          {
+            /* Scale model: under H0 "ratio == margin", x / margin and y are
+             * exchangeable, and mean x / mean y > margin exactly when
+             * mean (x / margin) - mean y > 0. */
+            xs = g_new (double, nx);
+            for (size_t i = 0; i < nx; i++)
+              xs[i] = x[i] / h->margin;
+            delta0 = 0;
+          }
+        InterpPermutation perm;
+        interp_stats_permutation (xs ? xs : x, nx, y, ny, delta0, claim,
+                                  INTERP_STATS_MAX_EXACT, h->permutations, &rng, &perm);
+        r->p = perm.p;
+        r->exact = perm.exact;
+        interp_stats_permutation (xs ? xs : x, nx, y, ny, delta0, against,
+                                  INTERP_STATS_MAX_EXACT, h->permutations, &rng, &perm);
+        r->p_against = perm.p;
+        r->n_resamples = perm.n_splits;
+        g_free (xs);
+        /* The interval inverts the same test, so interval and p cannot tell
+         * different stories (a percentile bootstrap interval would, and is
+         * too narrow at 3-5 replicates). */
+        interp_stats_permutation_ci (x, nx, y, ny, h->effect, conf, INTERP_STATS_MAX_EXACT,
+                                     h->permutations, &rng, &r->ci_low, &r->ci_high);
+        break;
+      }
+    }
+}
+
+static void
+decide (const InterpHypothesis *h, InterpHypothesisResult *r)
+{
+  gboolean greater = h->expect == INTERP_SIDE_GREATER;
+  gboolean ci_claimed = greater ? r->ci_low > h->margin : r->ci_high < h->margin;
+  gboolean ci_other = greater ? r->ci_high < h->margin : r->ci_low > h->margin;
+  int pct = (int) lround (100 * r->confidence);
+  const char *claimed_word = side_word (h->expect);
+  const char *other_word = side_word (opposite (h->expect));
+
+  if (r->p < h->level && ci_claimed)
+    {
+      r->verdict = INTERP_VERDICT_SUPPORTED;
+      r->message = g_strdup_printf ("the effect lies %s the margin %g: p = %.3g < %g and the "
+                                    "%d%% CI excludes the margin", claimed_word, h->margin,
+                                    r->p, h->level, pct);
+      return;
+    }
+  if (r->p_against < h->level && ci_other)
+    {
+      r->verdict = INTERP_VERDICT_REFUTED;
+      r->message = g_strdup_printf ("the data contradict the claim: the effect lies %s the "
+                                    "margin %g (p = %.3g < %g, %d%% CI entirely %s it)",
+                                    other_word, h->margin, r->p_against, h->level, pct,
+                                    other_word);
+      return;
+    }
+  r->verdict = INTERP_VERDICT_INCONCLUSIVE;
+  if (h->test == INTERP_HYPOTHESIS_PERMUTATION && r->exact)
+    {
+      /* With no ties the smallest exact p is one split in C(n, k); if that is
+       * not below the level, no data of this size can decide. */
+      double p_min = 1.0 / (double) interp_stats_n_combinations (r->n_condition + r->n_control,
+                                                                  r->n_condition);
+      if (p_min >= h->level)
+        {
+          r->message = g_strdup_printf ("with n = %u/%u the smallest attainable permutation p "
+                                        "is %.3g, not below the level %g: add replicates",
+                                        r->n_condition, r->n_control, p_min, h->level);
+          return;
+        }
+    }
+  if ((r->p < h->level) != ci_claimed)
+    r->message = g_strdup_printf ("p = %.3g but the %d%% CI [%.3g, %.3g] %s the margin %g: "
+                                  "the evidence is not decisive at this n", r->p, pct,
+                                  r->ci_low, r->ci_high,
+                                  ci_claimed ? "excludes" : "reaches", h->margin);
+  else
+    r->message = g_strdup_printf ("the %d%% CI [%.3g, %.3g] contains the margin %g: the data "
+                                  "neither support nor refute the claim at this n", pct,
+                                  r->ci_low, r->ci_high, h->margin);
+}
+
+InterpHypothesisResult *
+interp_hypothesis_evaluate (const InterpHypothesis *h, const InterpObservation *obs,
+                            size_t n_obs, guint64 seed, GError **error)
+{
+  g_return_val_if_fail (h != NULL, NULL);
+  g_return_val_if_fail (obs != NULL || n_obs == 0, NULL);
+
+  GArray *cond, *ctrl;
+  if (!interp_hypothesis_collect_samples (h, obs, n_obs, &cond, &ctrl, error))
+    return NULL;
+  const double *x = (const double *) cond->data, *y = (const double *) ctrl->data;
+  size_t nx = cond->len, ny = ctrl->len;
+
+  InterpHypothesisResult *r = g_new0 (InterpHypothesisResult, 1);
+  r->name = g_strdup (h->name);
+  r->claim = g_strdup (h->claim);
+  r->metric = g_strdup (h->metric);
+  r->target = g_strdup (h->target);
+  r->perturbation = g_strdup (h->perturbation);
+  r->perturbation_level =
+    h->has_perturbation_level && !interp_hypothesis_is_clean (h->perturbation)
+    ? h->perturbation_level : NAN;
+  r->test = h->test;
+  r->effect_kind = h->effect;
+  r->expect = h->expect;
+  r->margin = h->margin;
+  r->level = h->level;
+  r->confidence = 1 - h->level;
+  r->n_condition = (guint) nx;
+  r->n_control = (guint) ny;
+  r->mean_condition = interp_stats_mean (x, nx);
+  r->mean_control = interp_stats_mean (y, ny);
+  r->sd_condition = interp_stats_sd (x, nx);
+  r->sd_control = interp_stats_sd (y, ny);
+  run_test (h, x, nx, y, ny, seed, r);
+  decide (h, r);
+  g_array_unref (cond);
+  g_array_unref (ctrl);
+  return r;
+}
+
+void
+interp_hypothesis_result_free (InterpHypothesisResult *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->name);
+  g_free (r->claim);
+  g_free (r->metric);
+  g_free (r->target);
+  g_free (r->perturbation);
+  g_free (r->message);
+  g_free (r);
+}
