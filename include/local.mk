@@ -18,4 +18,6 @@ interpinclude_HEADERS += \
 	include/interp/attack.h \
 	include/interp/corruption.h \
 	include/interp/metric.h \
-	include/interp/saliency.h
+	include/interp/saliency.h \
+	include/interp/pruner.h \
+	include/interp/task.h
