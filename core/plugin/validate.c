@@ -10,6 +10,11 @@
 
 #include <interp/error.h>
 
+/* The shortest InterpParamSpec ABI 1 accepts: today's.  When the spec grows
+ * at its end, this stays at the size before, and older tables are copied
+ * into the new layout with the new members zero (params.h). */
+#define PARAM_SPEC_MIN_SIZE sizeof (InterpParamSpec)
+
 #define INVALID(...) \
   (g_set_error (error, INTERP_ERROR, INTERP_ERROR_PLUGIN_INVALID, __VA_ARGS__), FALSE)
 
@@ -33,24 +38,25 @@ is_component_name (const char *s)
 }
 
 /* Entry i of a table whose entries are `stride` bytes (the plugin's
- * InterpParamSpec size, at least this header's). */
+ * InterpParamSpec size).  Only `key`, the first member, is read through
+ * it; everything else reads the copy in this build's layout. */
 static const InterpParamSpec *
 spec_at (const InterpParamSpec *params, size_t stride, guint i)
 {
   return (const InterpParamSpec *) (const void *) ((const char *) params + stride * i);
 }
 
+/* `params` is in this build's layout (interp_plugin_params_in_layout). */
 static gboolean
 check_params (const char *origin, const char *what, const InterpParamSpec *params,
-              size_t stride, GError **error)
+              GError **error)
 {
-  for (guint i = 0; params && spec_at (params, stride, i)->key; i++)
+  for (const InterpParamSpec *s = params; s && s->key; s++)
     {
-      const InterpParamSpec *s = spec_at (params, stride, i);
       if (!*s->key)
         return INVALID ("%s: %s: a parameter has an empty key", origin, what);
-      for (guint j = 0; j < i; j++)
-        if (g_str_equal (spec_at (params, stride, j)->key, s->key))
+      for (const InterpParamSpec *t = params; t < s; t++)
+        if (g_str_equal (t->key, s->key))
           return INVALID ("%s: %s: parameter '%s' is declared twice", origin, what, s->key);
       if ((guint) s->type > INTERP_PARAM_STRING_LIST)
         return INVALID ("%s: %s: parameter '%s' has unknown type %d", origin, what, s->key,
@@ -104,7 +110,7 @@ check_level_key (const char *origin, const char *what, const InterpComponent *c,
  * vtable is known to be at least the kind's min_vtable_size. */
 static gboolean
 check_vtable_calls (const char *origin, const char *what, const InterpComponent *c,
-                    GError **error)
+                    const InterpParamSpec *params, GError **error)
 {
   const char *missing = interp_kind_missing_call (c->kind, c->vtable);
   if (missing)
@@ -112,8 +118,7 @@ check_vtable_calls (const char *origin, const char *what, const InterpComponent 
                     missing);
   if (interp_kind_info (c->kind)->level_type == INTERP_LEVEL_NONE)
     return TRUE;
-  g_autofree InterpParamSpec *copy = interp_plugin_params_in_layout (c);
-  return check_level_key (origin, what, c, copy ? copy : c->params, error);
+  return check_level_key (origin, what, c, params, error);
 }
 
 static gboolean
@@ -146,13 +151,15 @@ check_component (const char *origin, guint i, const InterpComponent *c, GError *
     return INVALID ("%s: %s: its %s vtable is %u bytes, shorter than this interp's "
                     "(%zu bytes); rebuild it against the installed headers",
                     origin, what, kind->name, vsize, kind->min_vtable_size);
-  if (c->params && c->param_spec_size < sizeof (InterpParamSpec))
+  if (c->params && c->param_spec_size < PARAM_SPEC_MIN_SIZE)
     return INVALID ("%s: %s: its parameter table's entries are %u bytes, shorter than this "
                     "interp's InterpParamSpec (%zu bytes); declare the component with "
                     "INTERP_COMPONENT and rebuild it against the installed headers",
-                    origin, what, c->param_spec_size, sizeof (InterpParamSpec));
-  return check_params (origin, what, c->params, c->param_spec_size, error)
-    && check_vtable_calls (origin, what, c, error);
+                    origin, what, c->param_spec_size, PARAM_SPEC_MIN_SIZE);
+  g_autofree InterpParamSpec *copy = interp_plugin_params_in_layout (c);
+  const InterpParamSpec *params = copy ? copy : c->params;
+  return check_params (origin, what, params, error)
+    && check_vtable_calls (origin, what, c, params, error);
 }
 
 gboolean
@@ -196,8 +203,10 @@ interp_plugin_params_in_layout (const InterpComponent *c)
   guint n = 0;
   while (spec_at (c->params, c->param_spec_size, n)->key)
     n++;
+  /* Zeroed: members the plugin's spec does not have read as 0. */
   InterpParamSpec *copy = g_new0 (InterpParamSpec, n + 1);
+  size_t take = MIN (c->param_spec_size, sizeof copy[0]);
   for (guint i = 0; i < n; i++)
-    memcpy (&copy[i], spec_at (c->params, c->param_spec_size, i), sizeof copy[i]);
+    memcpy (&copy[i], spec_at (c->params, c->param_spec_size, i), take);
   return copy;
 }

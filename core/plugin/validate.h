@@ -18,8 +18,9 @@ gboolean interp_plugin_check_descriptor (const char *origin, const InterpPluginD
 /* A checked component's parameter table in this interp's InterpParamSpec
  * layout: NULL when c->params can be used as it is (built with this
  * header's spec, or no table), else a new array (free with g_free) holding
- * the first sizeof (InterpParamSpec) bytes of each of the plugin's entries,
- * terminator included (a plugin built against a newer, longer spec). */
+ * each of the plugin's entries cut or zero-padded to this build's
+ * sizeof (InterpParamSpec), and a terminator (a plugin built against a
+ * newer, longer spec; later also an older, shorter one). */
 InterpParamSpec *interp_plugin_params_in_layout (const InterpComponent *c);
 
 G_END_DECLS

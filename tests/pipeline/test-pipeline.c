@@ -92,7 +92,8 @@ Test (pipeline, good_pipeline_resolves_defaults)
   cr_assert_not_null (p, "%s", error ? error->message : "");
   cr_assert_eq (interp_params_get_int (p->pipeline, "seed"), 3);
   cr_assert_eq (interp_params_get_int (p->train, "batch-size"), 128);
-  cr_assert_str_eq (interp_pipeline_singleton (p, INTERP_KIND_MODEL)->entry->component->name, "mlp");
+  cr_assert_str_eq (interp_pipeline_singleton (p, INTERP_KIND_MODEL)->entry->component->name,
+                    "mlp");
   cr_assert_eq (interp_pipeline_instances (p, INTERP_KIND_METRIC)->len, 1);
   cr_assert_eq (interp_pipeline_n_trials (p), 1);
   char *text = interp_pipeline_resolved_text (p);
@@ -211,8 +212,8 @@ Test (pipeline, overrides_win_over_the_file)
   cr_assert_eq (interp_params_get_int (p->train, "epochs"), 7);
   cr_assert_eq (interp_params_get_int (p->pipeline, "seed"), 9);
   size_t n = 0;
-  const gint64 *h = interp_params_get_int_list (interp_pipeline_singleton (p, INTERP_KIND_MODEL)->params,
-                                                "hidden", &n);
+  const InterpStage *model = interp_pipeline_singleton (p, INTERP_KIND_MODEL);
+  const gint64 *h = interp_params_get_int_list (model->params, "hidden", &n);
   cr_assert_eq (n, 2);
   cr_assert_eq (h[0], 16);
   cr_assert_eq (h[1], 4);
