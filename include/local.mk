@@ -21,4 +21,6 @@ interpinclude_HEADERS += \
 	include/interp/saliency.h \
 	include/interp/trainer.h \
 	include/interp/progress.h \
-	include/interp/runner.h
+	include/interp/runner.h \
+	include/interp/pruner.h \
+	include/interp/task.h

@@ -1,12 +1,16 @@
+/* Loading a pipeline file: overrides, then every group validated against
+ * its table (core groups, the kinds of core/plugin/kinds.c, hypotheses).
+ * Contracts in pipeline.h; [sweep] is sweep.c's, the resolved text
+ * resolved.c's. */
 #include "config.h"
 
-#include "pipeline/pipeline.h"
+#include "pipeline/pipeline-private.h"
+#include "plugin/kinds.h"
 
 #include <string.h>
 
 #include <interp/error.h>
 
-#include "data/data.h"
 #include "host/params-private.h"
 
 const InterpParamSpec interp_pipeline_params[] = {
@@ -21,20 +25,6 @@ const InterpParamSpec interp_pipeline_params[] = {
   { NULL }
 };
 
-/* Kinds that appear as [KIND:NAME] instance groups, with their list in the pipeline. */
-static GPtrArray *
-instance_list (InterpPipeline *p, InterpKind kind)
-{
-  switch (kind)
-    {
-    case INTERP_KIND_REGULARIZER: return p->regularizers;
-    case INTERP_KIND_CORRUPTION: return p->corruptions;
-    case INTERP_KIND_ATTACK: return p->attacks;
-    case INTERP_KIND_METRIC: return p->metrics;
-    case INTERP_KIND_SALIENCY: return p->saliency;
-    default: return NULL;
-    }
-}
 
 static void
 stage_free (gpointer ptr)
@@ -49,15 +39,6 @@ stage_free (gpointer ptr)
   g_free (s);
 }
 
-static void
-axis_free (gpointer ptr)
-{
-  InterpSweepAxis *a = ptr;
-  g_free (a->key);
-  g_strfreev (a->values);
-  g_free (a);
-}
-
 void
 interp_pipeline_free (InterpPipeline *p)
 {
@@ -68,13 +49,9 @@ interp_pipeline_free (InterpPipeline *p)
     g_key_file_unref (p->keyfile);
   interp_params_free (p->pipeline);
   interp_params_free (p->train);
-  stage_free (p->dataset);
-  stage_free (p->model);
-  g_ptr_array_unref (p->regularizers);
-  g_ptr_array_unref (p->corruptions);
-  g_ptr_array_unref (p->attacks);
-  g_ptr_array_unref (p->metrics);
-  g_ptr_array_unref (p->saliency);
+  for (int k = 0; k < INTERP_N_KINDS; k++)
+    if (p->stages[k])
+      g_ptr_array_unref (p->stages[k]);
   g_ptr_array_unref (p->sweep);
   g_ptr_array_unref (p->hypotheses);
   g_free (p);
@@ -151,9 +128,11 @@ closest_component (const InterpRegistry *registry, InterpKind kind, const char *
   return best && best_d <= MAX (2u, (guint) strlen (name) / 2) ? best : NULL;
 }
 
-/* Splits a dataset group's pairs between the plugin's table and the common data table. */
+/* Splits a group's pairs between the component's table and its kind's
+ * core keys (kinds.c: [dataset] takes the common data keys). */
 static gboolean
-parse_dataset (InterpPipeline *p, InterpStage *s, GError **error)
+parse_with_core_keys (InterpPipeline *p, InterpStage *s, const InterpParamSpec *core,
+                      GError **error)
 {
   static const char *const skip[] = { "plugin", NULL };
   GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
@@ -167,7 +146,7 @@ parse_dataset (InterpPipeline *p, InterpStage *s, GError **error)
   for (guint i = 0; ok && i < keys->len; i++)
     {
       const char *k = keys->pdata[i];
-      gboolean common = interp_param_spec_find (interp_data_common_params, k) != NULL;
+      gboolean common = interp_param_spec_find (core, k) != NULL;
       g_ptr_array_add (common ? ckeys : pkeys, keys->pdata[i]);
       g_ptr_array_add (common ? cvalues : pvalues, values->pdata[i]);
     }
@@ -179,7 +158,7 @@ parse_dataset (InterpPipeline *p, InterpStage *s, GError **error)
         continue;
       const char *near = interp_param_spec_closest (s->entry->component->params, k);
       if (!near)
-        near = interp_param_spec_closest (interp_data_common_params, k);
+        near = interp_param_spec_closest (core, k);
       if (near)
         g_set_error (error, INTERP_ERROR, INTERP_ERROR_UNKNOWN_KEY,
                      "%s: unknown key '%s' (did you mean '%s'?)", where, k, near);
@@ -197,8 +176,7 @@ parse_dataset (InterpPipeline *p, InterpStage *s, GError **error)
     }
   if (ok)
     {
-      s->common = interp_params_new (interp_data_common_params, where,
-                                     (const char *const *) ckeys->pdata,
+      s->common = interp_params_new (core, where, (const char *const *) ckeys->pdata,
                                      (const char *const *) cvalues->pdata, ckeys->len, error);
       ok = s->common != NULL;
     }
@@ -252,8 +230,9 @@ parse_stage (InterpPipeline *p, const char *group, InterpKind kind, const char *
   s->entry = entry;
   g_free (plugin);
   gboolean ok;
-  if (kind == INTERP_KIND_DATASET)
-    ok = parse_dataset (p, s, error);
+  const InterpParamSpec *core = interp_kind_info (kind)->core_params;
+  if (core)
+    ok = parse_with_core_keys (p, s, core, error);
   else
     ok = (s->params = parse_group (p, group, entry->component->params, skip, error)) != NULL;
   if (!ok)
@@ -264,9 +243,32 @@ parse_stage (InterpPipeline *p, const char *group, InterpKind kind, const char *
   return s;
 }
 
-static const char *const fixed_groups[] = { "pipeline", "dataset", "model", "train", "sweep", NULL };
-static const char *const instance_kinds[] = { "regularizer", "corruption", "attack", "metric",
-                                              "saliency", "hypothesis", NULL };
+/* The names a group may start with, in the order suggestions prefer them:
+ * the fixed groups ([pipeline], the singleton kinds in run order, [train],
+ * [sweep]) when `instances` is FALSE, else the instance kinds in run order
+ * and "hypothesis".  A new NULL-terminated array of borrowed names. */
+static const char **
+group_heads (gboolean instances)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  if (!instances)
+    g_ptr_array_add (out, (gpointer) "pipeline");
+  for (int r = 0; r < INTERP_N_KINDS; r++)
+    {
+      const InterpKindInfo *k = interp_kind_at_run_order (r);
+      if ((k->group == INTERP_GROUP_INSTANCES) == instances)
+        g_ptr_array_add (out, (gpointer) k->name);
+    }
+  if (instances)
+    g_ptr_array_add (out, (gpointer) "hypothesis");
+  else
+    {
+      g_ptr_array_add (out, (gpointer) "train");
+      g_ptr_array_add (out, (gpointer) "sweep");
+    }
+  g_ptr_array_add (out, NULL);
+  return (const char **) g_ptr_array_free (out, FALSE);
+}
 
 static char *
 suggest_group (const char *group)
@@ -274,113 +276,43 @@ suggest_group (const char *group)
   const char *colon = strchr (group, ':');
   char *head = colon ? g_strndup (group, (gsize) (colon - group)) : g_strdup (group);
   const char *best = NULL;
+  gboolean best_is_instance = FALSE;
   guint best_d = G_MAXUINT;
   for (int pass = 0; pass < 2; pass++)
-    for (const char *const *g = pass ? instance_kinds : fixed_groups; *g; g++)
-      {
-        guint d = interp_edit_distance (head, *g);
-        if (d < best_d)
-          {
-            best_d = d;
-            best = *g;
-          }
-      }
+    {
+      g_autofree const char **heads = group_heads (pass == 1);
+      for (const char **g = heads; *g; g++)
+        {
+          guint d = interp_edit_distance (head, *g);
+          if (d < best_d)
+            {
+              best_d = d;
+              best = *g;
+              best_is_instance = pass == 1;
+            }
+        }
+    }
   char *out = NULL;
   if (best && best_d <= MAX (2u, (guint) strlen (head) / 2))
-    out = g_strv_contains (instance_kinds, best)
-            ? g_strdup_printf ("%s:%s", best, colon ? colon + 1 : "NAME")
-            : g_strdup (best);
+    out = best_is_instance ? g_strdup_printf ("%s:%s", best, colon ? colon + 1 : "NAME")
+                           : g_strdup (best);
   g_free (head);
   return out;
 }
 
-static gboolean
-parse_sweep (InterpPipeline *p, GError **error)
+/* "[pipeline], [dataset], ... and [KIND:NAME] with KIND one of ...". */
+static char *
+groups_text (void)
 {
-  if (!g_key_file_has_group (p->keyfile, "sweep"))
-    return TRUE;
-  gsize n = 0;
-  char **keys = g_key_file_get_keys (p->keyfile, "sweep", &n, NULL);
-  gboolean ok = TRUE;
-  for (gsize i = 0; ok && i < n; i++)
-    {
-      const char *dot = strrchr (keys[i], '.');
-      char *group = dot ? g_strndup (keys[i], (gsize) (dot - keys[i])) : NULL;
-      if (!group || !*group || !dot[1] || !g_key_file_has_group (p->keyfile, group)
-          || g_str_equal (group, "sweep") || g_str_has_prefix (group, "hypothesis:"))
-        {
-          /* [pipeline] and [train] may be swept without being written. */
-          if (!group || !(g_str_equal (group, "pipeline") || g_str_equal (group, "train")))
-            {
-              g_set_error (error, INTERP_ERROR, INTERP_ERROR_UNKNOWN_KEY,
-                           "%s: [sweep]: key '%s' must be GROUP.KEY naming a group of this "
-                           "pipeline (e.g. regularizer:selectivity.alpha or pipeline.seed)",
-                           p->path, keys[i]);
-              ok = FALSE;
-            }
-        }
-      g_free (group);
-      if (!ok)
-        break;
-      char *raw = g_key_file_get_value (p->keyfile, "sweep", keys[i], NULL);
-      /* Ranges a..b expand like integer lists; each value is validated later,
-       * when the trial's pipeline is built. */
-      char **items = g_strsplit (raw, ",", -1);
-      GPtrArray *vals = g_ptr_array_new ();
-      for (char **it = items; ok && *it; it++)
-        {
-          g_strstrip (*it);
-          const char *dots = strstr (*it, "..");
-          gint64 lo, hi;
-          if (**it == '\0')
-            {
-              g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
-                           "%s: [sweep]: key '%s': malformed list '%s' (empty item)", p->path,
-                           keys[i], raw);
-              ok = FALSE;
-            }
-          else if (dots)
-            {
-              char *lo_s = g_strstrip (g_strndup (*it, (gsize) (dots - *it)));
-              char *hi_s = g_strstrip (g_strdup (dots + 2));
-              ok = g_ascii_string_to_signed (lo_s, 10, G_MININT64, G_MAXINT64, &lo, NULL)
-                   && g_ascii_string_to_signed (hi_s, 10, G_MININT64, G_MAXINT64, &hi, NULL)
-                   && lo <= hi && hi - lo < 10000;
-              if (!ok)
-                g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
-                             "%s: [sweep]: key '%s': malformed range '%s' (expected a..b with "
-                             "integers a <= b)", p->path, keys[i], *it);
-              for (gint64 x = lo; ok && x <= hi; x++)
-                g_ptr_array_add (vals, g_strdup_printf ("%" G_GINT64_FORMAT, x));
-              g_free (lo_s);
-              g_free (hi_s);
-            }
-          else
-            g_ptr_array_add (vals, g_strdup (*it));
-        }
-      g_strfreev (items);
-      g_free (raw);
-      if (ok && vals->len == 0)
-        {
-          g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
-                       "%s: [sweep]: key '%s' has no values", p->path, keys[i]);
-          ok = FALSE;
-        }
-      if (!ok)
-        {
-          g_ptr_array_set_free_func (vals, g_free);
-          g_ptr_array_unref (vals);
-          break;
-        }
-      InterpSweepAxis *axis = g_new0 (InterpSweepAxis, 1);
-      axis->key = g_strdup (keys[i]);
-      axis->n_values = vals->len;
-      g_ptr_array_add (vals, NULL);
-      axis->values = (char **) g_ptr_array_free (vals, FALSE);
-      g_ptr_array_add (p->sweep, axis);
-    }
-  g_strfreev (keys);
-  return ok;
+  GString *s = g_string_new (NULL);
+  g_autofree const char **fixed = group_heads (FALSE);
+  g_autofree const char **instances = group_heads (TRUE);
+  for (const char **g = fixed; *g; g++)
+    g_string_append_printf (s, "%s[%s]", g == fixed ? "" : ", ", *g);
+  g_string_append (s, " and [KIND:NAME] with KIND one of ");
+  for (const char **g = instances; *g; g++)
+    g_string_append_printf (s, "%s%s", g == instances ? "" : ", ", *g);
+  return g_string_free (s, FALSE);
 }
 
 static gboolean
@@ -413,6 +345,39 @@ apply_overrides (InterpPipeline *p, const char *const *overrides, GError **error
   return TRUE;
 }
 
+/* Parses one group that is not [pipeline], [train], [sweep] or a hypothesis. */
+static gboolean
+parse_kind_group (InterpPipeline *p, const char *g, const InterpRegistry *registry,
+                  GError **error)
+{
+  const char *colon = strchr (g, ':');
+  char *kind_name = colon ? g_strndup (g, (gsize) (colon - g)) : g_strdup (g);
+  int kind = interp_kind_from_name (kind_name);
+  g_free (kind_name);
+  const InterpKindInfo *info = kind >= 0 ? interp_kind_info ((InterpKind) kind) : NULL;
+  /* [KIND] for a singleton kind, [KIND:NAME] with a name for the others. */
+  gboolean fits = info && (info->group == INTERP_GROUP_SINGLETON ? colon == NULL
+                                                                 : colon && colon[1]);
+  if (!fits)
+    {
+      char *near = suggest_group (g);
+      char *groups = groups_text ();
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_PIPELINE,
+                   "%s: [%s]: unknown group%s%s%s; groups are %s", p->path, g,
+                   near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "",
+                   groups);
+      g_free (groups);
+      g_free (near);
+      return FALSE;
+    }
+  InterpStage *s = parse_stage (p, g, (InterpKind) kind, colon ? colon + 1 : NULL, registry,
+                                error);
+  if (s == NULL)
+    return FALSE;
+  g_ptr_array_add (p->stages[kind], s);
+  return TRUE;
+}
+
 InterpPipeline *
 interp_pipeline_new (GKeyFile *keyfile, const char *path, const char *const *overrides,
                      const InterpRegistry *registry, GError **error)
@@ -426,12 +391,9 @@ interp_pipeline_new (GKeyFile *keyfile, const char *path, const char *const *ove
     g_key_file_load_from_data (p->keyfile, text, len, G_KEY_FILE_KEEP_COMMENTS, NULL);
     g_free (text);
   }
-  p->regularizers = g_ptr_array_new_with_free_func (stage_free);
-  p->corruptions = g_ptr_array_new_with_free_func (stage_free);
-  p->attacks = g_ptr_array_new_with_free_func (stage_free);
-  p->metrics = g_ptr_array_new_with_free_func (stage_free);
-  p->saliency = g_ptr_array_new_with_free_func (stage_free);
-  p->sweep = g_ptr_array_new_with_free_func (axis_free);
+  for (int k = 0; k < INTERP_N_KINDS; k++)
+    p->stages[k] = g_ptr_array_new_with_free_func (stage_free);
+  p->sweep = g_ptr_array_new_with_free_func (interp_sweep_axis_free);
   p->hypotheses = g_ptr_array_new_with_free_func (g_free);
 
   if (!apply_overrides (p, overrides, error))
@@ -448,39 +410,12 @@ interp_pipeline_new (GKeyFile *keyfile, const char *path, const char *const *ove
         ok = (p->pipeline = parse_group (p, g, interp_pipeline_params, NULL, error)) != NULL;
       else if (g_str_equal (g, "train"))
         ok = (p->train = parse_group (p, g, interp_train_params, NULL, error)) != NULL;
-      else if (g_str_equal (g, "dataset"))
-        ok = (p->dataset = parse_stage (p, g, INTERP_KIND_DATASET, NULL, registry, error)) != NULL;
-      else if (g_str_equal (g, "model"))
-        ok = (p->model = parse_stage (p, g, INTERP_KIND_MODEL, NULL, registry, error)) != NULL;
       else if (g_str_equal (g, "sweep"))
         ;
       else if (colon && g_str_has_prefix (g, "hypothesis:") && colon[1])
         g_ptr_array_add (p->hypotheses, g_strdup (g));
       else
-        {
-          char *kind_name = colon ? g_strndup (g, (gsize) (colon - g)) : NULL;
-          int kind = kind_name ? interp_kind_from_name (kind_name) : -1;
-          GPtrArray *list = kind >= 0 ? instance_list (p, (InterpKind) kind) : NULL;
-          g_free (kind_name);
-          if (list == NULL || !colon[1])
-            {
-              char *near = suggest_group (g);
-              g_set_error (error, INTERP_ERROR, INTERP_ERROR_PIPELINE,
-                           "%s: [%s]: unknown group%s%s%s; groups are [pipeline], [dataset], "
-                           "[model], [train], [sweep] and [KIND:NAME] with KIND one of "
-                           "regularizer, corruption, attack, metric, saliency, hypothesis",
-                           p->path, g, near ? " (did you mean [" : "", near ? near : "",
-                           near ? "]?)" : "");
-              g_free (near);
-              ok = FALSE;
-              break;
-            }
-          InterpStage *s = parse_stage (p, g, (InterpKind) kind, colon + 1, registry, error);
-          if (s == NULL)
-            ok = FALSE;
-          else
-            g_ptr_array_add (list, s);
-        }
+        ok = parse_kind_group (p, g, registry, error);
     }
   g_strfreev (groups);
   if (!ok)
@@ -491,20 +426,18 @@ interp_pipeline_new (GKeyFile *keyfile, const char *path, const char *const *ove
     goto fail;
   if (!p->train && !(p->train = parse_group (p, "train", interp_train_params, NULL, error)))
     goto fail;
-  if (p->dataset == NULL)
+  for (int r = 0; r < INTERP_N_KINDS; r++)
     {
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_MISSING,
-                   "%s: the [dataset] group is missing (e.g. [dataset] plugin = fashion-mnist)",
-                   p->path);
-      goto fail;
+      const InterpKindInfo *k = interp_kind_at_run_order (r);
+      if (k->required_in_pipeline && p->stages[k->kind]->len == 0)
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_MISSING,
+                       "%s: the [%s] group is missing (e.g. [%s] plugin = %s)", p->path,
+                       k->name, k->name, k->example);
+          goto fail;
+        }
     }
-  if (p->model == NULL)
-    {
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_MISSING,
-                   "%s: the [model] group is missing (e.g. [model] plugin = cnn)", p->path);
-      goto fail;
-    }
-  if (!parse_sweep (p, error))
+  if (!interp_pipeline_parse_sweep (p, error))
     goto fail;
   return p;
 
@@ -532,162 +465,6 @@ interp_pipeline_load (const char *path, const char *const *overrides,
   InterpPipeline *p = interp_pipeline_new (kf, path, overrides, registry, error);
   g_key_file_unref (kf);
   return p;
-}
-
-guint
-interp_pipeline_n_trials (const InterpPipeline *p)
-{
-  guint n = 1;
-  for (guint i = 0; i < p->sweep->len; i++)
-    n *= ((InterpSweepAxis *) g_ptr_array_index (p->sweep, i))->n_values;
-  return n;
-}
-
-/* The value index of every axis for trial i; the last axis varies fastest. */
-static guint *
-trial_indices (const InterpPipeline *p, guint trial)
-{
-  guint *k = g_new0 (guint, MAX (p->sweep->len, 1));
-  guint rest = trial;
-  for (guint i = p->sweep->len; i-- > 0;)
-    {
-      InterpSweepAxis *a = g_ptr_array_index (p->sweep, i);
-      k[i] = rest % a->n_values;
-      rest /= a->n_values;
-    }
-  return k;
-}
-
-GStrv
-interp_pipeline_trial_overrides (const InterpPipeline *p, guint trial)
-{
-  guint *k = trial_indices (p, trial);
-  GStrvBuilder *b = g_strv_builder_new ();
-  for (guint i = 0; i < p->sweep->len; i++)
-    {
-      InterpSweepAxis *a = g_ptr_array_index (p->sweep, i);
-      char *item = g_strdup_printf ("%s=%s", a->key, a->values[k[i]]);
-      g_strv_builder_add (b, item);
-      g_free (item);
-    }
-  GStrv out = g_strv_builder_end (b);
-  g_strv_builder_unref (b);
-  g_free (k);
-  return out;
-}
-
-GHashTable *
-interp_pipeline_trial_swept (const InterpPipeline *p, guint trial)
-{
-  guint *k = trial_indices (p, trial);
-  GHashTable *swept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  for (guint i = 0; i < p->sweep->len; i++)
-    {
-      InterpSweepAxis *a = g_ptr_array_index (p->sweep, i);
-      g_hash_table_insert (swept, g_strdup (a->key), g_strdup (a->values[k[i]]));
-    }
-  g_free (k);
-  return swept;
-}
-
-gint64
-interp_pipeline_trial_seed (const InterpPipeline *p, guint trial)
-{
-  gint64 seed = interp_params_get_int (p->pipeline, "seed");
-  GHashTable *swept = interp_pipeline_trial_swept (p, trial);
-  const char *v = g_hash_table_lookup (swept, "pipeline.seed");
-  if (v)
-    g_ascii_string_to_signed (v, 10, 0, G_MAXINT64, &seed, NULL);
-  g_hash_table_unref (swept);
-  return seed;
-}
-
-InterpPipeline *
-interp_pipeline_trial (const InterpPipeline *p, guint trial, const InterpRegistry *registry,
-                       GError **error)
-{
-  GStrv overrides = interp_pipeline_trial_overrides (p, trial);
-  GKeyFile *kf = g_key_file_new ();
-  gsize len = 0;
-  char *text = g_key_file_to_data (p->keyfile, &len, NULL);
-  g_key_file_load_from_data (kf, text, len, G_KEY_FILE_KEEP_COMMENTS, NULL);
-  g_free (text);
-  g_key_file_remove_group (kf, "sweep", NULL);
-  InterpPipeline *t = interp_pipeline_new (kf, p->path, (const char *const *) overrides,
-                                           registry, error);
-  g_key_file_unref (kf);
-  g_strfreev (overrides);
-  return t;
-}
-
-static void
-append_params (GString *out, const InterpParamSpec *spec, const InterpParams *params)
-{
-  for (const InterpParamSpec *s = spec; s && s->key; s++)
-    g_string_append_printf (out, "%s = %s\n", s->key, interp_params_get_text (params, s->key));
-}
-
-GPtrArray *
-interp_pipeline_stages (const InterpPipeline *p)
-{
-  GPtrArray *all = g_ptr_array_new ();
-  g_ptr_array_add (all, p->dataset);
-  g_ptr_array_add (all, p->model);
-  GPtrArray *lists[] = { p->regularizers, p->corruptions, p->attacks, p->metrics, p->saliency };
-  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
-    for (guint i = 0; i < lists[l]->len; i++)
-      g_ptr_array_add (all, g_ptr_array_index (lists[l], i));
-  return all;
-}
-
-char *
-interp_pipeline_resolved_text (const InterpPipeline *p)
-{
-  GString *out = g_string_new (NULL);
-  g_string_append (out, "[pipeline]\n");
-  append_params (out, interp_pipeline_params, p->pipeline);
-  GPtrArray *stages = interp_pipeline_stages (p);
-  for (guint i = 0; i < stages->len; i++)
-    {
-      InterpStage *s = g_ptr_array_index (stages, i);
-      g_string_append_printf (out, "\n[%s]\nplugin = %s\n", s->group, s->entry->component->name);
-      append_params (out, s->entry->component->params, s->params);
-      if (s->common)
-        append_params (out, interp_data_common_params, s->common);
-      if (s->kind == INTERP_KIND_MODEL)
-        {
-          g_string_append (out, "\n[train]\n");
-          append_params (out, interp_train_params, p->train);
-        }
-    }
-  g_ptr_array_unref (stages);
-  if (p->sweep->len)
-    {
-      g_string_append (out, "\n[sweep]\n");
-      for (guint i = 0; i < p->sweep->len; i++)
-        {
-          InterpSweepAxis *a = g_ptr_array_index (p->sweep, i);
-          char *joined = g_strjoinv (", ", a->values);
-          g_string_append_printf (out, "%s = %s\n", a->key, joined);
-          g_free (joined);
-        }
-      g_string_append_printf (out, "# %u trials\n", interp_pipeline_n_trials (p));
-    }
-  for (guint i = 0; i < p->hypotheses->len; i++)
-    {
-      const char *g = g_ptr_array_index (p->hypotheses, i);
-      g_string_append_printf (out, "\n[%s]\n", g);
-      gsize n = 0;
-      char **keys = g_key_file_get_keys (p->keyfile, g, &n, NULL);
-      for (gsize k = 0; k < n; k++)
-        {
-          char *v = g_key_file_get_value (p->keyfile, g, keys[k], NULL);
-          g_string_append_printf (out, "%s = %s\n", keys[k], v ? v : "");
-          g_free (v);
-        }
-      g_strfreev (keys);
-    }
-  return g_string_free (out, FALSE);
 }
 
 void

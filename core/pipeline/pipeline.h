@@ -2,16 +2,22 @@
  *
  * A pipeline is a GKeyFile.  Groups:
  *   [pipeline]          name, seed, output, description
- *   [dataset]           plugin = NAME, the dataset's keys and the common data keys (core/data.h)
- *   [model]             plugin = NAME, the model's keys
  *   [train]             the training stage (interp_train_params, core/train/train-config.c)
- *   [KIND:NAME]         an instance of a regularizer, corruption, attack, metric or saliency
- *                       component: plugin = NAME selects it, every other key is validated
- *                       against that component's parameter table
- *   [sweep]             GROUP.KEY = list: the grid of trials
- *   [hypothesis:NAME]   a claim over the sweep (core/hypothesis.h)
+ *   [KIND]              a singleton kind's one stage (dataset, model, task, pruner:
+ *                       core/plugin/kinds.c says which kinds are singletons and which of
+ *                       them a pipeline must have): plugin = NAME, the component's keys,
+ *                       and the kind's core keys ([dataset]: the common data keys of
+ *                       core/data/data.h; [pruner]: the pruning schedule)
+ *   [KIND:NAME]         an instance of an instance kind (regularizer, corruption, attack,
+ *                       metric, saliency): plugin = NAME selects the component, every
+ *                       other key is validated against its parameter table
+ *   [sweep]             GROUP.KEY = list: the grid of trials (sweep.c)
+ *   [hypothesis:NAME]   a claim over the sweep (core/stats/hypothesis.h)
  * `--set GROUP.KEY=VALUE` overrides are applied to the key file before validation, so they win
  * over the file and are validated the same way.
+ *
+ * Files: pipeline.c (loading and validating the groups), sweep.c (axes and
+ * trials), resolved.c (stages in run order and the resolved text).
  */
 #ifndef INTERP_PIPELINE_H
 #define INTERP_PIPELINE_H
@@ -28,10 +34,11 @@ G_BEGIN_DECLS
 typedef struct {
   char *group;                       /* "attack:pgd", "dataset", "model" */
   InterpKind kind;
-  char *instance;                    /* "pgd"; the plugin name for [dataset]/[model] */
+  char *instance;                    /* "pgd"; the plugin name for a singleton group */
   const InterpRegistryEntry *entry;
   InterpParams *params;              /* validated against the component's table */
-  InterpParams *common;              /* [dataset] only: the common data keys */
+  InterpParams *common;              /* the kind's core keys ([dataset]: the common data
+                                        keys), or NULL for a kind without any */
 } InterpStage;
 
 typedef struct {
@@ -45,13 +52,8 @@ typedef struct {
   GKeyFile *keyfile;                 /* after overrides */
   InterpParams *pipeline;            /* [pipeline] */
   InterpParams *train;               /* [train] */
-  InterpStage *dataset;
-  InterpStage *model;
-  GPtrArray *regularizers;           /* InterpStage*, in file order */
-  GPtrArray *corruptions;
-  GPtrArray *attacks;
-  GPtrArray *metrics;
-  GPtrArray *saliency;
+  GPtrArray *stages[INTERP_N_KINDS]; /* InterpStage*, in file order; read them through
+                                        the accessors below */
   GPtrArray *sweep;                  /* InterpSweepAxis* */
   GPtrArray *hypotheses;             /* group names "hypothesis:NAME" */
 } InterpPipeline;
@@ -70,6 +72,14 @@ InterpPipeline *interp_pipeline_new (GKeyFile *keyfile, const char *path,
                                      const InterpRegistry *registry, GError **error);
 void interp_pipeline_free (InterpPipeline *p);
 
+/* The stages of `kind` in file order: every [KIND:NAME] group of an instance
+ * kind, or the one [KIND] group of a singleton kind (0 or 1 entries).
+ * Borrowed; the caller does not modify it. */
+GPtrArray *interp_pipeline_instances (const InterpPipeline *p, InterpKind kind);
+/* The [KIND] stage of a singleton kind, or NULL when the pipeline has none
+ * (a required kind, dataset or model, is always there).  Borrowed. */
+InterpStage *interp_pipeline_singleton (const InterpPipeline *p, InterpKind kind);
+
 /* Number of trials of the sweep (1 without a sweep). */
 guint interp_pipeline_n_trials (const InterpPipeline *p);
 /* The overrides ("GROUP.KEY=VALUE") that make trial i (0-based, last axis fastest). */
@@ -85,7 +95,9 @@ InterpPipeline *interp_pipeline_trial (const InterpPipeline *p, guint trial,
 
 /* Every group with every key's resolved value (defaults included), as a key file text. */
 char *interp_pipeline_resolved_text (const InterpPipeline *p);
-/* Every stage in run order: dataset, model, regularizers, corruptions, attacks, metrics, saliency. */
+/* Every stage in run order (the kinds' run_order, core/plugin/kinds.c): dataset, task,
+ * model, pruner, regularizers, corruptions, attacks, metrics, saliency.  A new array of
+ * borrowed stages. */
 GPtrArray *interp_pipeline_stages (const InterpPipeline *p);
 
 /* Prefixes "[group]: " to an error a component raised, unless its message

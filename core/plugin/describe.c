@@ -3,13 +3,10 @@
 #include "config.h"
 
 #include "plugin/registry.h"
-#include "data/data.h"
+#include "plugin/kinds.h"
 #include "host/params-private.h"
 
 #include <string.h>
-
-#include <interp/attack.h>
-#include <interp/corruption.h>
 
 enum { COL_KEY, COL_TYPE, COL_DEFAULT, COL_ALLOWED, COL_HELP, N_COLS };
 
@@ -40,16 +37,6 @@ default_text (const InterpParamSpec *s)
   if (*s->default_value == '\0')
     return g_strdup ("\"\"");
   return g_strdup (s->default_value);
-}
-
-static const char *
-level_key (const InterpComponent *c)
-{
-  if (c->kind == INTERP_KIND_ATTACK)
-    return ((const InterpAttackVTable *) c->vtable)->level_key;
-  if (c->kind == INTERP_KIND_CORRUPTION)
-    return ((const InterpCorruptionVTable *) c->vtable)->level_key;
-  return NULL;
 }
 
 static void
@@ -123,13 +110,13 @@ interp_describe_component (const InterpRegistryEntry *entry)
   g_string_append_printf (out, "plugin:   %s %s (%s)\n          %s\n", p->name, p->version,
                           p->license, p->description);
   g_string_append_printf (out, "file:     %s\n", entry->path);
-  const char *lk = level_key (c);
+  const char *lk = interp_kind_level_key (c);
   if (lk)
     g_string_append_printf (out, "swept:    %s (the runner evaluates every listed level)\n", lk);
 
   interp_describe_params (out, "parameters", c->params);
-  if (c->kind == INTERP_KIND_DATASET)
-    interp_describe_params (out, "common data keys (every [dataset] group)",
-                            interp_data_common_params);
+  const InterpKindInfo *kind = interp_kind_info (c->kind);
+  if (kind->core_params)
+    interp_describe_params (out, kind->core_params_title, kind->core_params);
   return g_string_free (out, FALSE);
 }

@@ -1,5 +1,9 @@
 /* libinterp internals: the plugin loader and component registry.
  *
+ * Files: kinds.c (the table of kinds), validate.c (the checks below),
+ * loader.c (dlopen, directories, search path, problems), registry.c (the
+ * KIND:NAME table and its queries), describe.c (--describe).
+ *
  * The registry maps KIND:NAME to a component declared by a plugin (a .so
  * loaded with dlopen, or a descriptor compiled into the caller, "<builtin>").
  * It is the one place in interp with process-wide effects: a loaded plugin is
@@ -32,15 +36,16 @@
  *   - abi_version != INTERP_ABI_VERSION: INTERP_ERROR_PLUGIN_ABI, naming both
  *     versions;
  *   - a descriptor, component or vtable whose struct_size is smaller than this
- *     build's struct; missing or empty name, version, license, description or
- *     component name/description; a component name that is not
+ *     build's struct (vtables: the kind's min_vtable_size in kinds.c), or a
+ *     parameter table whose param_spec_size is smaller than this build's
+ *     InterpParamSpec; missing or empty name, version, license, description
+ *     or component name/description; a component name that is not
  *     lower-case-with-dashes ([a-z0-9] first, then [a-z0-9._-]); a kind out of
- *     range; a NULL vtable or a NULL required vtable function (model: build;
- *     dataset: open, close, info, size, read; metric: create, destroy, update,
- *     finish; others: create, destroy and their main call); an attack or
- *     corruption whose level_key is not a declared list parameter; a parameter
- *     table with an empty or repeated key, an unknown type, a CHOICE without
- *     choices or a default that does not pass its own spec:
+ *     range; a NULL vtable or a NULL required vtable function (the kind's
+ *     `required` calls in kinds.c); a kind with a level key (attack,
+ *     corruption) whose level_key is not a declared list parameter; a
+ *     parameter table with an empty or repeated key, an unknown type, a
+ *     CHOICE without choices or a default that does not pass its own spec:
  *     INTERP_ERROR_PLUGIN_INVALID;
  *   - a KIND:NAME already registered: INTERP_ERROR_DUPLICATE.
  * A broken plugin never keeps the others from loading: the search-path loader
@@ -76,9 +81,11 @@ void interp_registry_free (InterpRegistry *reg);
 
 /* Loads every plugin along the search order above.  extra_dirs: NULL or a
  * NULL-terminated array.  Never fails: every refusal, and every directory
- * given explicitly (extra_dirs or INTERP_PLUGIN_PATH) that cannot be read,
- * is appended to interp_registry_problems.  A missing installed directory is
- * not a problem. */
+ * given explicitly (extra_dirs or INTERP_PLUGIN_PATH) that exists but cannot
+ * be read, is appended to interp_registry_problems.  A directory that does
+ * not exist or holds no .so is not a problem (a build tree's path lists
+ * plugins/KIND/.libs for kinds without a module yet); INTERP_DEBUG_PLUGINS
+ * logs it. */
 void interp_registry_load_search_path (InterpRegistry *reg, const char *const *extra_dirs);
 
 /* Loads every .so in one directory (sorted), recording refusals as problems.
@@ -128,7 +135,7 @@ const InterpRegistryEntry *interp_registry_lookup (const InterpRegistry *reg,
  * allocated; ends with a newline. */
 char *interp_registry_list_text (const InterpRegistry *reg);
 
-/* Text for `interp-run --describe KIND:NAME` (core/describe.c): the
+/* Text for `interp-run --describe KIND:NAME` (describe.c): the
  * component's KIND:NAME and description, its plugin's name, version,
  * license and file, and a table of parameters (key, type, default or
  * "required", allowed range or choices, help).  Newly allocated; ends with a

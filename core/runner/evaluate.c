@@ -192,7 +192,8 @@ interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data, GPtr
   if (!run_condition (&clean, net, data, metrics, batch, ctx, rows, arrays, error))
     return FALSE;
 
-  GPtrArray *lists[] = { p->corruptions, p->attacks };
+  GPtrArray *lists[] = { interp_pipeline_instances (p, INTERP_KIND_CORRUPTION),
+                         interp_pipeline_instances (p, INTERP_KIND_ATTACK) };
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     for (guint i = 0; i < lists[l]->len; i++)
       {

@@ -42,8 +42,11 @@ build_net (const InterpPipeline *p, const InterpTrainConfig *train, InterpData *
   InterpNet *net = interp_net_new (info->channels, info->height, info->width);
   int norm = interp_net_normalize (net, "normalize", 0, interp_data_mean (data),
                                    interp_data_std (data), error);
-  const InterpModelVTable *vt = p->model->entry->component->vtable;
-  if (norm < 0 || !vt->build (p->model->params, info, net, norm, error))
+  const InterpModelVTable *vt =
+    interp_pipeline_singleton (p, INTERP_KIND_MODEL)->entry->component->vtable;
+  if (norm < 0
+      || !vt->build (interp_pipeline_singleton (p, INTERP_KIND_MODEL)->params, info, net, norm,
+                     error))
     {
       interp_pipeline_prefix_error (error, "model");
       interp_net_free (net);
@@ -96,11 +99,12 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   JsonArray *rows = json_array_new (), *arrays = json_array_new ();
   gboolean ok = FALSE;
 
+  const InterpStage *dataset = interp_pipeline_singleton (p, INTERP_KIND_DATASET);
   InterpDataConfig data_config;
   InterpData *data = NULL;
-  if (interp_data_config_resolve (p->dataset->common, &data_config, error))
-    data = interp_data_open (p->dataset->entry->component->vtable, p->dataset->params,
-                             &data_config, ctx, error);
+  if (interp_data_config_resolve (dataset->common, &data_config, error))
+    data = interp_data_open (dataset->entry->component->vtable, dataset->params, &data_config,
+                             ctx, error);
   interp_data_config_clear (&data_config);
   if (data == NULL)
     {
@@ -113,13 +117,15 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   const InterpDataInfo *info = interp_data_info (data);
   g_message ("%s: %s on %s (%" G_GINT64_FORMAT " train, %" G_GINT64_FORMAT " val, %"
              G_GINT64_FORMAT " test), %zu parameters, seed %" G_GUINT64_FORMAT, spec->id,
-             p->model->entry->component->name, p->dataset->entry->component->name,
+             interp_pipeline_singleton (p, INTERP_KIND_MODEL)->entry->component->name,
+             interp_pipeline_singleton (p, INTERP_KIND_DATASET)->entry->component->name,
              interp_data_size (data, INTERP_SPLIT_TRAIN), interp_data_size (data, INTERP_SPLIT_VAL),
              interp_data_size (data, INTERP_SPLIT_TEST), interp_net_count_params (net), seed);
 
-  for (guint i = 0; i < p->regularizers->len; i++)
+  for (guint i = 0; i < interp_pipeline_instances (p, INTERP_KIND_REGULARIZER)->len; i++)
     {
-      const InterpStage *s = g_ptr_array_index (p->regularizers, i);
+      const InterpStage *s =
+        g_ptr_array_index (interp_pipeline_instances (p, INTERP_KIND_REGULARIZER), i);
       InterpRegularizerInstance *r = g_new0 (InterpRegularizerInstance, 1);
       r->vtable = s->entry->component->vtable;
       r->group = s->group;
@@ -133,9 +139,10 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
     }
 
   /* Metrics are created before training so a bad key fails in seconds, not after it. */
-  for (guint i = 0; i < p->metrics->len; i++)
+  for (guint i = 0; i < interp_pipeline_instances (p, INTERP_KIND_METRIC)->len; i++)
     {
-      const InterpStage *s = g_ptr_array_index (p->metrics, i);
+      const InterpStage *s =
+        g_ptr_array_index (interp_pipeline_instances (p, INTERP_KIND_METRIC), i);
       InterpMetricInstance *m = g_new0 (InterpMetricInstance, 1);
       m->stage = s;
       m->vtable = s->entry->component->vtable;

@@ -22,5 +22,7 @@
 #include <interp/corruption.h>
 #include <interp/metric.h>
 #include <interp/saliency.h>
+#include <interp/pruner.h>
+#include <interp/task.h>
 
 #endif

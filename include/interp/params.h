@@ -31,6 +31,21 @@ typedef enum {
   INTERP_PARAM_STRING_LIST,
 } InterpParamType;
 
+/* One key of a parameter table.  Tables are arrays, so the loader must know
+ * the size of an entry as the plugin was built: the component records it
+ * (InterpComponent.param_spec_size, filled by INTERP_COMPONENT), and the
+ * loader walks the table with that stride.  This struct may therefore grow
+ * at its end within ABI 1:
+ *   - a plugin built with a shorter spec than this interp's first accepted
+ *     one is refused ("rebuild it against the installed headers");
+ *   - a plugin built against a newer, longer spec is read member by member
+ *     up to this header's size (the core copies its table once, at load);
+ *   - when members are added here, an older plugin's entries are read with
+ *     the new members zero, so every new member must mean "as before" at 0.
+ * Designated initialisers (.key = "k", .type = ...) are the form that keeps
+ * compiling warning-free when members are added; positional ones ({ "k",
+ * INTERP_PARAM_INT, "1", "help", 0, 9, NULL }) stay valid C (missing members
+ * are zero) but -Wextra then warns about the missing initialisers. */
 typedef struct {
   const char *key;            /* lower-case-with-dashes; NULL ends the table */
   InterpParamType type;

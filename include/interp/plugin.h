@@ -19,8 +19,9 @@
  * files lists each file's component (declared extern) in one array.
  *
  * The loader refuses (with a message naming the file) a plugin whose
- * abi_version differs from INTERP_ABI_VERSION, whose descriptor, component
- * or vtable struct is shorter than this header's, whose metadata (name,
+ * abi_version differs from INTERP_ABI_VERSION, whose descriptor, component,
+ * vtable or parameter-spec struct is shorter than this header's, whose
+ * vtable lacks a call its kind requires, whose metadata (name,
  * version, license, description, component names) is missing, or whose
  * KIND:NAME is already registered.  Structs only grow at their end; a host
  * reads a trailing member only when struct_size says the plugin has it.
@@ -37,7 +38,8 @@ G_BEGIN_DECLS
 #define INTERP_ABI_VERSION 1u
 #define INTERP_PLUGIN_SYMBOL "interp_plugin_describe"
 
-/* Only grows at the end. */
+/* Only grows at the end.  Each kind has its own vtable header (model.h,
+ * dataset.h, ..., pruner.h, task.h). */
 typedef enum {
   INTERP_KIND_MODEL = 0,
   INTERP_KIND_DATASET,
@@ -46,6 +48,8 @@ typedef enum {
   INTERP_KIND_CORRUPTION,
   INTERP_KIND_METRIC,
   INTERP_KIND_SALIENCY,
+  INTERP_KIND_PRUNER,              /* pruner.h */
+  INTERP_KIND_TASK,                /* task.h */
   INTERP_N_KINDS
 } InterpKind;
 
@@ -61,6 +65,8 @@ typedef struct {
   const char *description;         /* one sentence */
   const InterpParamSpec *params;   /* ends with a { NULL } entry; may be NULL */
   const void *vtable;              /* the kind's vtable (model.h, dataset.h, ...) */
+  uint32_t param_spec_size;        /* sizeof (InterpParamSpec) as built: the stride of
+                                      `params` (see params.h on how the spec grows) */
 } InterpComponent;
 
 typedef struct {
@@ -90,8 +96,11 @@ typedef const InterpPluginDescriptor *(*InterpPluginDescribeFunc) (void);
   INTERP_PLUGIN_EXPORT const InterpPluginDescriptor *interp_plugin_describe (void) \
   { return &interp_plugin_descriptor_; }
 
-#define INTERP_COMPONENT(...) \
-  { .struct_size = sizeof (InterpComponent), __VA_ARGS__ }
+/* Fills struct_size and param_spec_size: the loader reads the parameter
+ * table with the plugin's own InterpParamSpec size, so it cannot be wrong. */
+#define INTERP_COMPONENT(...)                                                  \
+  { .struct_size = sizeof (InterpComponent),                                   \
+    .param_spec_size = sizeof (InterpParamSpec), __VA_ARGS__ }
 
 /* Every vtable starts with its own struct_size; fill it with this. */
 #define INTERP_VTABLE_SIZE(type) .struct_size = sizeof (type)

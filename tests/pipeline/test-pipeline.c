@@ -92,8 +92,9 @@ Test (pipeline, good_pipeline_resolves_defaults)
   cr_assert_not_null (p, "%s", error ? error->message : "");
   cr_assert_eq (interp_params_get_int (p->pipeline, "seed"), 3);
   cr_assert_eq (interp_params_get_int (p->train, "batch-size"), 128);
-  cr_assert_str_eq (p->model->entry->component->name, "mlp");
-  cr_assert_eq (p->metrics->len, 1);
+  cr_assert_str_eq (interp_pipeline_singleton (p, INTERP_KIND_MODEL)->entry->component->name,
+                    "mlp");
+  cr_assert_eq (interp_pipeline_instances (p, INTERP_KIND_METRIC)->len, 1);
   cr_assert_eq (interp_pipeline_n_trials (p), 1);
   char *text = interp_pipeline_resolved_text (p);
   cr_assert (strstr (text, "batch-size = 128"));
@@ -211,7 +212,8 @@ Test (pipeline, overrides_win_over_the_file)
   cr_assert_eq (interp_params_get_int (p->train, "epochs"), 7);
   cr_assert_eq (interp_params_get_int (p->pipeline, "seed"), 9);
   size_t n = 0;
-  const gint64 *h = interp_params_get_int_list (p->model->params, "hidden", &n);
+  const InterpStage *model = interp_pipeline_singleton (p, INTERP_KIND_MODEL);
+  const gint64 *h = interp_params_get_int_list (model->params, "hidden", &n);
   cr_assert_eq (n, 2);
   cr_assert_eq (h[0], 16);
   cr_assert_eq (h[1], 4);
@@ -276,4 +278,207 @@ Test (pipeline, fractions_are_numbers)
   cr_assert_not (interp_param_validate (&spec[0], "300/255", &error));
   cr_assert_eq (error->code, INTERP_ERROR_OUT_OF_RANGE);
   g_clear_error (&error);
+}
+
+/* ---- kinds from the table: [task] and [pruner] ------------------------- */
+
+static gpointer
+task_create (const InterpParams *params, const InterpDataInfo *data, InterpContext *ctx,
+             GError **error)
+{
+  return NULL;
+}
+
+static gpointer
+pruner_create (const InterpParams *params, InterpNet *net, InterpContext *ctx, GError **error)
+{
+  return NULL;
+}
+
+static void
+destroy (gpointer self)
+{
+}
+
+static int
+n_outputs (gpointer self)
+{
+  return 4;
+}
+
+static int64_t
+mapped_size (gpointer self, int64_t n)
+{
+  return 4 * n;
+}
+
+static gboolean
+map (gpointer self, const InterpTensor *x, const int32_t *labels, InterpTensor *out,
+     int32_t *targets, GError **error)
+{
+  return TRUE;
+}
+
+static gboolean
+prune (gpointer self, InterpNet *net, double fraction, InterpRng *rng, GError **error)
+{
+  return TRUE;
+}
+
+static const InterpTaskVTable task_vtable = {
+  INTERP_VTABLE_SIZE (InterpTaskVTable), .create = task_create, .destroy = destroy,
+  .n_outputs = n_outputs, .mapped_size = mapped_size, .map = map,
+};
+
+static const InterpPrunerVTable pruner_vtable = {
+  INTERP_VTABLE_SIZE (InterpPrunerVTable), .create = pruner_create, .destroy = destroy,
+  .prune = prune,
+};
+
+static const InterpParamSpec pruner_params[] = {
+  { .key = "scope", .type = INTERP_PARAM_CHOICE, .default_value = "global",
+    .choices = "global|layer", .help = "where the fraction applies" },
+  { NULL }
+};
+
+static const InterpComponent task = INTERP_COMPONENT (
+  .kind = INTERP_KIND_TASK, .name = "test-rotation", .description = "Test task.",
+  .vtable = &task_vtable);
+static const InterpComponent pruner = INTERP_COMPONENT (
+  .kind = INTERP_KIND_PRUNER, .name = "test-magnitude", .description = "Test pruner.",
+  .params = pruner_params, .vtable = &pruner_vtable);
+static const InterpComponent *const task_pruner_components[] = { &task, &pruner };
+static const InterpPluginDescriptor task_pruner = {
+  .abi_version = INTERP_ABI_VERSION, .struct_size = sizeof (InterpPluginDescriptor),
+  .name = "test-task-pruner", .version = "0", .license = "MIT", .description = "In the test.",
+  .components = task_pruner_components, .n_components = 2,
+};
+
+static void
+add_task_pruner (void)
+{
+  GError *error = NULL;
+  cr_assert (interp_registry_add (registry, &task_pruner, NULL, &error), "%s",
+             error ? error->message : "");
+}
+
+Test (pipeline, task_and_pruner_groups_are_singletons)
+{
+  add_task_pruner ();
+  char *text = g_strconcat (base, "[pruner]\nplugin = test-magnitude\nscope = layer\n"
+                            "fraction = 0.5\n[task]\nplugin = test-rotation\n", NULL);
+  char *path = write_pipeline (text);
+  GError *error = NULL;
+  InterpPipeline *p = interp_pipeline_load (path, NULL, registry, &error);
+  cr_assert_not_null (p, "%s", error ? error->message : "");
+  InterpStage *t = interp_pipeline_singleton (p, INTERP_KIND_TASK);
+  InterpStage *r = interp_pipeline_singleton (p, INTERP_KIND_PRUNER);
+  cr_assert_not_null (t);
+  cr_assert_not_null (r);
+  cr_assert_str_eq (t->group, "task");
+  cr_assert_str_eq (t->instance, "test-rotation");
+  cr_assert_eq (interp_pipeline_instances (p, INTERP_KIND_TASK)->len, 1);
+  /* The component's keys and the schedule every [pruner] group takes. */
+  cr_assert_str_eq (interp_params_get_string (r->params, "scope"), "layer");
+  cr_assert_float_eq (interp_params_get_double (r->common, "fraction"), 0.5, 1e-15);
+  cr_assert_eq (interp_params_get_int (r->common, "rounds"), 1);
+  cr_assert_null (t->common);
+
+  /* Run order: dataset, task, model (then [train]), pruner, the instances. */
+  char *resolved = interp_pipeline_resolved_text (p);
+  const char *at[] = {
+    strstr (resolved, "\n[dataset]\n"), strstr (resolved, "\n[task]\nplugin = test-rotation\n"),
+    strstr (resolved, "\n[model]\n"), strstr (resolved, "\n[train]\n"),
+    strstr (resolved, "\n[pruner]\nplugin = test-magnitude\nscope = layer\nfraction = 0.5\n"
+            "rounds = 1\n"),
+    strstr (resolved, "\n[metric:acc]\n"),
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (at); i++)
+    cr_assert (at[i] && (i == 0 || at[i - 1] < at[i]), "section %u out of place:\n%s", i,
+               resolved);
+  GPtrArray *stages = interp_pipeline_stages (p);
+  cr_assert_eq (stages->len, 5);
+  cr_assert_eq (g_ptr_array_index (stages, 1), t);
+  cr_assert_eq (g_ptr_array_index (stages, 3), r);
+  g_ptr_array_unref (stages);
+  g_free (resolved);
+  interp_pipeline_free (p);
+  g_free (path);
+  g_free (text);
+}
+
+/* Both are optional: without them nothing changes. */
+Test (pipeline, task_and_pruner_are_optional)
+{
+  add_task_pruner ();
+  char *path = write_pipeline (base);
+  GError *error = NULL;
+  InterpPipeline *p = interp_pipeline_load (path, NULL, registry, &error);
+  cr_assert_not_null (p, "%s", error ? error->message : "");
+  cr_assert_null (interp_pipeline_singleton (p, INTERP_KIND_TASK));
+  cr_assert_null (interp_pipeline_singleton (p, INTERP_KIND_PRUNER));
+  cr_assert_eq (interp_pipeline_instances (p, INTERP_KIND_PRUNER)->len, 0);
+  char *resolved = interp_pipeline_resolved_text (p);
+  cr_assert_null (strstr (resolved, "[task]"), "%s", resolved);
+  cr_assert_null (strstr (resolved, "[pruner]"), "%s", resolved);
+  g_free (resolved);
+  interp_pipeline_free (p);
+  g_free (path);
+}
+
+Test (pipeline, pruner_schedule_keys_are_validated)
+{
+  add_task_pruner ();
+  assert_error (load_error ("[pruner]\nplugin = test-magnitude\nfractoin = 0.1\n", NULL),
+                INTERP_ERROR_UNKNOWN_KEY, "[pruner]", "did you mean 'fraction'");
+  assert_error (load_error ("[pruner]\nplugin = test-magnitude\nrounds = 0\n", NULL),
+                INTERP_ERROR_OUT_OF_RANGE, "[pruner]", "'rounds'");
+  assert_error (load_error ("[task]\nangles = 4\n", NULL), INTERP_ERROR_MISSING, "[task]",
+                "task component");
+  assert_error (load_error ("[task]\nplugin = test-rotatoin\n", NULL), INTERP_ERROR_NOT_FOUND,
+                "[task]", "did you mean 'test-rotation'");
+}
+
+Test (pipeline, singleton_and_instance_groups_keep_their_form)
+{
+  add_task_pruner ();
+  assert_error (load_error ("[task:rot]\nplugin = test-rotation\n", NULL), INTERP_ERROR_PIPELINE,
+                "[task:rot]: unknown group", "did you mean [task]?");
+  assert_error (load_error ("[metric]\nplugin = accuracy\n", NULL), INTERP_ERROR_PIPELINE,
+                "[metric]: unknown group", "did you mean [metric:NAME]?");
+}
+
+/* The message lists every group a pipeline may have, from the kind table. */
+Test (pipeline, unknown_kind_lists_every_kind)
+{
+  GError *e = load_error ("[bogus:x]\nplugin = x\n", NULL);
+  cr_assert_eq (e->code, INTERP_ERROR_PIPELINE, "%s", e->message);
+  for (int k = 0; k < INTERP_N_KINDS; k++)
+    {
+      const char *name = interp_kind_name ((InterpKind) k);
+      gboolean singleton = k == INTERP_KIND_DATASET || k == INTERP_KIND_MODEL
+        || k == INTERP_KIND_TASK || k == INTERP_KIND_PRUNER;
+      char *want = singleton ? g_strdup_printf ("[%s]", name) : g_strdup_printf (" %s,", name);
+      if (k == INTERP_KIND_SALIENCY)
+        {
+          g_free (want);
+          want = g_strdup (" saliency, hypothesis");
+        }
+      cr_assert (strstr (e->message, want), "'%s' not in: %s", want, e->message);
+      g_free (want);
+    }
+  cr_assert (strstr (e->message, "groups are [pipeline], [dataset], [task], [model], [pruner], "
+                     "[train], [sweep] and [KIND:NAME] with KIND one of regularizer, "
+                     "corruption, attack, metric, saliency, hypothesis"), "%s", e->message);
+  g_error_free (e);
+}
+
+Test (pipeline, missing_dataset_group_names_an_example)
+{
+  char *path = write_pipeline ("[model]\nplugin = mlp\n");
+  GError *error = NULL;
+  cr_assert_null (interp_pipeline_load (path, NULL, registry, &error));
+  assert_error (error, INTERP_ERROR_MISSING, "the [dataset] group is missing",
+                "[dataset] plugin = fashion-mnist");
+  g_free (path);
 }

@@ -1,9 +1,6 @@
-/* The plugin loader and registry (core/registry.c, core/describe.c).
- *
- * The test plugins are built from the sources in tests/plugin/fixtures into
- * $INTERP_TEST_BUILDDIR/tests/plugin/fixtures/.libs; tests copy them into a private
- * temporary directory when they need a particular directory layout.
- * Criterion runs every test in its own process, so setenv() is local. */
+/* The plugin loader (core/plugin/loader.c): files, directories, the search
+ * path, the problems it records and verbose loading.  Component checks are
+ * test-components.c's; lookup, list and describe test-describe.c's. */
 #include "config.h"
 
 #include <criterion/criterion.h>
@@ -15,152 +12,10 @@
 #include <interp/attack.h>
 #include <interp/error.h>
 #include "plugin/registry.h"
-#include "fixtures/test-plugin.h"
-
-static char *tmp;   /* this test's private directory */
-
-static void
-make_tmp (void)
-{
-  GError *err = NULL;
-  tmp = g_dir_make_tmp ("interp-registry-XXXXXX", &err);
-  cr_assert_not_null (tmp, "%s", err ? err->message : "?");
-  /* Nothing the user installed may leak in. */
-  setenv ("INTERP_NO_SYSTEM_PLUGINS", "1", 1);
-  unsetenv ("INTERP_PLUGIN_PATH");
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  if (d)
-    {
-      for (const char *n; (n = g_dir_read_name (d)) != NULL;)
-        {
-          char *child = g_build_filename (path, n, NULL);
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-          g_free (child);
-        }
-      g_dir_close (d);
-    }
-  g_rmdir (path);
-}
-
-static void
-remove_tmp (void)
-{
-  if (tmp)
-    remove_tree (tmp);
-  g_clear_pointer (&tmp, g_free);
-}
+#include <interp/metric.h>
+#include "registry-helpers.h"
 
 TestSuite (registry, .init = make_tmp, .fini = remove_tmp);
-
-/* The built test plugin `name` (without .so). */
-static char *
-built_plugin (const char *name)
-{
-  const char *b = g_getenv ("INTERP_TEST_BUILDDIR");
-  char *file = g_strconcat (name, ".so", NULL);
-  char *path = g_build_filename (b ? b : ".", "tests", "plugin", "fixtures", ".libs", file, NULL);
-  g_free (file);
-  cr_assert (g_file_test (path, G_FILE_TEST_IS_REGULAR),
-             "%s is missing: build the test plugins with `make check`", path);
-  return path;
-}
-
-static void
-write_file (const char *path, const char *data, gsize len)
-{
-  GError *err = NULL;
-  cr_assert (g_file_set_contents (path, data, (gssize) len, &err), "%s",
-             err ? err->message : "?");
-}
-
-/* Copies test plugin `name` to dir/as (as: file name, NULL = name.so);
- * returns the new path. */
-static char *
-copy_plugin (const char *name, const char *dir, const char *as)
-{
-  char *src = built_plugin (name);
-  char *data = NULL;
-  gsize len = 0;
-  cr_assert (g_file_get_contents (src, &data, &len, NULL));
-  g_mkdir_with_parents (dir, 0700);
-  char *file = as ? g_strdup (as) : g_strconcat (name, ".so", NULL);
-  char *dst = g_build_filename (dir, file, NULL);
-  write_file (dst, data, len);
-  g_free (file);
-  g_free (data);
-  g_free (src);
-  return dst;
-}
-
-/* Writes the first `keep` bytes of the good plugin to dir/name. */
-static char *
-write_truncated (const char *dir, const char *name, gsize keep)
-{
-  char *src = built_plugin ("good");
-  char *data = NULL;
-  gsize len = 0;
-  cr_assert (g_file_get_contents (src, &data, &len, NULL));
-  cr_assert_lt (keep, len);
-  char *dst = g_build_filename (dir, name, NULL);
-  write_file (dst, data, keep);
-  g_free (data);
-  g_free (src);
-  return dst;
-}
-
-static gsize
-file_size (const char *path)
-{
-  GStatBuf st;
-  cr_assert_eq (g_stat (path, &st), 0);
-  return (gsize) st.st_size;
-}
-
-/* load_file must refuse `path` with `code` and a message naming `path`
- * and containing `needle`. */
-static void
-assert_refused (const char *path, int code, const char *needle)
-{
-  InterpRegistry *reg = interp_registry_new ();
-  GError *err = NULL;
-  cr_assert_not (interp_registry_load_file (reg, path, &err), "%s was accepted", path);
-  cr_assert_not_null (err);
-  cr_assert (g_error_matches (err, INTERP_ERROR, code), "%s: code %d, expected %d: %s", path,
-             err->code, code, err->message);
-  cr_assert (strstr (err->message, path), "message does not name the file: %s", err->message);
-  if (needle)
-    cr_assert (strstr (err->message, needle), "message lacks '%s': %s", needle, err->message);
-  cr_assert_eq (interp_registry_n_plugins (reg), 0);
-  /* load_file reports to its caller only. */
-  cr_assert_eq (interp_registry_problems (reg)->len, 0);
-  g_error_free (err);
-  interp_registry_free (reg);
-}
-
-Test (registry, kind_names_round_trip)
-{
-  static const char *const names[] = {
-    "model", "dataset", "regularizer", "attack", "corruption", "metric", "saliency",
-  };
-  cr_assert_eq (G_N_ELEMENTS (names), INTERP_N_KINDS);
-  for (int k = 0; k < INTERP_N_KINDS; k++)
-    {
-      cr_assert_str_eq (interp_kind_name ((InterpKind) k), names[k]);
-      cr_assert_eq (interp_kind_from_name (names[k]), k);
-    }
-  cr_assert_null (interp_kind_name (INTERP_N_KINDS));
-  cr_assert_eq (interp_kind_from_name ("metrics"), -1);
-  cr_assert_eq (interp_kind_from_name (""), -1);
-  cr_assert_eq (interp_kind_from_name (NULL), -1);
-}
 
 Test (registry, loads_good_plugin)
 {
@@ -436,372 +291,6 @@ Test (registry, same_file_twice_loads_once)
   g_free (a);
 }
 
-Test (registry, missing_explicit_directory_is_a_problem)
-{
-  char *gone = g_build_filename (tmp, "does-not-exist", NULL);
-  InterpRegistry *reg = interp_registry_new ();
-  const char *dirs[] = { gone, NULL };
-  interp_registry_load_search_path (reg, dirs);
-  const GPtrArray *errs = interp_registry_problem_errors (reg);
-  cr_assert_eq (errs->len, 1);
-  const GError *err = errs->pdata[0];
-  cr_assert (g_error_matches (err, INTERP_ERROR, INTERP_ERROR_NOT_FOUND), "%s", err->message);
-  cr_assert (strstr (err->message, gone), "%s", err->message);
-  cr_assert (strstr (err->message, "--plugin-path"), "%s", err->message);
-  interp_registry_free (reg);
-
-  setenv ("INTERP_PLUGIN_PATH", gone, 1);
-  reg = interp_registry_new ();
-  interp_registry_load_search_path (reg, NULL);
-  errs = interp_registry_problem_errors (reg);
-  cr_assert_eq (errs->len, 1);
-  err = errs->pdata[0];
-  cr_assert (strstr (err->message, "INTERP_PLUGIN_PATH"), "%s", err->message);
-  interp_registry_free (reg);
-  g_free (gone);
-}
-
-/* ---- descriptors compiled into the test ------------------------------ */
-
-static const InterpComponent builtin_metric = INTERP_COMPONENT (
-  .kind = INTERP_KIND_METRIC, .name = "test-builtin",
-  .description = "A metric compiled into the test.", .vtable = &test_metric_vtable);
-
-static const InterpComponent *const builtin_components[] = { &builtin_metric };
-
-static const InterpPluginDescriptor builtin = {
-  .abi_version = INTERP_ABI_VERSION, .struct_size = sizeof (InterpPluginDescriptor),
-  .name = "builtin", .version = "0", .license = "MIT", .description = "In the test binary.",
-  .components = builtin_components, .n_components = 1,
-};
-
-/* `builtin` with one component replaced by `c`. */
-static GError *
-add_component (const InterpComponent *c)
-{
-  const InterpComponent *comps[] = { c };
-  InterpPluginDescriptor d = builtin;
-  d.components = comps;
-  InterpRegistry *reg = interp_registry_new ();
-  GError *err = NULL;
-  gboolean ok = interp_registry_add (reg, &d, "<test>", &err);
-  cr_assert_eq (ok, err == NULL);
-  interp_registry_free (reg);
-  return err;
-}
-
-static void
-assert_component_refused (const InterpComponent *c, const char *needle)
-{
-  GError *err = add_component (c);
-  cr_assert_not_null (err, "accepted a component that should be refused (%s)", needle);
-  cr_assert (g_error_matches (err, INTERP_ERROR, INTERP_ERROR_PLUGIN_INVALID), "%s",
-             err->message);
-  cr_assert (g_str_has_prefix (err->message, "<test>: "), "%s", err->message);
-  cr_assert (strstr (err->message, needle), "message lacks '%s': %s", needle, err->message);
-  g_error_free (err);
-}
-
-Test (registry, builtin_descriptor)
-{
-  InterpRegistry *reg = interp_registry_new ();
-  GError *err = NULL;
-  cr_assert (interp_registry_add (reg, &builtin, NULL, &err));
-  const InterpRegistryEntry *e = interp_registry_find (reg, INTERP_KIND_METRIC, "test-builtin");
-  cr_assert_not_null (e);
-  cr_assert_str_eq (e->path, "<builtin>");
-  cr_assert_not (interp_registry_add (reg, &builtin, "<again>", &err));
-  cr_assert (g_error_matches (err, INTERP_ERROR, INTERP_ERROR_DUPLICATE));
-  cr_assert (strstr (err->message, "<again>") && strstr (err->message, "<builtin>"), "%s",
-             err->message);
-  g_error_free (err);
-  interp_registry_free (reg);
-}
-
-Test (registry, refuses_bad_components)
-{
-  InterpComponent c = builtin_metric;
-  cr_assert_null (add_component (&c));
-
-  c = builtin_metric;
-  c.struct_size = sizeof (InterpComponent) - 8;
-  assert_component_refused (&c, "shorter");
-
-  c = builtin_metric;
-  c.kind = (InterpKind) 99;
-  assert_component_refused (&c, "unknown kind 99");
-
-  c = builtin_metric;
-  c.name = "";
-  assert_component_refused (&c, "no name");
-
-  c = builtin_metric;
-  c.name = "Test:Upper";
-  assert_component_refused (&c, "lower-case-with-dashes");
-
-  c = builtin_metric;
-  c.description = NULL;
-  assert_component_refused (&c, "no description");
-
-  c = builtin_metric;
-  c.vtable = NULL;
-  assert_component_refused (&c, "no vtable");
-
-  InterpMetricVTable v = test_metric_vtable;
-  v.update = NULL;
-  c = builtin_metric;
-  c.vtable = &v;
-  assert_component_refused (&c, "'update'");
-
-  static const InterpParamSpec twice[] = {
-    { "k", INTERP_PARAM_INT, "1", "", 0, 0, NULL },
-    { "k", INTERP_PARAM_INT, "2", "", 0, 0, NULL },
-    { NULL }
-  };
-  c = builtin_metric;
-  c.params = twice;
-  assert_component_refused (&c, "declared twice");
-
-  static const InterpParamSpec no_choices[] = {
-    { "mode", INTERP_PARAM_CHOICE, NULL, "", 0, 0, NULL },
-    { NULL }
-  };
-  c = builtin_metric;
-  c.params = no_choices;
-  assert_component_refused (&c, "no choices");
-
-  static const InterpParamSpec out_of_range[] = {
-    { "p", INTERP_PARAM_DOUBLE, "2", "", 0, 1, NULL },
-    { NULL }
-  };
-  c = builtin_metric;
-  c.params = out_of_range;
-  assert_component_refused (&c, "'p'");
-}
-
-static gpointer
-attack_create (const InterpParams *params, InterpContext *ctx, GError **error)
-{
-  return NULL;
-}
-
-static void
-attack_destroy (gpointer self)
-{
-}
-
-static gboolean
-attack_perturb (gpointer self, InterpNet *net, const InterpTensor *x, const int32_t *labels,
-                double level, InterpRng *rng, InterpTensor *x_adv, GError **error)
-{
-  return TRUE;
-}
-
-Test (registry, attack_level_key_must_be_a_declared_list)
-{
-  static const InterpParamSpec params[] = {
-    { "epsilon", INTERP_PARAM_DOUBLE_LIST, "0.1", "", 0, 1, NULL },
-    { "steps", INTERP_PARAM_INT_LIST, "1", "", 0, 0, NULL },
-    { NULL }
-  };
-  InterpAttackVTable v = {
-    INTERP_VTABLE_SIZE (InterpAttackVTable), .level_key = "epsilon",
-    .create = attack_create, .destroy = attack_destroy, .perturb = attack_perturb,
-  };
-  InterpComponent c = builtin_metric;
-  c.kind = INTERP_KIND_ATTACK;
-  c.params = params;
-  c.vtable = &v;
-  cr_assert_null (add_component (&c));
-
-  v.level_key = "epsilons";
-  assert_component_refused (&c, "level_key 'epsilons'");
-  v.level_key = "steps";   /* attacks sweep doubles */
-  assert_component_refused (&c, "double list");
-  v.level_key = NULL;
-  assert_component_refused (&c, "no level_key");
-}
-
-Test (registry, plugin_is_registered_all_or_nothing)
-{
-  InterpRegistry *reg = interp_registry_new ();
-  GError *err = NULL;
-  cr_assert (interp_registry_add (reg, &builtin, NULL, &err));
-
-  static const InterpComponent fresh = INTERP_COMPONENT (
-    .kind = INTERP_KIND_METRIC, .name = "test-fresh", .description = "New.",
-    .vtable = &test_metric_vtable);
-  const InterpComponent *comps[] = { &fresh, &builtin_metric };
-  InterpPluginDescriptor d = builtin;
-  d.name = "clashing";
-  d.components = comps;
-  d.n_components = 2;
-  cr_assert_not (interp_registry_add (reg, &d, "<clash>", &err));
-  cr_assert (g_error_matches (err, INTERP_ERROR, INTERP_ERROR_DUPLICATE));
-  g_clear_error (&err);
-  cr_assert_null (interp_registry_find (reg, INTERP_KIND_METRIC, "test-fresh"));
-
-  /* A plugin declaring one KIND:NAME twice is refused on its own. */
-  const InterpComponent *self_dup[] = { &fresh, &fresh };
-  d.components = self_dup;
-  cr_assert_not (interp_registry_add (reg, &d, "<self>", &err));
-  cr_assert (g_error_matches (err, INTERP_ERROR, INTERP_ERROR_DUPLICATE));
-  cr_assert (strstr (err->message, "twice"), "%s", err->message);
-  g_clear_error (&err);
-  cr_assert_eq (interp_registry_n_plugins (reg), 1);
-  interp_registry_free (reg);
-}
-
-/* ---- lookup, list and describe ---------------------------------------- */
-
-static InterpRegistry *
-load_good_and_second (void)
-{
-  InterpRegistry *reg = interp_registry_new ();
-  GError *err = NULL;
-  char *good = built_plugin ("good"), *second = built_plugin ("second");
-  cr_assert (interp_registry_load_file (reg, good, &err), "%s", err ? err->message : "");
-  cr_assert (interp_registry_load_file (reg, second, &err), "%s", err ? err->message : "");
-  g_free (second);
-  g_free (good);
-  return reg;
-}
-
-static void
-assert_lookup_fails (InterpRegistry *reg, const char *text, int code, const char *needle)
-{
-  GError *err = NULL;
-  cr_assert_null (interp_registry_lookup (reg, text, &err), "%s was found", text);
-  cr_assert (g_error_matches (err, INTERP_ERROR, code), "%s: code %d: %s", text, err->code,
-             err->message);
-  cr_assert (strstr (err->message, needle), "%s: message lacks '%s': %s", text, needle,
-             err->message);
-  g_error_free (err);
-}
-
-Test (registry, lookup_suggests)
-{
-  InterpRegistry *reg = load_good_and_second ();
-  GError *err = NULL;
-  const InterpRegistryEntry *e = interp_registry_lookup (reg, "metric:test-good", &err);
-  cr_assert_not_null (e, "%s", err ? err->message : "");
-  cr_assert_str_eq (e->component->name, "test-good");
-  cr_assert_not_null (interp_registry_lookup (reg, "attack:test-noop", NULL));
-
-  assert_lookup_fails (reg, "metric:test-goad", INTERP_ERROR_NOT_FOUND, "metric:test-good");
-  assert_lookup_fails (reg, "metirc:test-good", INTERP_ERROR_NOT_FOUND, "metric:test-good");
-  assert_lookup_fails (reg, "bogus:test-good", INTERP_ERROR_NOT_FOUND, "unknown kind 'bogus'");
-  assert_lookup_fails (reg, "test-good", INTERP_ERROR_INVALID_ARGUMENT, "metric:test-good");
-  assert_lookup_fails (reg, "nothing", INTERP_ERROR_INVALID_ARGUMENT, "KIND:NAME");
-  assert_lookup_fails (reg, "metric:", INTERP_ERROR_INVALID_ARGUMENT, "KIND:NAME");
-  assert_lookup_fails (reg, ":test-good", INTERP_ERROR_INVALID_ARGUMENT, "KIND:NAME");
-  assert_lookup_fails (reg, "attack:test-second", INTERP_ERROR_NOT_FOUND, "metric:test-second");
-  assert_lookup_fails (reg, "model:cnn", INTERP_ERROR_NOT_FOUND, "no model plugins");
-  assert_lookup_fails (reg, "metric:zzzzzzzzzzzz", INTERP_ERROR_NOT_FOUND, "--list-plugins");
-  interp_registry_free (reg);
-}
-
-Test (registry, list_is_sorted_by_name)
-{
-  InterpRegistry *reg = load_good_and_second ();
-  g_autoptr (GPtrArray) metrics = interp_registry_list (reg, INTERP_KIND_METRIC);
-  cr_assert_eq (metrics->len, 2);
-  cr_assert_str_eq (((InterpRegistryEntry *) metrics->pdata[0])->component->name, "test-good");
-  cr_assert_str_eq (((InterpRegistryEntry *) metrics->pdata[1])->component->name, "test-second");
-  g_autoptr (GPtrArray) models = interp_registry_list (reg, INTERP_KIND_MODEL);
-  cr_assert_eq (models->len, 0);
-  interp_registry_free (reg);
-}
-
-Test (registry, list_text)
-{
-  InterpRegistry *reg = load_good_and_second ();
-  char *text = interp_registry_list_text (reg);
-  /* Grouped by kind in enum order, each with its plugin. */
-  const char *model = strstr (text, "model:\n  (none)\n");
-  const char *attack = strstr (text, "\nattack:\n");
-  const char *metric = strstr (text, "\nmetric:\n");
-  cr_assert (model && attack && metric && model < attack && attack < metric, "%s", text);
-  const char *good = strstr (text, "\n  test-good ");
-  const char *second = strstr (text, "\n  test-second ");
-  cr_assert (good && second && metric < good && good < second, "%s", text);
-  cr_assert (strstr (text, "A metric that measures nothing, for the registry tests."), "%s", text);
-  cr_assert (strstr (text, "[test-good 1.2.3]"), "%s", text);
-  cr_assert (strstr (text, "[test-second 0.1]"), "%s", text);
-  cr_assert (strstr (attack, "test-noop") < metric, "%s", text);
-  cr_assert (g_str_has_suffix (text, "\n"));
-  g_free (text);
-  interp_registry_free (reg);
-}
-
-/* The line of the parameter table that starts with `key`. */
-static char *
-param_line (const char *text, const char *key)
-{
-  char **lines = g_strsplit (text, "\n", -1);
-  char *found = NULL;
-  for (char **l = lines; *l && !found; l++)
-    {
-      char *s = g_strchug (g_strdup (*l));
-      if (g_str_has_prefix (s, key) && s[strlen (key)] == ' ')
-        found = g_strdup (s);
-      g_free (s);
-    }
-  g_strfreev (lines);
-  return found;
-}
-
-Test (registry, describe_lists_every_parameter)
-{
-  InterpRegistry *reg = load_good_and_second ();
-  const InterpRegistryEntry *e = interp_registry_find (reg, INTERP_KIND_METRIC, "test-good");
-  char *text = interp_describe_component (e);
-  cr_assert (g_str_has_prefix (text, "metric:test-good\n"), "%s", text);
-  cr_assert (strstr (text, e->component->description), "%s", text);
-  cr_assert (strstr (text, "test-good 1.2.3 (MIT)"), "%s", text);
-  cr_assert (strstr (text, "Well-formed test plugin."), "%s", text);
-  cr_assert (strstr (text, e->path), "%s", text);
-
-  for (const InterpParamSpec *s = e->component->params; s->key; s++)
-    {
-      char *line = param_line (text, s->key);
-      cr_assert_not_null (line, "no line for '%s' in:\n%s", s->key, text);
-      cr_assert (strstr (line, s->help), "'%s': help missing: %s", s->key, line);
-      cr_assert (strstr (line, s->default_value ? (*s->default_value ? s->default_value : "\"\"")
-                                                : "required"),
-                 "'%s': default missing: %s", s->key, line);
-      g_free (line);
-    }
-  char *alpha = param_line (text, "alpha");
-  cr_assert (strstr (alpha, "double") && strstr (alpha, "[0, 1]"), "%s", alpha);
-  char *mode = param_line (text, "mode");
-  cr_assert (strstr (mode, "choice") && strstr (mode, "fast|slow"), "%s", mode);
-  char *count = param_line (text, "count");
-  cr_assert (strstr (count, "int") && strstr (count, "required") && strstr (count, "[1, 100]"),
-             "%s", count);
-  char *layers = param_line (text, "layers");
-  cr_assert (strstr (layers, "string list"), "%s", layers);
-  /* Columns line up: every help starts in the same column. */
-  cr_assert_eq (strstr (alpha, "Mixing") - alpha, strstr (count, "Units") - count, "%s", text);
-  g_free (layers);
-  g_free (count);
-  g_free (mode);
-  g_free (alpha);
-  g_free (text);
-
-  e = interp_registry_find (reg, INTERP_KIND_ATTACK, "test-noop");
-  text = interp_describe_component (e);
-  cr_assert (g_str_has_prefix (text, "attack:test-noop\n"), "%s", text);
-  cr_assert (strstr (text, "swept:    epsilon"), "%s", text);
-  g_free (text);
-
-  e = interp_registry_find (reg, INTERP_KIND_METRIC, "test-second");
-  text = interp_describe_component (e);
-  cr_assert (strstr (text, "parameters: none"), "%s", text);
-  g_free (text);
-  interp_registry_free (reg);
-}
-
 /* ---- verbose loading ---------------------------------------------------- */
 
 static GLogWriterOutput
@@ -884,4 +373,99 @@ Test (registry, installed_directory_is_searched_last_unless_switched_off)
   g_free (first);
   g_string_free (log, TRUE);
   g_free (dir);
+}
+
+/* A build tree's path lists plugins/KIND/.libs for kinds without a module
+ * yet: a listed folder that does not exist, or holds no .so, is not a
+ * problem, from --plugin-path or INTERP_PLUGIN_PATH alike. */
+Test (registry, missing_or_empty_listed_directory_is_not_a_problem)
+{
+  char *gone = g_build_filename (tmp, "does-not-exist", NULL);
+  char *empty = g_build_filename (tmp, "empty", NULL);
+  char *other = g_build_filename (tmp, "no-plugins", NULL);
+  char *readme = g_build_filename (other, "README", NULL);
+  g_mkdir (empty, 0700);
+  g_mkdir (other, 0700);
+  write_file (readme, "not a plugin\n", 13);
+  char *good_dir = g_build_filename (tmp, "good", NULL);
+  g_free (copy_plugin ("good", good_dir, NULL));
+
+  InterpRegistry *reg = interp_registry_new ();
+  const char *dirs[] = { gone, empty, other, good_dir, NULL };
+  interp_registry_load_search_path (reg, dirs);
+  cr_assert_eq (interp_registry_problems (reg)->len, 0, "%s",
+                interp_registry_problems (reg)->len
+                ? (char *) interp_registry_problems (reg)->pdata[0] : "");
+  cr_assert_eq (interp_registry_n_plugins (reg), 1);
+  interp_registry_free (reg);
+
+  char *env = g_strjoin (":", gone, empty, other, NULL);
+  setenv ("INTERP_PLUGIN_PATH", env, 1);
+  reg = interp_registry_new ();
+  interp_registry_load_search_path (reg, NULL);
+  cr_assert_eq (interp_registry_problems (reg)->len, 0);
+  interp_registry_free (reg);
+
+  /* Asking for the one directory still tells the caller it is not there. */
+  reg = interp_registry_new ();
+  GError *err = NULL;
+  cr_assert_not (interp_registry_load_dir (reg, gone, &err));
+  cr_assert (g_error_matches (err, INTERP_ERROR, INTERP_ERROR_NOT_FOUND), "%s", err->message);
+  cr_assert (strstr (err->message, gone), "%s", err->message);
+  g_error_free (err);
+  interp_registry_free (reg);
+  g_free (env);
+  g_free (good_dir);
+  g_free (readme);
+  g_free (other);
+  g_free (empty);
+  g_free (gone);
+}
+
+/* With INTERP_DEBUG_PLUGINS a missing folder is still mentioned. */
+Test (registry, missing_directory_is_logged_when_debugging)
+{
+  char *gone = g_build_filename (tmp, "does-not-exist", NULL);
+  setenv ("INTERP_DEBUG_PLUGINS", "1", 1);
+  GString *log = g_string_new (NULL);
+  g_log_set_writer_func (collect_messages, log, NULL);
+  InterpRegistry *reg = interp_registry_new ();
+  const char *dirs[] = { gone, NULL };
+  interp_registry_load_search_path (reg, dirs);
+  cr_assert_eq (interp_registry_problems (reg)->len, 0);
+  char *want = g_strdup_printf ("%s: no such plugin directory", gone);
+  cr_assert (strstr (log->str, want), "%s", log->str);
+  g_free (want);
+  interp_registry_free (reg);
+  g_string_free (log, TRUE);
+  g_free (gone);
+}
+
+/* An entry that exists but cannot be read as a directory (here a file that
+ * is not a .so: the tests run as root, for whom mode 000 reads fine) is a
+ * problem naming it and where it was listed. */
+Test (registry, unreadable_listed_directory_is_a_problem)
+{
+  char *notdir = g_build_filename (tmp, "plugins.txt", NULL);
+  write_file (notdir, "x\n", 2);
+  InterpRegistry *reg = interp_registry_new ();
+  const char *dirs[] = { notdir, NULL };
+  interp_registry_load_search_path (reg, dirs);
+  const GPtrArray *errs = interp_registry_problem_errors (reg);
+  cr_assert_eq (errs->len, 1);
+  const GError *err = errs->pdata[0];
+  cr_assert (g_error_matches (err, INTERP_ERROR, INTERP_ERROR_IO), "%s", err->message);
+  cr_assert (strstr (err->message, notdir), "%s", err->message);
+  cr_assert (strstr (err->message, "--plugin-path"), "%s", err->message);
+  interp_registry_free (reg);
+
+  setenv ("INTERP_PLUGIN_PATH", notdir, 1);
+  reg = interp_registry_new ();
+  interp_registry_load_search_path (reg, NULL);
+  errs = interp_registry_problem_errors (reg);
+  cr_assert_eq (errs->len, 1);
+  err = errs->pdata[0];
+  cr_assert (strstr (err->message, "INTERP_PLUGIN_PATH"), "%s", err->message);
+  interp_registry_free (reg);
+  g_free (notdir);
 }

@@ -1,0 +1,178 @@
+/* The table of component kinds; what each column means is in kinds.h. */
+#include "config.h"
+
+#include "plugin/kinds.h"
+#include "data/data.h"
+
+#include <string.h>
+
+#include <interp/attack.h>
+#include <interp/corruption.h>
+#include <interp/dataset.h>
+#include <interp/metric.h>
+#include <interp/model.h>
+#include <interp/pruner.h>
+#include <interp/regularizer.h>
+#include <interp/saliency.h>
+#include <interp/task.h>
+
+#define CALL(type, member) { #member, offsetof (type, member) }
+
+/* In vtable order: a refusal names the first NULL one. */
+static const InterpKindCall model_calls[] = {
+  CALL (InterpModelVTable, build), { NULL, 0 } };
+static const InterpKindCall dataset_calls[] = {
+  CALL (InterpDatasetVTable, open), CALL (InterpDatasetVTable, close),
+  CALL (InterpDatasetVTable, info), CALL (InterpDatasetVTable, size),
+  CALL (InterpDatasetVTable, read), { NULL, 0 } };
+static const InterpKindCall regularizer_calls[] = {
+  CALL (InterpRegularizerVTable, create), CALL (InterpRegularizerVTable, destroy),
+  CALL (InterpRegularizerVTable, apply), { NULL, 0 } };
+static const InterpKindCall attack_calls[] = {
+  CALL (InterpAttackVTable, create), CALL (InterpAttackVTable, destroy),
+  CALL (InterpAttackVTable, perturb), { NULL, 0 } };
+static const InterpKindCall corruption_calls[] = {
+  CALL (InterpCorruptionVTable, create), CALL (InterpCorruptionVTable, destroy),
+  CALL (InterpCorruptionVTable, apply), { NULL, 0 } };
+/* reset is optional: a metric without it starts every condition fresh. */
+static const InterpKindCall metric_calls[] = {
+  CALL (InterpMetricVTable, create), CALL (InterpMetricVTable, destroy),
+  CALL (InterpMetricVTable, update), CALL (InterpMetricVTable, finish), { NULL, 0 } };
+static const InterpKindCall saliency_calls[] = {
+  CALL (InterpSaliencyVTable, create), CALL (InterpSaliencyVTable, destroy),
+  CALL (InterpSaliencyVTable, attribute), { NULL, 0 } };
+static const InterpKindCall pruner_calls[] = {
+  CALL (InterpPrunerVTable, create), CALL (InterpPrunerVTable, destroy),
+  CALL (InterpPrunerVTable, prune), { NULL, 0 } };
+static const InterpKindCall task_calls[] = {
+  CALL (InterpTaskVTable, create), CALL (InterpTaskVTable, destroy),
+  CALL (InterpTaskVTable, n_outputs), CALL (InterpTaskVTable, mapped_size),
+  CALL (InterpTaskVTable, map), { NULL, 0 } };
+
+/* The pruning schedule is the runner's, not a pruner's: every [pruner]
+ * group takes these keys whatever its plugin (pruner.h). */
+static const InterpParamSpec pruner_schedule_params[] = {
+  { .key = "fraction", .type = INTERP_PARAM_DOUBLE, .default_value = "0.2", .min = 0,
+    .max = 1, .help = "share of the remaining weights removed in each round" },
+  { .key = "rounds", .type = INTERP_PARAM_INT, .default_value = "1", .min = 1, .max = 1000,
+    .help = "pruning rounds (train, prune, rewind) after the first training" },
+  { NULL }
+};
+
+/* Indexed by InterpKind: a new kind is a new row at the end. */
+static const InterpKindInfo kinds[INTERP_N_KINDS] = {
+  [INTERP_KIND_MODEL] = {
+    .kind = INTERP_KIND_MODEL, .name = "model", .plural = "models",
+    .min_vtable_size = sizeof (InterpModelVTable), .required = model_calls,
+    .group = INTERP_GROUP_SINGLETON, .required_in_pipeline = TRUE, .example = "cnn",
+    .run_order = 2 },
+  [INTERP_KIND_DATASET] = {
+    .kind = INTERP_KIND_DATASET, .name = "dataset", .plural = "datasets",
+    .min_vtable_size = sizeof (InterpDatasetVTable), .required = dataset_calls,
+    .group = INTERP_GROUP_SINGLETON, .required_in_pipeline = TRUE,
+    .example = "fashion-mnist", .run_order = 0,
+    .core_params = interp_data_common_params,
+    .core_params_title = "common data keys (every [dataset] group)" },
+  [INTERP_KIND_REGULARIZER] = {
+    .kind = INTERP_KIND_REGULARIZER, .name = "regularizer", .plural = "regularizers",
+    .min_vtable_size = sizeof (InterpRegularizerVTable), .required = regularizer_calls,
+    .group = INTERP_GROUP_INSTANCES, .example = "l2", .run_order = 4 },
+  [INTERP_KIND_ATTACK] = {
+    .kind = INTERP_KIND_ATTACK, .name = "attack", .plural = "attacks",
+    .min_vtable_size = sizeof (InterpAttackVTable), .required = attack_calls,
+    .level_type = INTERP_LEVEL_DOUBLES,
+    .level_key_offset = offsetof (InterpAttackVTable, level_key),
+    .group = INTERP_GROUP_INSTANCES, .example = "pgd", .run_order = 6 },
+  [INTERP_KIND_CORRUPTION] = {
+    .kind = INTERP_KIND_CORRUPTION, .name = "corruption", .plural = "corruptions",
+    .min_vtable_size = sizeof (InterpCorruptionVTable), .required = corruption_calls,
+    .level_type = INTERP_LEVEL_NUMBERS,
+    .level_key_offset = offsetof (InterpCorruptionVTable, level_key),
+    .group = INTERP_GROUP_INSTANCES, .example = "gaussian-noise", .run_order = 5 },
+  [INTERP_KIND_METRIC] = {
+    .kind = INTERP_KIND_METRIC, .name = "metric", .plural = "metrics",
+    .min_vtable_size = sizeof (InterpMetricVTable), .required = metric_calls,
+    .group = INTERP_GROUP_INSTANCES, .example = "accuracy", .run_order = 7 },
+  [INTERP_KIND_SALIENCY] = {
+    .kind = INTERP_KIND_SALIENCY, .name = "saliency", .plural = "saliency",
+    .min_vtable_size = sizeof (InterpSaliencyVTable), .required = saliency_calls,
+    .group = INTERP_GROUP_INSTANCES, .example = "integrated-gradients", .run_order = 8 },
+  [INTERP_KIND_PRUNER] = {
+    .kind = INTERP_KIND_PRUNER, .name = "pruner", .plural = "pruners",
+    .min_vtable_size = sizeof (InterpPrunerVTable), .required = pruner_calls,
+    .group = INTERP_GROUP_SINGLETON, .example = "magnitude", .run_order = 3,
+    .core_params = pruner_schedule_params,
+    .core_params_title = "pruning schedule (every [pruner] group)" },
+  [INTERP_KIND_TASK] = {
+    .kind = INTERP_KIND_TASK, .name = "task", .plural = "tasks",
+    .min_vtable_size = sizeof (InterpTaskVTable), .required = task_calls,
+    .group = INTERP_GROUP_SINGLETON, .example = "rotation", .run_order = 1 },
+};
+
+const InterpKindInfo *
+interp_kind_info (InterpKind kind)
+{
+  if ((guint) kind >= INTERP_N_KINDS)
+    return NULL;
+  return &kinds[kind];
+}
+
+const char *
+interp_kind_name (InterpKind kind)
+{
+  const InterpKindInfo *k = interp_kind_info (kind);
+  return k ? k->name : NULL;
+}
+
+int
+interp_kind_from_name (const char *name)
+{
+  for (int k = 0; name && k < INTERP_N_KINDS; k++)
+    if (g_str_equal (name, kinds[k].name))
+      return k;
+  return -1;
+}
+
+const InterpKindInfo *
+interp_kind_at_run_order (int position)
+{
+  for (int k = 0; k < INTERP_N_KINDS; k++)
+    if (kinds[k].run_order == position)
+      return &kinds[k];
+  return NULL;
+}
+
+char *
+interp_kind_names_text (void)
+{
+  GString *s = g_string_new (NULL);
+  for (int k = 0; k < INTERP_N_KINDS; k++)
+    g_string_append_printf (s, "%s%s", k ? ", " : "", kinds[k].name);
+  return g_string_free (s, FALSE);
+}
+
+const char *
+interp_kind_level_key (const InterpComponent *c)
+{
+  const InterpKindInfo *k = interp_kind_info (c->kind);
+  if (k == NULL || k->level_type == INTERP_LEVEL_NONE || c->vtable == NULL)
+    return NULL;
+  const char *key;
+  memcpy (&key, (const char *) c->vtable + k->level_key_offset, sizeof key);
+  return key;
+}
+
+const char *
+interp_kind_missing_call (InterpKind kind, const void *vtable)
+{
+  const InterpKindInfo *k = interp_kind_info (kind);
+  for (const InterpKindCall *call = k ? k->required : NULL; call && call->name; call++)
+    {
+      void (*fn) (void);
+      /* Every member listed is a function pointer; read it without assuming its type. */
+      memcpy (&fn, (const char *) vtable + call->offset, sizeof fn);
+      if (fn == NULL)
+        return call->name;
+    }
+  return NULL;
+}

@@ -1,0 +1,1 @@
+# plugins/pruners: one module holding every pruners component.

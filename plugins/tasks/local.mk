@@ -1,0 +1,1 @@
+# plugins/tasks: one module holding every tasks component.
