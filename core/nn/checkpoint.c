@@ -4,6 +4,7 @@
 #include "nn/safetensors-private.h"
 #include "host/params-private.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <interp/checkpoint.h>
@@ -65,6 +66,31 @@ closest_name (const char *name, const char *const *candidates, int n)
   return NULL;
 }
 
+/* The mean or std buffer of a normalize node. */
+static gboolean
+is_normalize_stat (const InterpNet *net, const InterpParam *p)
+{
+  return p->is_buffer && interp_net_node_op (net, p->node) == INTERP_OP_NORMALIZE;
+}
+
+/* A normalisation from a file must be usable: finite, and a positive std. */
+static gboolean
+check_normalize_stat (const char *path, const InterpParam *p, const InterpTensor *t,
+                      GError **error)
+{
+  gboolean is_std = g_str_has_suffix (p->name, ".std");
+  for (size_t i = 0; i < t->numel; i++)
+    if (!isfinite (t->data[i]) || (is_std && !(t->data[i] > 0.0f)))
+      {
+        g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
+                     "%s: tensor '%s': element %zu is %g; the input normalisation needs %s",
+                     path, p->name, i, (double) t->data[i],
+                     is_std ? "a positive, finite std" : "a finite mean");
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static int
 str_ptr_cmp (gconstpointer a, gconstpointer b)
 {
@@ -104,6 +130,8 @@ interp_net_load (InterpNet *net, const char *path, GError **error)
     {
       InterpParam *p = interp_net_param (net, i);
       InterpTensor *t = g_hash_table_lookup (table, p->name);
+      if (t == NULL && is_normalize_stat (net, p))
+        continue;   /* a state_dict without them: keep the statistics the net was built with */
       if (t == NULL)
         {
           const char *hint = closest_name (p->name, unused_file, n_unused_file);
@@ -123,6 +151,8 @@ interp_net_load (InterpNet *net, const char *path, GError **error)
           g_free (want);
           ok = FALSE;
         }
+      else if (is_normalize_stat (net, p))
+        ok = check_normalize_stat (path, p, t, error);
     }
   if (ok && n_unused_file > 0)
     {
@@ -141,7 +171,8 @@ interp_net_load (InterpNet *net, const char *path, GError **error)
         {
           InterpParam *p = interp_net_param (net, i);
           const InterpTensor *t = g_hash_table_lookup (table, p->name);
-          memcpy (p->value->data, t->data, t->numel * sizeof (float));
+          if (t)
+            memcpy (p->value->data, t->data, t->numel * sizeof (float));
         }
       interp_net_apply_masks (net);
     }

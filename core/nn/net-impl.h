@@ -59,7 +59,6 @@ struct NetNode {
   int kernel, stride, padding, dilation;
   gboolean has_bias;
   float eps, momentum, p;
-  float *chan_mean, *chan_inv_std;   /* normalize */
 
   /* what forward leaves for backward */
   gboolean fwd_train;         /* mode of the last forward (BN, dropout) */

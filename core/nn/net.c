@@ -33,8 +33,6 @@ node_free (gpointer data)
   interp_tensor_free (node->value);
   interp_tensor_free (node->grad);
   interp_tensor_free (node->saved);
-  g_free (node->chan_mean);
-  g_free (node->chan_inv_std);
   g_free (node->stat_mean);
   g_free (node->stat_inv_std);
   g_free (node->argmax);

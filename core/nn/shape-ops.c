@@ -4,9 +4,18 @@
 
 #include "nn/net-impl.h"
 
+#include <math.h>
 #include <string.h>
 
-/* ---- normalize: y = (x - mean_c) / std_c ------------------------------------ */
+/* ---- normalize: y = (x - mean_c) / std_c ------------------------------------
+ * mean and std are buffers of the node ("<name>.mean", "<name>.std"), so a
+ * checkpoint carries the statistics the network was trained with and a
+ * loaded one predicts as it did (PyTorch: register_buffer).  The kernels
+ * read them at every pass; 1 / std is computed per channel as it was when
+ * the statistics were copied in, so results are unchanged. */
+
+#define NORM_MEAN 0   /* params[] of a normalize node */
+#define NORM_STD 1
 
 /* Plane size: H*W for images, 1 for feature vectors. */
 static int64_t
@@ -21,10 +30,12 @@ normalize_forward (InterpNet *net, NetNode *node)
   const float *x = net_input (net, node, 0)->value->data;
   float *y = node->value->data;
   int64_t n = net_batch (node), c = node->shape[0], hw = plane_size (node);
+  const float *mean = node->params[NORM_MEAN]->value->data;
+  const float *std = node->params[NORM_STD]->value->data;
   for (int64_t i = 0; i < n; i++)
     for (int64_t ch = 0; ch < c; ch++)
       {
-        float m = node->chan_mean[ch], s = node->chan_inv_std[ch];
+        float m = mean[ch], s = 1.0f / std[ch];
         size_t off = (size_t) ((i * c + ch) * hw);
         #pragma omp simd
         for (int64_t j = 0; j < hw; j++)
@@ -41,10 +52,11 @@ normalize_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
   const float *dy = node->grad->data;
   int64_t n = net_batch (node), c = node->shape[0], hw = plane_size (node);
   gboolean set = grad_in[0] == NET_GRAD_SET;
+  const float *std = node->params[NORM_STD]->value->data;
   for (int64_t i = 0; i < n; i++)
     for (int64_t ch = 0; ch < c; ch++)
       {
-        float s = node->chan_inv_std[ch];
+        float s = 1.0f / std[ch];
         size_t off = (size_t) ((i * c + ch) * hw);
         if (set)
           for (int64_t j = 0; j < hw; j++)
@@ -69,18 +81,17 @@ interp_net_normalize (InterpNet *net, const char *name, int input,
   node->ndim = src->ndim;
   memcpy (node->shape, src->shape, sizeof node->shape);
   int64_t c = src->shape[0];
-  node->chan_mean = g_new (float, c);
-  node->chan_inv_std = g_new (float, c);
   for (int64_t ch = 0; ch < c; ch++)
-    {
-      if (!(std[ch] > 0.0f))
-        return net_node_fail (node, error, INTERP_ERROR_INVALID_ARGUMENT,
-                              "std of channel %" G_GINT64_FORMAT " is %g, not positive",
-                              ch, (double) std[ch]);
-      node->chan_mean[ch] = mean[ch];
-      node->chan_inv_std[ch] = 1.0f / std[ch];
-    }
-  return net_node_commit (net, node);
+    if (!(std[ch] > 0.0f && isfinite (std[ch])) || !isfinite (mean[ch]))
+      return net_node_fail (node, error, INTERP_ERROR_INVALID_ARGUMENT,
+                            "channel %" G_GINT64_FORMAT ": mean %g, std %g: the std must be "
+                            "positive and both finite", ch, (double) mean[ch], (double) std[ch]);
+  int id = net_node_commit (net, node);
+  InterpParam *pm = net_node_add_param (net, node, "mean", 1, &c, TRUE);
+  InterpParam *ps = net_node_add_param (net, node, "std", 1, &c, TRUE);
+  memcpy (pm->value->data, mean, (size_t) c * sizeof (float));
+  memcpy (ps->value->data, std, (size_t) c * sizeof (float));
+  return id;
 }
 
 /* ---- add ---------------------------------------------------------------------- */

@@ -49,8 +49,13 @@ gboolean interp_net_save (InterpNet *net, const char *path, GError **error);
  * network does not have (INTERP_ERROR_FORMAT) is an error naming the file
  * and the tensor, and leaves the network unchanged.  PyTorch's int64
  * "*.num_batches_tracked" buffers are ignored, so a BatchNorm state_dict
- * from PyTorch loads.  Masks are re-applied after loading.  A save/load
- * round trip is bit-exact. */
+ * from PyTorch loads.  The input normalisation ("normalize.mean",
+ * "normalize.std": buffers of the network's normalize node) is saved with
+ * the weights and restored on load, so a checkpoint predicts the same
+ * without the training split's statistics; a file without them (a PyTorch
+ * state_dict) leaves the network's own, and a non-finite value or a std
+ * <= 0 is INTERP_ERROR_FORMAT naming the tensor and element.  Masks are
+ * re-applied after loading.  A save/load round trip is bit-exact. */
 gboolean interp_net_load (InterpNet *net, const char *path, GError **error);
 
 G_END_DECLS

@@ -44,7 +44,7 @@ TOL = {"forward": 1e-4, "grad": 1e-4, "buffer": 1e-4, "sgd": 1e-4}
 # by ADAM_FACTOR times PyTorch's own error, and always by ADAM_MIN.  A wrong
 # update rule (bias correction, eps, betas) moves every entry by ~lr and
 # stays far outside; the rule itself is checked exactly on given gradients
-# by tests/test-optim.c.
+# by tests/nn/test-optim.c.
 ADAM_FACTOR, ADAM_MIN = 3.0, 1e-2
 
 
@@ -170,7 +170,8 @@ MODELS = {"cnn": cnn_forward, "resnet20": resnet20_forward}
 
 
 def is_buffer(name):
-    return name.endswith(".running_mean") or name.endswith(".running_var")
+    return (name.endswith(".running_mean") or name.endswith(".running_var")
+            or name in ("normalize.mean", "normalize.std"))
 
 
 def load_params(weights, dtype=torch.float32):

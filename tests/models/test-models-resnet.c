@@ -100,6 +100,9 @@ torchvision_resnet18_names (void)
   const char *bn[] = { "weight", "bias", "running_mean", "running_var" };
 #define ADD_BN(prefix) \
   for (int j_ = 0; j_ < 4; j_++) g_ptr_array_add (names, g_strdup_printf ("%s.%s", prefix, bn[j_]))
+  /* interp's input normalisation, then torchvision's state_dict. */
+  g_ptr_array_add (names, g_strdup ("normalize.mean"));
+  g_ptr_array_add (names, g_strdup ("normalize.std"));
   g_ptr_array_add (names, g_strdup ("conv1.weight"));
   ADD_BN ("bn1");
   for (int s = 1; s <= 4; s++)

@@ -210,3 +210,99 @@ Test (checkpoint, load_applies_masks)
   interp_net_free (b);
 }
 
+
+/* normalize(mean, std) -> flatten -> fc(8 -> 3) on 2 x 2 x 2 inputs. */
+static InterpNet *
+normalized_net (float mean0, float std0, uint64_t seed)
+{
+  GError *error = NULL;
+  InterpNet *net = interp_net_new (2, 2, 2);
+  const float mean[2] = { mean0, 0.25f }, std[2] = { std0, 0.5f };
+  int x = interp_net_normalize (net, "normalize", 0, mean, std, &error);
+  x = interp_net_flatten (net, "flatten", x, &error);
+  x = interp_net_linear (net, "fc", x, 3, TRUE, &error);
+  cr_assert_geq (x, 0, "%s", error ? error->message : "");
+  InterpRng rng;
+  interp_rng_seed (&rng, seed);
+  interp_net_init (net, &rng);
+  return net;
+}
+
+static void
+logits_of (InterpNet *net, float *out)
+{
+  InterpTensor *x = interp_tensor_new_4d (2, 2, 2, 2);
+  for (size_t i = 0; i < x->numel; i++)
+    x->data[i] = (float) i / 16.0f;
+  GError *error = NULL;
+  interp_net_set_mode (net, INTERP_MODE_EVAL);
+  cr_assert (interp_net_forward (net, x, &error), "%s", error ? error->message : "");
+  memcpy (out, interp_net_value (net, interp_net_output_node (net))->data, 6 * sizeof (float));
+  interp_tensor_free (x);
+}
+
+Test (checkpoint, normalisation_travels_with_the_weights)
+{
+  InterpNet *a = normalized_net (0.3f, 0.2f, 7);
+  char *path = tmp_path ("normalized.safetensors");
+  GError *error = NULL;
+  cr_assert (interp_net_save (a, path, &error), "%s", error ? error->message : "");
+  GHashTable *t = interp_safetensors_read (path, NULL, &error);
+  cr_assert_not_null (t, "%s", error ? error->message : "");
+  InterpTensor *std = g_hash_table_lookup (t, "normalize.std");
+  cr_assert (std && std->numel == 2 && std->data[0] == 0.2f && std->data[1] == 0.5f);
+  g_hash_table_unref (t);
+
+  /* Built from other statistics (another training split), then loaded. */
+  InterpNet *b = normalized_net (0.9f, 3.0f, 8);
+  cr_assert (interp_net_load (b, path, &error), "%s", error ? error->message : "");
+  float la[6], lb[6];
+  logits_of (a, la);
+  logits_of (b, lb);
+  cr_assert_arr_eq (la, lb, sizeof la, "the loaded net predicts differently");
+  interp_net_free (a);
+  interp_net_free (b);
+  g_free (path);
+}
+
+Test (checkpoint, state_dict_without_normalisation_keeps_the_nets)
+{
+  InterpNet *a = normalized_net (0.3f, 0.2f, 7);
+  /* Only the fc layer, as a PyTorch state_dict of the model would have it. */
+  const char *names[] = { "fc.weight", "fc.bias" };
+  InterpTensor *tensors[] = { interp_net_find_param (a, "fc.weight")->value,
+                              interp_net_find_param (a, "fc.bias")->value };
+  char *path = tmp_path ("fc-only.safetensors");
+  GError *error = NULL;
+  cr_assert (interp_safetensors_write (path, names, tensors, 2, NULL, &error), "%s",
+             error ? error->message : "");
+  InterpNet *b = normalized_net (0.3f, 0.2f, 99);
+  cr_assert (interp_net_load (b, path, &error), "%s", error ? error->message : "");
+  float la[6], lb[6];
+  logits_of (a, la);
+  logits_of (b, lb);
+  cr_assert_arr_eq (la, lb, sizeof la);
+  interp_net_free (a);
+  interp_net_free (b);
+  g_free (path);
+}
+
+Test (checkpoint, unusable_normalisation_is_refused)
+{
+  InterpNet *a = normalized_net (0.3f, 0.2f, 7);
+  interp_net_find_param (a, "normalize.std")->value->data[1] = 0.0f;
+  char *path = tmp_path ("zero-std.safetensors");
+  GError *error = NULL;
+  cr_assert (interp_net_save (a, path, &error), "%s", error ? error->message : "");
+  InterpNet *b = normalized_net (0.3f, 0.2f, 8);
+  GPtrArray *snap = snapshot (b);
+  cr_assert_not (interp_net_load (b, path, &error));
+  assert_error (error, INTERP_ERROR_FORMAT, path, "normalize.std");
+  cr_assert (strstr (error->message, "element 1"), "%s", error->message);
+  assert_same_params (b, snap);
+  g_ptr_array_unref (snap);
+  g_clear_error (&error);
+  interp_net_free (a);
+  interp_net_free (b);
+  g_free (path);
+}

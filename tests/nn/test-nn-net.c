@@ -32,14 +32,14 @@ Test (net, lookup_and_shapes)
   cr_assert_eq (interp_net_node_units (net, interp_net_find (net, "relu1")), 4);
   cr_assert_eq (interp_net_node_units (net, 12), 3);
 
-  /* PyTorch names, state_dict order. */
-  const char *names[] = { "conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean",
+  /* PyTorch names, state_dict order; the normalize node's statistics are buffers. */
+  const char *names[] = { "normalize.mean", "normalize.std", "conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean",
                           "bn1.running_var", "layer1.0.conv1.weight", "layer1.0.conv1.bias",
                           "layer1.0.bn1.weight", "layer1.0.bn1.bias",
                           "layer1.0.bn1.running_mean", "layer1.0.bn1.running_var",
                           "fc.weight", "fc.bias" };
-  cr_assert_eq (interp_net_n_params (net), 13);
-  for (int i = 0; i < 13; i++)
+  cr_assert_eq (interp_net_n_params (net), 15);
+  for (int i = 0; i < 15; i++)
     cr_assert_str_eq (interp_net_param (net, i)->name, names[i]);
   InterpParam *w = interp_net_find_param (net, "conv1.weight");
   cr_assert (w->value->ndim == 4 && w->value->shape[0] == 4 && w->value->shape[1] == 2
@@ -49,6 +49,8 @@ Test (net, lookup_and_shapes)
   cr_assert (fc->value->shape[0] == 3 && fc->value->shape[1] == 64);
   InterpParam *rv = interp_net_find_param (net, "bn1.running_var");
   cr_assert (rv->is_buffer && rv->grad == NULL);
+  InterpParam *ns = interp_net_find_param (net, "normalize.std");
+  cr_assert (ns->is_buffer && ns->grad == NULL && ns->value->numel == 2);
   cr_assert_null (interp_net_find_param (net, "bn1.nope"));
   /* 72 + 4 + 4 + 144 + 4 + 4 + 4 + 192 + 3 */
   cr_assert_eq (interp_net_count_params (net), 72 + 8 + 148 + 8 + 195);
