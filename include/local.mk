@@ -18,4 +18,5 @@ interpinclude_HEADERS += \
 	include/interp/attack.h \
 	include/interp/corruption.h \
 	include/interp/metric.h \
-	include/interp/saliency.h
+	include/interp/saliency.h \
+	include/interp/report.h

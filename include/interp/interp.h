@@ -22,5 +22,6 @@
 #include <interp/corruption.h>
 #include <interp/metric.h>
 #include <interp/saliency.h>
+#include <interp/report.h>
 
 #endif
