@@ -197,6 +197,11 @@ report_section_results (Report *r)
     }
   report_section_begin (r, "results", "Results on clean test data");
   GString *b = r->body;
+  if (!r->have_outputs)
+    g_string_append (b, "<p class=\"note\">This run's summary.json does not say what its "
+                     "metrics declare (\"outputs\"; it was written by an older interp), so "
+                     "only the tables and the sweep are shown: run the pipeline again for the "
+                     "plots drawn from declarations.</p>\n");
   if (r->trials->len > r->conditions->len)
     g_string_append (b, "<p>Each cell: mean \u00b1 sd over the trials of a condition "
                      "(n = number of trials).</p>\n");

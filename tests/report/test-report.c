@@ -220,6 +220,8 @@ Test (report, sweep_with_hypotheses)
   cr_assert_not_null (strstr (html, "selectivity &amp; robustness &lt;b&gt;trade off&lt;/b&gt;"));
   cr_assert_not_null (strstr (html, "0.042 [0.021, 0.063]"));
 
+  cr_assert_null (strstr (html, "does not say what its metrics declare"));
+
   /* A metric constant over the sweep is stated, not plotted. */
   cr_assert_not_null (strstr (html, "The same in every trial: silent-units = 0."));
   cr_assert_null (strstr (html, "silent-units vs"));
@@ -472,6 +474,7 @@ Test (report, run_without_declarations)
   cr_assert (!has_section (html, "corruptions"));
   cr_assert (!has_section (html, "layers-selectivity-mean"));
   cr_assert (!has_section (html, "histogram-selectivity-histogram"));
+  cr_assert_not_null (strstr (html, "does not say what its metrics declare"));
   g_free (html);
   g_free (run);
   remove_tree (tmp);
