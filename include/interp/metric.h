@@ -23,8 +23,8 @@
  *     report can be rebuilt from the run folder alone.
  *
  *   kind       written as           target                  report
- *   SCALAR     one row              "" (NULL)               results table, robustness
- *                                                           and sweep plots
+ *   SCALAR     one row              "" (NULL)               results table, sweep and
+ *                                                           robustness plots
  *   PER_LAYER  one row per layer    a node name; "" for an  grouped bars, layers x
  *                                   aggregate over layers   conditions
  *   HISTOGRAM  array of counts      a node name or ""       outline plot per target,
@@ -34,15 +34,18 @@
  *              value per unit)
  *
  *   - HISTOGRAM: values[i] counts the items in bin i of n equal-width bins
- *     covering [min, max] (values below min in the first bin, above max in
- *     the last is the metric's choice; say so in the description).  A
- *     histogram needs a bounded range.
+ *     covering [min, max]; where values outside go is the metric's choice
+ *     (document it).  Declare the range: without one the report can only
+ *     number the bins.
  *   - CURVE: values[i] is y at x_i = x_min + i (x_max - x_min) / (n - 1),
  *     i = 0..n-1 (n >= 2); with no x range, x_i = i.  min/max/unit describe y.
- *   - min/max: the range the value cannot leave.  Either bound may be
- *     missing: NAN, or min >= max (0, 0 as left by a designated
- *     initialiser), means unbounded; INFINITY works for one side, e.g.
- *     { .min = 0, .max = INFINITY } for a count.
+ *   - min/max: the range of valid values; the report's axes stay inside
+ *     it, and robustness plots of a bounded value span all of it.  A side
+ *     that is NAN or infinite has no bound ({ .min = 0, .max = INFINITY }
+ *     for a count); min >= max (0, 0 when both are left out) means no
+ *     range at all.
+ *   - higher_is_better: a SCALAR with a direction gets robustness plots
+ *     (value vs severity, vs epsilon); NEITHER leaves it out of them.
  *   - name may end in or contain '*' (any text) for names built from
  *     parameters, e.g. "top*-accuracy"; exact entries are matched first.
  *
