@@ -23,4 +23,5 @@ interpinclude_HEADERS += \
 	include/interp/progress.h \
 	include/interp/runner.h \
 	include/interp/pruner.h \
-	include/interp/task.h
+	include/interp/task.h \
+	include/interp/report.h

@@ -2,10 +2,124 @@
 
 #include "host/results-private.h"
 
+#include <string.h>
+
+#include <interp/error.h>
+
 struct InterpResults {
   GArray *rows;     /* InterpResultRow */
   GPtrArray *arrays; /* InterpResultArray* */
+  gboolean expecting;                   /* interp_results_expect was called */
+  char *component;
+  const InterpMetricOutput *outputs;    /* borrowed; NULL: declares nothing */
+  char *violation;                      /* the first, NULL when none */
 };
+
+const InterpMetricOutput *
+interp_metric_output_find (const InterpMetricOutput *outputs, const char *name)
+{
+  if (outputs == NULL || name == NULL)
+    return NULL;
+  for (const InterpMetricOutput *o = outputs; o->name; o++)
+    if (strcmp (o->name, name) == 0)
+      return o;
+  for (const InterpMetricOutput *o = outputs; o->name; o++)
+    if (strchr (o->name, '*') && g_pattern_match_simple (o->name, name))
+      return o;
+  return NULL;
+}
+
+static const char *const kind_names[] = { "scalar", "per-layer", "histogram", "curve", "values" };
+static const char *const better_names[] = { "neither", "higher", "lower" };
+
+const char *
+interp_output_kind_name (InterpOutputKind kind)
+{
+  return (guint) kind < G_N_ELEMENTS (kind_names) ? kind_names[kind] : "?";
+}
+
+gboolean
+interp_output_kind_parse (const char *text, InterpOutputKind *kind)
+{
+  for (guint i = 0; text && i < G_N_ELEMENTS (kind_names); i++)
+    if (strcmp (text, kind_names[i]) == 0)
+      {
+        *kind = (InterpOutputKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+interp_better_name (InterpBetter better)
+{
+  return (guint) better < G_N_ELEMENTS (better_names) ? better_names[better] : "?";
+}
+
+gboolean
+interp_better_parse (const char *text, InterpBetter *better)
+{
+  for (guint i = 0; text && i < G_N_ELEMENTS (better_names); i++)
+    if (strcmp (text, better_names[i]) == 0)
+      {
+        *better = (InterpBetter) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+is_row_kind (InterpOutputKind kind)
+{
+  return kind == INTERP_OUTPUT_SCALAR || kind == INTERP_OUTPUT_PER_LAYER;
+}
+
+/* Whether `metric` may be written as a row (`as_row`) or an array; records
+ * the first violation. */
+static gboolean
+accepts (InterpResults *r, const char *metric, gboolean as_row)
+{
+  if (!r->expecting)
+    return TRUE;
+  const InterpMetricOutput *o = interp_metric_output_find (r->outputs, metric);
+  if (o && is_row_kind (o->kind) == as_row)
+    return TRUE;
+  if (r->violation == NULL)
+    {
+      if (r->outputs == NULL)
+        r->violation = g_strdup_printf ("%s wrote '%s' but declares no outputs "
+                                        "(InterpMetricVTable.outputs is NULL)",
+                                        r->component, metric);
+      else if (o == NULL)
+        r->violation = g_strdup_printf ("%s wrote '%s', which its outputs table does not "
+                                        "declare", r->component, metric);
+      else
+        r->violation = g_strdup_printf ("%s wrote '%s' as %s, but declares it %s", r->component,
+                                        metric, as_row ? "a row" : "an array",
+                                        interp_output_kind_name (o->kind));
+    }
+  return FALSE;
+}
+
+void
+interp_results_expect (InterpResults *r, const char *component, const InterpMetricOutput *outputs)
+{
+  g_return_if_fail (r != NULL && component != NULL);
+  r->expecting = TRUE;
+  g_free (r->component);
+  r->component = g_strdup (component);
+  r->outputs = outputs;
+  g_clear_pointer (&r->violation, g_free);
+}
+
+gboolean
+interp_results_check (const InterpResults *r, GError **error)
+{
+  if (r->violation == NULL)
+    return TRUE;
+  g_set_error (error, INTERP_ERROR, INTERP_ERROR_PLUGIN_INVALID, "%s", r->violation);
+  return FALSE;
+}
 
 static void
 row_clear (gpointer p)
@@ -42,6 +156,8 @@ interp_results_free (InterpResults *r)
     return;
   g_array_unref (r->rows);
   g_ptr_array_unref (r->arrays);
+  g_free (r->component);
+  g_free (r->violation);
   g_free (r);
 }
 
@@ -50,12 +166,15 @@ interp_results_clear (InterpResults *r)
 {
   g_array_set_size (r->rows, 0);
   g_ptr_array_set_size (r->arrays, 0);
+  g_clear_pointer (&r->violation, g_free);
 }
 
 void
 interp_results_add (InterpResults *r, const char *metric, const char *target, double value)
 {
   g_return_if_fail (r != NULL && metric != NULL);
+  if (!accepts (r, metric, TRUE))
+    return;
   InterpResultRow row = { g_strdup (metric), g_strdup (target ? target : ""), value };
   g_array_append_val (r->rows, row);
 }
@@ -65,6 +184,8 @@ interp_results_add_array (InterpResults *r, const char *metric, const char *targ
                           const double *values, size_t n)
 {
   g_return_if_fail (r != NULL && metric != NULL);
+  if (!accepts (r, metric, FALSE))
+    return;
   InterpResultArray *a = g_new0 (InterpResultArray, 1);
   a->metric = g_strdup (metric);
   a->target = g_strdup (target ? target : "");

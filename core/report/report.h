@@ -8,14 +8,17 @@
  * Content-Security-Policy forbids every network load.
  *
  * Sections appear only when the run has their data: hypotheses
- * (hypotheses.json), clean results, accuracy vs severity per corruption and
- * vs epsilon per attack, metrics vs swept keys, per-layer selectivity
- * ("selectivity-mean" rows with a layer target), the selectivity histogram
- * ("selectivity-histogram" arrays of trials/<id>/metrics.json), training
- * curves (trials/<id>/train-log.csv), plugin sections, the resolved pipeline
- * and the environment with timings.
+ * (hypotheses.json), clean results, robustness vs severity per corruption
+ * and vs epsilon per attack, metrics vs swept keys, then one section per
+ * declared per-layer, histogram and curve output (summary.json "outputs",
+ * arrays from trials/<id>/metrics.json), training curves
+ * (trials/<id>/train-log.csv), plugin sections, the resolved pipeline and
+ * the environment with timings.  What is drawn, and how, comes from the
+ * outputs the metrics declared (<interp/metric.h>), never from a metric's
+ * name (report-private.h says which file does what).
  *
- * Plugins add sections by writing HTML fragments during the run (no ABI):
+ * Plugins add sections by writing HTML fragments during the run
+ * (<interp/report.h>, interp_report_write_section):
  *   RUN/report-sections/NAME.html            a run-wide section
  *   RUN/trials/<id>/report-sections/NAME.html  a section of one trial
  *     (interp_context_output_dir() is the trial folder)
@@ -35,8 +38,9 @@ G_BEGIN_DECLS
 /* Writes RUN/report.html (temp file + rename) and RUN/plots/NAME.svg.
  * Errors: INTERP_ERROR_NOT_FOUND when run_dir or its manifest.json is
  * missing; INTERP_ERROR_FORMAT naming the file when manifest.json,
- * summary.json, hypotheses.json, a metrics.json or a train-log.csv is
- * malformed; INTERP_ERROR_IO when the report cannot be written.  Optional
+ * summary.json (its "outputs" too, or a row no output declares),
+ * hypotheses.json, a metrics.json (or an undeclared array in it) or a
+ * train-log.csv is malformed; INTERP_ERROR_IO when the report cannot be written.  Optional
  * files that are absent only leave their sections out. */
 gboolean interp_report_write (const char *run_dir, GError **error);
 

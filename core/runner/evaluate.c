@@ -164,7 +164,11 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
     {
       InterpMetricInstance *mi = g_ptr_array_index (metrics, m);
       interp_results_clear (results);
-      ok = mi->vtable->finish (mi->instance, results, error);
+      char *component = g_strdup_printf ("metric:%s", mi->stage->entry->component->name);
+      interp_results_expect (results, component, mi->vtable->outputs);
+      g_free (component);
+      ok = mi->vtable->finish (mi->instance, results, error)
+           && interp_results_check (results, error);
       if (!ok)
         interp_pipeline_prefix_error (error, mi->stage->group);
       else

@@ -9,6 +9,7 @@
 
 #include <interp/error.h>
 
+#include "host/results-private.h"
 #include "util/fs.h"
 #include "stats/hypothesis.h"
 
@@ -124,6 +125,85 @@ format_value (char *buf, size_t n, double v)
     g_ascii_formatd (buf, (int) n, "%.17g", v);
 }
 
+static void
+add_bound (JsonBuilder *b, const char *key, double v)
+{
+  json_builder_set_member_name (b, key);
+  /* JSON has no infinity; an infinite bound is no bound, as NaN is. */
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* The row the runner itself writes for every trial (trial.c), declared
+ * like a metric's so that the report treats it like any other. */
+static const InterpMetricOutput train_outputs[] = {
+  { .name = "training-diverged", .kind = INTERP_OUTPUT_SCALAR,
+    .description = "Training diverged and was stopped (1) or not (0)", .min = 0.0, .max = 1.0,
+    .higher_is_better = INTERP_BETTER_LOWER },
+  { NULL }
+};
+
+static void
+add_table (JsonBuilder *b, const char *component, const InterpMetricOutput *outputs)
+{
+  for (const InterpMetricOutput *o = outputs; o->name; o++)
+    {
+      gboolean bounded = !(o->min >= o->max);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "component");
+      json_builder_add_string_value (b, component);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, o->name);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, interp_output_kind_name (o->kind));
+      json_builder_set_member_name (b, "description");
+      json_builder_add_string_value (b, o->description ? o->description : "");
+      json_builder_set_member_name (b, "unit");
+      json_builder_add_string_value (b, o->unit ? o->unit : "");
+      add_bound (b, "min", bounded ? o->min : NAN);
+      add_bound (b, "max", bounded ? o->max : NAN);
+      json_builder_set_member_name (b, "higher_is_better");
+      json_builder_add_string_value (b, interp_better_name (o->higher_is_better));
+      if (o->kind == INTERP_OUTPUT_CURVE)
+        {
+          gboolean ranged = !(o->x_min >= o->x_max);
+          json_builder_set_member_name (b, "x_label");
+          json_builder_add_string_value (b, o->x_label ? o->x_label : "");
+          add_bound (b, "x_min", ranged ? o->x_min : NAN);
+          add_bound (b, "x_max", ranged ? o->x_max : NAN);
+        }
+      json_builder_end_object (b);
+    }
+}
+
+/* "outputs": what each metric component declared (<interp/metric.h>), once
+ * per component, in pipeline order: what the report draws from. */
+static void
+add_outputs (JsonBuilder *b, const InterpPipeline *p)
+{
+  json_builder_set_member_name (b, "outputs");
+  json_builder_begin_array (b);
+  GPtrArray *seen = g_ptr_array_new ();
+  const GPtrArray *metrics = interp_pipeline_instances (p, INTERP_KIND_METRIC);
+  for (guint i = 0; i < metrics->len; i++)
+    {
+      const InterpStage *stage = g_ptr_array_index (metrics, i);
+      const InterpComponent *c = stage->entry->component;
+      const InterpMetricVTable *vt = c->vtable;
+      if (g_ptr_array_find (seen, c, NULL) || vt->outputs == NULL)
+        continue;
+      g_ptr_array_add (seen, (gpointer) c);
+      char *component = g_strdup_printf ("metric:%s", c->name);
+      add_table (b, component, vt->outputs);
+      g_free (component);
+    }
+  g_ptr_array_unref (seen);
+  add_table (b, "train", train_outputs);
+  json_builder_end_array (b);
+}
+
 static gboolean
 write_summary (const InterpPipeline *p, const char *dir, GPtrArray *rows, GError **error)
 {
@@ -185,6 +265,7 @@ write_summary (const InterpPipeline *p, const char *dir, GPtrArray *rows, GError
       json_builder_end_array (b);
     }
   json_builder_end_array (b);
+  add_outputs (b, p);
   json_builder_end_object (b);
 
   char *csv_path = g_build_filename (dir, "summary.csv", NULL);

@@ -24,5 +24,8 @@
 #include <interp/saliency.h>
 #include <interp/pruner.h>
 #include <interp/task.h>
+#include <interp/report.h>
+#include <interp/progress.h>
+#include <interp/trainer.h>
 
 #endif

@@ -6,7 +6,9 @@
  * The runner fills trial, seed, perturbation and level (the condition the
  * metric was evaluated under); the metric gives its name, a target (a layer
  * name, a class, or NULL) and the value.  Arrays (histograms, curves) go to
- * the trial's metrics.json only.
+ * the trial's metrics.json only.  A metric writes only the names its
+ * outputs table declares, rows and arrays as their kinds say
+ * (<interp/metric.h>); anything else fails the trial.
  */
 #ifndef INTERP_RESULTS_H
 #define INTERP_RESULTS_H

@@ -192,6 +192,19 @@ accuracy_finish (gpointer p, InterpResults *results, GError **error)
   return TRUE;
 }
 
+static const InterpMetricOutput accuracy_outputs[] = {
+  { .name = "accuracy", .kind = INTERP_OUTPUT_SCALAR, .description = "Top-1 accuracy",
+    .unit = "fraction correct", .min = 0.0, .max = 1.0,
+    .higher_is_better = INTERP_BETTER_HIGHER },
+  { .name = "top*-accuracy", .kind = INTERP_OUTPUT_SCALAR,
+    .description = "Top-k accuracy (top-k = k > 1)", .unit = "fraction correct",
+    .min = 0.0, .max = 1.0, .higher_is_better = INTERP_BETTER_HIGHER },
+  { .name = "loss", .kind = INTERP_OUTPUT_SCALAR,
+    .description = "Mean cross-entropy of the logits", .unit = "nats",
+    .min = 0.0, .max = INFINITY, .higher_is_better = INTERP_BETTER_LOWER },
+  { NULL }
+};
+
 static const InterpMetricVTable accuracy_vtable = {
   INTERP_VTABLE_SIZE (InterpMetricVTable),
   .create = accuracy_create,
@@ -199,6 +212,7 @@ static const InterpMetricVTable accuracy_vtable = {
   .reset = accuracy_reset,
   .update = accuracy_update,
   .finish = accuracy_finish,
+  .outputs = accuracy_outputs,
 };
 
 const InterpComponent interp_metric_accuracy = INTERP_COMPONENT (

@@ -27,9 +27,6 @@
 
 #include <interp/interp.h>
 
-#include <errno.h>
-#include <glib/gstdio.h>
-
 #include "plugin-components.h"
 #include "selectivity-index.h"
 
@@ -232,7 +229,7 @@ append_top_units (Selectivity *self, SelectivityLayer *l, const double *si,
     {
       int64_t u = order[i];
       int k = preferred[u];
-      char *layer = g_markup_escape_text (l->name, -1);
+      char *layer = interp_report_escape (l->name);
       char *cls = k < 0 ? g_strdup ("(silent)")
                   : self->class_names && self->class_names[k]
                     ? g_markup_printf_escaped ("%d %s", k, self->class_names[k])
@@ -245,38 +242,29 @@ append_top_units (Selectivity *self, SelectivityLayer *l, const double *si,
   g_free (order);
 }
 
-/* Writes report-sections/20-most-selective-units.html in the trial folder
- * (temp file + rename; see docs/report.md). */
+/* The trial's report section "Most selective units" (<interp/report.h>). */
 static void
 write_section (Selectivity *self, const GString *rows)
 {
-  const char *dir = interp_context_output_dir (self->ctx);
-  if (dir == NULL)
-    return;
-  char *sections = g_build_filename (dir, "report-sections", NULL);
-  char *path = g_build_filename (sections, "20-most-selective-units.html", NULL);
-  char *tmp = g_strconcat (path, ".tmp", NULL);
   GString *html = g_string_new (
-    "<p>The units with the highest class selectivity index in each analysed layer on clean "
-    "test data, and the class each responds to most (metric:class-selectivity).</p>\n"
+    "<p>The most selective units of each analysed layer on clean test data (highest class "
+    "selectivity index first), and the class each responds to most "
+    "(metric:class-selectivity).  SI = (mu_max - mu_-max) / (mu_max + mu_-max) over the class "
+    "means of a unit's response: 0 for the same mean response to every class, 1 for a unit "
+    "that responds to one class only.</p>\n"
     "<table>\n<thead><tr><th>layer</th><th>unit</th><th>SI</th><th>preferred class</th></tr>"
     "</thead>\n<tbody>\n");
   g_string_append (html, rows->str);
   g_string_append (html, "</tbody>\n</table>\n");
   GError *error = NULL;
-  if (g_mkdir_with_parents (sections, 0755) != 0
-      || !g_file_set_contents (tmp, html->str, (gssize) html->len, &error)
-      || g_rename (tmp, path) != 0)
+  if (!interp_report_write_section (self->ctx, "20-most-selective-units", "Most selective units",
+                                    html->str, &error))
     {
       /* The numbers are in metrics.json either way: a missing section is worth a warning only. */
-      g_warning ("%s: cannot write the report section %s: %s", self->where, path,
-                 error ? error->message : g_strerror (errno));
-      g_clear_error (&error);
+      g_warning ("%s: %s", self->where, error->message);
+      g_error_free (error);
     }
   g_string_free (html, TRUE);
-  g_free (tmp);
-  g_free (path);
-  g_free (sections);
 }
 
 /* Writes the rows and arrays of one layer; returns its mean SI. */
@@ -375,6 +363,31 @@ selectivity_finish (gpointer p, InterpResults *results, GError **error)
   return TRUE;
 }
 
+/* The declared ranges are those of post-ReLU nodes, which the report's axes
+ * show; on a node with negative values SI may leave [0, 1] (see the top of
+ * the file) and the histogram puts such values in its end bins. */
+static const InterpMetricOutput selectivity_outputs[] = {
+  { .name = "selectivity-mean", .kind = INTERP_OUTPUT_PER_LAYER,
+    .description = "Mean class selectivity index per layer",
+    .unit = "index", .min = 0.0, .max = 1.0, .higher_is_better = INTERP_BETTER_NEITHER },
+  { .name = "selectivity-median", .kind = INTERP_OUTPUT_PER_LAYER,
+    .description = "Median class selectivity index per layer", .unit = "index",
+    .min = 0.0, .max = 1.0, .higher_is_better = INTERP_BETTER_NEITHER },
+  { .name = "silent-units", .kind = INTERP_OUTPUT_PER_LAYER,
+    .description = "Silent units per layer (never activated)", .unit = "count",
+    .min = 0.0, .max = INFINITY, .higher_is_better = INTERP_BETTER_NEITHER },
+  { .name = "negative-units", .kind = INTERP_OUTPUT_PER_LAYER,
+    .description = "Units with a negative class mean per layer", .unit = "count",
+    .min = 0.0, .max = INFINITY, .higher_is_better = INTERP_BETTER_NEITHER },
+  { .name = "selectivity-histogram", .kind = INTERP_OUTPUT_HISTOGRAM,
+    .description = "Distribution of unit selectivity",
+    .unit = "index", .min = 0.0, .max = 1.0, .higher_is_better = INTERP_BETTER_NEITHER },
+  { .name = "selectivity-units", .kind = INTERP_OUTPUT_VALUES,
+    .description = "Class selectivity index of every unit", .unit = "index",
+    .min = 0.0, .max = 1.0, .higher_is_better = INTERP_BETTER_NEITHER },
+  { NULL }
+};
+
 static const InterpMetricVTable selectivity_vtable = {
   INTERP_VTABLE_SIZE (InterpMetricVTable),
   .create = selectivity_create,
@@ -382,6 +395,7 @@ static const InterpMetricVTable selectivity_vtable = {
   .reset = selectivity_reset,
   .update = selectivity_update,
   .finish = selectivity_finish,
+  .outputs = selectivity_outputs,
 };
 
 const InterpComponent interp_metric_class_selectivity = INTERP_COMPONENT (

@@ -25,3 +25,11 @@ tests_metrics_test_module_CFLAGS = $(test_cflags)
 tests_metrics_test_module_LDFLAGS = $(test_ldflags)
 tests_metrics_test_module_LDADD = $(test_ldadd)
 EXTRA_tests_metrics_test_module_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/metrics/test-outputs
+TESTS += tests/metrics/test-outputs
+tests_metrics_test_outputs_SOURCES = tests/metrics/test-outputs.c
+tests_metrics_test_outputs_CFLAGS = $(test_cflags)
+tests_metrics_test_outputs_LDFLAGS = $(test_ldflags)
+tests_metrics_test_outputs_LDADD = $(test_ldadd)
+EXTRA_tests_metrics_test_outputs_DEPENDENCIES = $(test_deps)

@@ -194,3 +194,34 @@ Test (metric_accuracy, label_out_of_range_is_an_error)
   vtable ()->destroy (self);
   interp_net_free (net);
 }
+
+/* Every row finish() writes is declared, top-k names through their pattern;
+ * the declarations carry what the report needs. */
+Test (metric_accuracy, writes_only_declared_outputs)
+{
+  InterpNet *net = logits_net (4);
+  GError *error = NULL;
+  gpointer self = create (net, 4, (const char *[]) { "top-k=1, 3", NULL }, &error);
+  cr_assert_not_null (self, "%s", error ? error->message : "");
+  vtable ()->reset (self);
+  feed (net, self, ranked_z, ranked_labels, 4, 4);
+  InterpResults *r = interp_results_new ();
+  interp_results_expect (r, "metric:accuracy", vtable ()->outputs);
+  cr_assert (vtable ()->finish (self, r, &error), "%s", error ? error->message : "");
+  cr_assert (interp_results_check (r, &error), "%s", error ? error->message : "");
+  cr_assert_eq (interp_results_n_rows (r), 3);
+  const InterpMetricOutput *acc = interp_metric_output_find (vtable ()->outputs, "accuracy");
+  cr_assert_not_null (acc);
+  cr_assert_eq (acc->kind, INTERP_OUTPUT_SCALAR);
+  cr_assert_eq (acc->higher_is_better, INTERP_BETTER_HIGHER);
+  cr_assert (acc->min == 0.0 && acc->max == 1.0);
+  const InterpMetricOutput *top3 = interp_metric_output_find (vtable ()->outputs, "top3-accuracy");
+  cr_assert_not_null (top3);
+  cr_assert_neq (top3, acc);
+  const InterpMetricOutput *loss = interp_metric_output_find (vtable ()->outputs, "loss");
+  cr_assert_eq (loss->higher_is_better, INTERP_BETTER_LOWER);
+  cr_assert_str_eq (loss->unit, "nats");
+  interp_results_free (r);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+}

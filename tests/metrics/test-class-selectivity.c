@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <glib/gstdio.h>
 
 #include <interp/interp.h>
 
 #include "host/params-private.h"
+#include "host/context-private.h"
 #include "host/results-private.h"
 
 extern const InterpComponent interp_metric_class_selectivity;
@@ -320,4 +322,52 @@ Test (metric_class_selectivity, stale_forward_is_a_shape_error)
   interp_tensor_free (t);
   vtable ()->destroy (self);
   interp_net_free (net);
+}
+
+/* Every row and array finish() writes is declared in the form of its kind,
+ * and the most-selective-units fragment goes through <interp/report.h>. */
+Test (metric_class_selectivity, writes_declared_outputs_and_its_fragment)
+{
+  char *dir = g_dir_make_tmp ("interp-selectivity-XXXXXX", NULL);
+  cr_assert_not_null (dir);
+  InterpContext *ctx = interp_context_new (1, 1, dir);
+  interp_context_set_condition (ctx, "clean");
+  InterpNet *net = relu_net (4, 1, 1);
+  InterpDataInfo data = { 1, 1, 1, 3, NULL };
+  InterpParams *p = make_params (NULL);
+  GError *error = NULL;
+  gpointer self = vtable ()->create (p, net, &data, ctx, &error);
+  cr_assert_not_null (self, "%s", error ? error->message : "");
+  interp_params_free (p);
+  vtable ()->reset (self);
+  feed (net, self, dense_x, dense_labels, 0, 4, 4, 1, 1);
+  InterpResults *r = interp_results_new ();
+  interp_results_expect (r, "metric:class-selectivity", vtable ()->outputs);
+  cr_assert (vtable ()->finish (self, r, &error), "%s", error ? error->message : "");
+  cr_assert (interp_results_check (r, &error), "%s", error ? error->message : "");
+  check_dense_results (r);
+  const InterpMetricOutput *h
+    = interp_metric_output_find (vtable ()->outputs, "selectivity-histogram");
+  cr_assert_eq (h->kind, INTERP_OUTPUT_HISTOGRAM);
+  cr_assert (h->min == 0.0 && h->max == 1.0, "a histogram needs its binned range");
+  cr_assert_eq (interp_metric_output_find (vtable ()->outputs, "selectivity-mean")->kind,
+                INTERP_OUTPUT_PER_LAYER);
+
+  char *path = g_build_filename (dir, "report-sections", "20-most-selective-units.html", NULL);
+  char *text = NULL;
+  cr_assert (g_file_get_contents (path, &text, NULL, NULL), "no fragment");
+  cr_assert (g_str_has_prefix (text, "<!-- interp-title: Most selective units -->"), "%s", text);
+  cr_assert_not_null (strstr (text, "<td>relu</td>"), "%s", text);
+  g_unlink (path);
+  char *sections = g_build_filename (dir, "report-sections", NULL);
+  g_rmdir (sections);
+  g_rmdir (dir);
+  g_free (sections);
+  g_free (text);
+  g_free (path);
+  interp_results_free (r);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+  interp_context_free (ctx);
+  g_free (dir);
 }

@@ -17,12 +17,14 @@ static const char *const layers[] = { "conv1/relu", "conv2/relu", "fc1/relu" };
 #define N_LAYERS G_N_ELEMENTS (layers)
 #define N_BINS 20
 #define N_EPOCHS 5
+#define N_ABLATION 6
 
 /* A 1x1 PNG, for a fragment's image. */
 static const char pixel_png_b64[]
   = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
 
 typedef struct {
+  const char *layer_metric;
   GString *csv;
   JsonBuilder *json_rows;    /* inside the "rows" array */
   const char *alpha;         /* NULL when nothing is swept */
@@ -222,10 +224,10 @@ write_trial (const char *run_dir, Sink *s, double alpha, GError **error)
         {
           double si = 0.18 + 0.05 * l + 0.07 * alpha + shift;
           total += si;
-          add_row (s, "selectivity-mean", layers[l], "clean", "", si);
+          add_row (s, s->layer_metric, layers[l], "clean", "", si);
           add_row (s, "silent-units", layers[l], "clean", "", 0.0);
         }
-      add_row (s, "selectivity-mean", "", "clean", "", total / N_LAYERS);
+      add_row (s, s->layer_metric, "", "clean", "", total / N_LAYERS);
       for (int sev = 1; sev <= 5; sev++)
         {
           char level[8];
@@ -263,6 +265,24 @@ write_trial (const char *run_dir, Sink *s, double alpha, GError **error)
         json_builder_end_array (s->metrics);
         json_builder_end_object (s->metrics);
       }
+  if (s->alpha)
+    {
+      /* Accuracy as units are removed: falls faster for selective networks. */
+      json_builder_begin_object (s->metrics);
+      member_string (s->metrics, "metric", "ablation-accuracy");
+      member_string (s->metrics, "target", "");
+      member_string (s->metrics, "perturbation", "clean");
+      member_string (s->metrics, "level", "");
+      json_builder_set_member_name (s->metrics, "values");
+      json_builder_begin_array (s->metrics);
+      for (int i = 0; i < N_ABLATION; i++)
+        {
+          double f = (double) i / (N_ABLATION - 1);
+          json_builder_add_double_value (s->metrics, clean * exp (-f * (1.5 + 0.5 * alpha)));
+        }
+      json_builder_end_array (s->metrics);
+      json_builder_end_object (s->metrics);
+    }
   json_builder_end_array (s->metrics);
   json_builder_end_object (s->metrics);
   char *path = g_build_filename (dir, "metrics.json", NULL);
@@ -272,6 +292,56 @@ write_trial (const char *run_dir, Sink *s, double alpha, GError **error)
   s->metrics = NULL;
   g_free (dir);
   return ok;
+}
+
+static void
+declare (JsonBuilder *b, const char *component, const char *name, const char *kind,
+         const char *description, const char *unit, double min, double max, const char *better)
+{
+  json_builder_begin_object (b);
+  member_string (b, "component", component);
+  member_string (b, "name", name);
+  member_string (b, "kind", kind);
+  member_string (b, "description", description);
+  member_string (b, "unit", unit);
+  json_builder_set_member_name (b, "min");
+  json_builder_add_double_value (b, min);
+  json_builder_set_member_name (b, "max");
+  if (isfinite (max))
+    json_builder_add_double_value (b, max);
+  else
+    json_builder_add_null_value (b);
+  member_string (b, "higher_is_better", better);
+  if (strcmp (kind, "curve") == 0)
+    {
+      member_string (b, "x_label", "fraction of units removed");
+      member_double (b, "x_min", 0.0);
+      member_double (b, "x_max", 1.0);
+    }
+  json_builder_end_object (b);
+}
+
+/* summary.json "outputs", as the runner writes them from the metrics'
+ * tables. */
+static void
+add_outputs (JsonBuilder *b, const char *layer_metric)
+{
+  json_builder_set_member_name (b, "outputs");
+  json_builder_begin_array (b);
+  declare (b, "metric:accuracy", "accuracy", "scalar", "Top-1 accuracy", "fraction correct",
+           0, 1, "higher");
+  declare (b, "metric:accuracy", "loss", "scalar", "Mean cross-entropy of the logits", "nats",
+           0, INFINITY, "lower");
+  declare (b, "metric:class-selectivity", layer_metric, "per-layer",
+           "Mean class selectivity index per layer", "index", 0, 1, "neither");
+  declare (b, "metric:class-selectivity", "silent-units", "per-layer",
+           "Silent units per layer (never activated)", "count", 0, INFINITY, "neither");
+  declare (b, "metric:class-selectivity", "selectivity-histogram", "histogram",
+           "Distribution of unit selectivity", "index", 0, 1, "neither");
+  declare (b, "metric:ablation", "ablation-accuracy", "curve",
+           "Accuracy as the most selective units are removed", "fraction correct", 0, 1,
+           "higher");
+  json_builder_end_array (b);
 }
 
 static void
@@ -297,6 +367,7 @@ report_fixture_write (const char *run_dir, const ReportFixtureOptions *opts, GEr
   guint n_seed = opts->sweep ? 3 : 1;
 
   Sink s = { 0 };
+  s.layer_metric = opts->layer_metric ? opts->layer_metric : "selectivity-mean";
   s.csv = g_string_new ("trial,seed,metric,target,perturbation,level,value");
   if (opts->sweep)
     g_string_append (s.csv, ",regularizer:selectivity.alpha,pipeline.seed");
@@ -401,6 +472,8 @@ report_fixture_write (const char *run_dir, const ReportFixtureOptions *opts, GEr
   json_builder_end_object (m);
 
   json_builder_end_array (s.json_rows);
+  if (!opts->legacy)
+    add_outputs (s.json_rows, s.layer_metric);
   json_builder_end_object (s.json_rows);
 
   char *path = g_build_filename (run_dir, "manifest.json", NULL);

@@ -8,11 +8,17 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  /* TRUE: 3 alphas x 3 seeds with corruptions, attacks, selectivity and
-   * histograms; FALSE: one trial with clean accuracy and loss only. */
+  /* TRUE: 3 alphas x 3 seeds with corruptions, attacks, per-layer
+   * selectivity, histograms and a curve; FALSE: one trial with clean
+   * accuracy and loss only.  summary.json declares every output. */
   gboolean sweep;
   gboolean hypotheses;   /* write hypotheses.json (one of each verdict) */
   gboolean fragments;    /* write plugin report sections (run and trial) */
+  /* The name of the per-layer metric (NULL: "selectivity-mean"): the report
+   * must draw it from its declaration whatever it is called. */
+  const char *layer_metric;
+  /* TRUE: summary.json without "outputs", as runs before declarations. */
+  gboolean legacy;
 } ReportFixtureOptions;
 
 /* Creates `run_dir` (which must not hold a run yet) and its files. */

@@ -170,8 +170,9 @@ Test (report, sweep_with_hypotheses)
   assert_self_contained (html);
 
   static const char *const present[] = {
-    "hypotheses", "results", "corruptions", "attacks", "sweep", "selectivity",
-    "selectivity-histogram", "training", "plugin-sections", "pipeline", "environment",
+    "hypotheses", "results", "corruptions", "attacks", "sweep", "layers-selectivity-mean",
+    "layers-silent-units", "histogram-selectivity-histogram", "curve-ablation-accuracy",
+    "training", "plugin-sections", "pipeline", "environment",
   };
   for (guint i = 0; i < G_N_ELEMENTS (present); i++)
     {
@@ -181,10 +182,14 @@ Test (report, sweep_with_hypotheses)
       g_free (link);
     }
 
-  /* Plots: 2 corruptions + 1 attack + 3 metrics vs alpha + selectivity bars
-   * + 3 histograms (one per alpha) + 2 condition curves + 2 per trial x 9. */
+  /* Plots: 2 corruptions + 1 attack (accuracy only has perturbed rows) + 3
+   * metrics vs alpha + 1 per-layer bars (silent-units, 0 everywhere, gets a
+   * line of text) + 3 histograms (one per layer) + 1 curve + 2 condition
+   * curves + 2 per trial x 9. */
   guint plots = check_inline_plots (html);
-  cr_assert_eq (plots, PLOTS (2 + 1 + 3 + 1 + 3 + 2 + 18), "%u plots", plots);
+  cr_assert_eq (plots, PLOTS (2 + 1 + 3 + 1 + 3 + 1 + 2 + 18), "%u plots", plots);
+  cr_assert_not_null (strstr (html, "silent-units = 0 in every analysed layer and trial "
+                              "(metric:class-selectivity)."));
   char *plots_dir = g_build_filename (run, "plots", NULL);
   GDir *d = g_dir_open (plots_dir, 0, NULL);
   cr_assert (d || plots == 0);
@@ -214,6 +219,8 @@ Test (report, sweep_with_hypotheses)
   cr_assert_not_null (strstr (html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
   cr_assert_not_null (strstr (html, "selectivity &amp; robustness &lt;b&gt;trade off&lt;/b&gt;"));
   cr_assert_not_null (strstr (html, "0.042 [0.021, 0.063]"));
+
+  cr_assert_null (strstr (html, "does not say what its metrics declare"));
 
   /* A metric constant over the sweep is stated, not plotted. */
   cr_assert_not_null (strstr (html, "The same in every trial: silent-units = 0."));
@@ -255,8 +262,8 @@ Test (report, single_trial_without_sweep)
   assert_self_contained (html);
   static const char *const present[] = { "results", "training", "pipeline", "environment" };
   static const char *const absent[] = {
-    "hypotheses", "corruptions", "attacks", "sweep", "selectivity", "selectivity-histogram",
-    "plugin-sections",
+    "hypotheses", "corruptions", "attacks", "sweep", "layers-selectivity-mean",
+    "histogram-selectivity-histogram", "curve-ablation-accuracy", "plugin-sections",
   };
   for (guint i = 0; i < G_N_ELEMENTS (present); i++)
     cr_assert (has_section (html, present[i]), "section %s missing", present[i]);
@@ -347,6 +354,131 @@ Test (report, malformed_summary)
   check_bad_file ("summary.json", "{\"columns\": [\"trial\"], \"rows\": []}", INTERP_ERROR_FORMAT,
                   "no column \"metric\"");
   check_bad_file ("summary.json", "{\"rows\": []}", INTERP_ERROR_FORMAT, "\"columns\"");
+}
+
+Test (report, malformed_outputs)
+{
+  static const char columns[] = "{\"columns\": [\"trial\", \"metric\", \"perturbation\", "
+                                "\"value\"], \"rows\": [], ";
+  char *text = g_strconcat (columns, "\"outputs\": 3}", NULL);
+  check_bad_file ("summary.json", text, INTERP_ERROR_FORMAT, "\"outputs\" is not an array");
+  g_free (text);
+  text = g_strconcat (columns, "\"outputs\": [{\"component\": \"metric:m\", \"name\": \"m\", "
+                      "\"kind\": \"pie\"}]}", NULL);
+  check_bad_file ("summary.json", text, INTERP_ERROR_FORMAT, "entry 0 has no valid \"kind\"");
+  g_free (text);
+  text = g_strconcat (columns, "\"outputs\": [{\"component\": \"metric:m\", \"kind\": "
+                      "\"scalar\"}]}", NULL);
+  check_bad_file ("summary.json", text, INTERP_ERROR_FORMAT, "has no \"name\"");
+  g_free (text);
+  text = g_strconcat (columns, "\"outputs\": [{\"component\": \"metric:m\", \"name\": \"m\", "
+                      "\"kind\": \"scalar\", \"min\": \"low\"}]}", NULL);
+  check_bad_file ("summary.json", text, INTERP_ERROR_FORMAT, "bound");
+  g_free (text);
+}
+
+/* A row whose metric no component declared cannot be drawn honestly. */
+Test (report, undeclared_row_is_an_error)
+{
+  check_bad_file ("summary.json",
+                  "{\"columns\": [\"trial\", \"metric\", \"perturbation\", \"value\"], "
+                  "\"rows\": [[\"trial-000\", \"mystery\", \"clean\", 1]], \"outputs\": "
+                  "[{\"component\": \"metric:m\", \"name\": \"m\", \"kind\": \"scalar\"}]}",
+                  INTERP_ERROR_FORMAT, "metric 'mystery' is not declared");
+  check_bad_file ("trials/trial-002/metrics.json",
+                  "{\"arrays\": [{\"metric\": \"mystery\", \"values\": [1, 2]}]}",
+                  INTERP_ERROR_FORMAT, "array 0 has a metric not declared");
+}
+
+static char *
+report_with (const ReportFixtureOptions *opts, char **run_out, char **tmp_out)
+{
+  char *tmp = make_tmp ();
+  char *run = g_build_filename (tmp, "run", NULL);
+  GError *error = NULL;
+  cr_assert (report_fixture_write (run, opts, &error), "%s", error ? error->message : "");
+  char *html = generate (run);
+  *run_out = run;
+  *tmp_out = tmp;
+  return html;
+}
+
+static gboolean
+has_plot_file (const char *run, const char *slug)
+{
+  char *path = g_strdup_printf ("%s/plots/%s.svg", run, slug);
+  gboolean ok = g_file_test (path, G_FILE_TEST_IS_REGULAR);
+  g_free (path);
+  return ok;
+}
+
+/* The per-layer section comes from the declaration, whatever the name. */
+Test (report, per_layer_section_for_any_declared_name)
+{
+  NEED_CAIRO ();
+  ReportFixtureOptions opts = { .sweep = TRUE, .layer_metric = "zebra-score" };
+  char *run, *tmp;
+  char *html = report_with (&opts, &run, &tmp);
+  cr_assert (has_section (html, "layers-zebra-score"));
+  cr_assert (!has_section (html, "layers-selectivity-mean"));
+  /* Title from the description; axis from name, unit and range. */
+  cr_assert_not_null (strstr (html, "<h2>Mean class selectivity index per layer</h2>"));
+  cr_assert (has_plot_file (run, "layers-zebra-score"));
+  char *svg = NULL;
+  char *path = g_build_filename (run, "plots", "layers-zebra-score.svg", NULL);
+  cr_assert (g_file_get_contents (path, &svg, NULL, NULL));
+  g_free (svg);
+  g_free (path);
+  g_free (html);
+  g_free (run);
+  remove_tree (tmp);
+  g_free (tmp);
+}
+
+Test (report, histograms_and_curves_from_declarations)
+{
+  NEED_CAIRO ();
+  ReportFixtureOptions opts = { .sweep = TRUE };
+  char *run, *tmp;
+  char *html = report_with (&opts, &run, &tmp);
+  cr_assert_not_null (strstr (html, "<h2>Distribution of unit selectivity</h2>"));
+  /* One histogram per layer, one outline per condition. */
+  cr_assert (has_plot_file (run, "selectivity-histogram-conv1-relu"));
+  cr_assert (has_plot_file (run, "selectivity-histogram-conv2-relu"));
+  cr_assert (has_plot_file (run, "selectivity-histogram-fc1-relu"));
+  cr_assert_not_null (strstr (html, "Histogram of &quot;selectivity-histogram&quot; of conv1/relu "
+                              "by condition."), "histogram caption missing");
+  /* The curve: one per target, x axis as declared. */
+  cr_assert_not_null (strstr (html, "<h2>Accuracy as the most selective units are removed</h2>"));
+  cr_assert (has_plot_file (run, "ablation-accuracy-network"));
+  char *svg = NULL;
+  char *path = g_build_filename (run, "plots", "ablation-accuracy-network.svg", NULL);
+  cr_assert (g_file_get_contents (path, &svg, NULL, NULL));
+  g_free (svg);
+  g_free (path);
+  g_free (html);
+  g_free (run);
+  remove_tree (tmp);
+  g_free (tmp);
+}
+
+/* A run folder from before declarations: the tables, nothing drawn from a
+ * guess at what its metrics mean. */
+Test (report, run_without_declarations)
+{
+  ReportFixtureOptions opts = { .sweep = TRUE, .legacy = TRUE };
+  char *run, *tmp;
+  char *html = report_with (&opts, &run, &tmp);
+  cr_assert (has_section (html, "results"));
+  cr_assert (has_section (html, "sweep"));
+  cr_assert (!has_section (html, "corruptions"));
+  cr_assert (!has_section (html, "layers-selectivity-mean"));
+  cr_assert (!has_section (html, "histogram-selectivity-histogram"));
+  cr_assert_not_null (strstr (html, "does not say what its metrics declare"));
+  g_free (html);
+  g_free (run);
+  remove_tree (tmp);
+  g_free (tmp);
 }
 
 Test (report, malformed_hypotheses)

@@ -54,6 +54,19 @@ constant_finish (gpointer self, InterpResults *results, GError **error)
   return TRUE;
 }
 
+/* "constant-array" is a curve so that the runner's array path and the
+ * report's curve section see a declared curve. */
+static const InterpMetricOutput constant_outputs[] = {
+  { .name = "constant", .kind = INTERP_OUTPUT_SCALAR, .description = "The configured value",
+    .higher_is_better = INTERP_BETTER_NEITHER },
+  { .name = "batches", .kind = INTERP_OUTPUT_SCALAR, .description = "Test batches seen",
+    .unit = "count", .min = 0.0, .max = INFINITY, .higher_is_better = INTERP_BETTER_NEITHER },
+  { .name = "constant-array", .kind = INTERP_OUTPUT_CURVE, .description = "The value, then 1",
+    .higher_is_better = INTERP_BETTER_NEITHER,
+    .x_label = "position", .x_min = 0.0, .x_max = 1.0 },
+  { NULL }
+};
+
 static const InterpMetricVTable constant_vtable = {
   INTERP_VTABLE_SIZE (InterpMetricVTable),
   .create = constant_create,
@@ -61,6 +74,7 @@ static const InterpMetricVTable constant_vtable = {
   .reset = constant_reset,
   .update = constant_update,
   .finish = constant_finish,
+  .outputs = constant_outputs,
 };
 
 static const InterpComponent constant = INTERP_COMPONENT (

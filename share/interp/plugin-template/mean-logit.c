@@ -85,6 +85,16 @@ mean_logit_finish (gpointer self, InterpResults *results, GError **error)
   return TRUE;
 }
 
+/* Everything finish() writes, declared: the report draws its plots from
+ * this table (see <interp/metric.h>).  A name finish() writes that is not
+ * here fails the run. */
+static const InterpMetricOutput mean_logit_outputs[] = {
+  { .name = "mean-true-logit", .kind = INTERP_OUTPUT_PER_LAYER,
+    .description = "Mean logit of the true class", .unit = "logit",
+    .higher_is_better = INTERP_BETTER_NEITHER },   /* no .min/.max: unbounded */
+  { NULL }
+};
+
 static const InterpMetricVTable mean_logit_vtable = {
   INTERP_VTABLE_SIZE (InterpMetricVTable),
   .create = mean_logit_create,
@@ -92,6 +102,7 @@ static const InterpMetricVTable mean_logit_vtable = {
   .reset = mean_logit_reset,
   .update = mean_logit_update,
   .finish = mean_logit_finish,
+  .outputs = mean_logit_outputs,
 };
 
 static const InterpComponent mean_logit = INTERP_COMPONENT (

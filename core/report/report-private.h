@@ -1,0 +1,198 @@
+/* libinterp internals: the pieces of the run report (core/report/).
+ *
+ * report-model.c reads the run folder into a Report; the sections-*.c files
+ * each append sections to Report.body; report-figures.c holds what sections
+ * share (section frames, plots, mean +- sd series); html.c wraps the body in
+ * the page.  Nothing here knows a metric by its name: plots, units, ranges
+ * and titles come from the outputs the metrics declared (Output, read from
+ * summary.json).
+ */
+#ifndef INTERP_REPORT_PRIVATE_H
+#define INTERP_REPORT_PRIVATE_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include <interp/metric.h>
+
+#include "report/report.h"
+#include "report/plot.h"
+
+G_BEGIN_DECLS
+
+/* The first line of a fragment written by interp_report_write_section:
+ * REPORT_TITLE_OPEN escaped-title REPORT_TITLE_CLOSE. */
+#define REPORT_TITLE_OPEN "<!-- interp-title: "
+#define REPORT_TITLE_CLOSE " -->"
+
+/* One row of summary.json. */
+typedef struct {
+  char *trial;
+  char *metric;
+  char *target;         /* "" when none */
+  char *perturbation;   /* "clean", "corruption:NAME", "attack:NAME", ... */
+  char *level;          /* "" for clean */
+  double level_value;   /* NaN when empty or not a number */
+  double value;
+  char *condition;      /* label of the non-seed swept values */
+  char **swept;         /* aligned with Report.swept_keys */
+} Row;
+
+typedef struct {
+  char *id;
+  gint64 seed;
+  char *condition;
+} Trial;
+
+typedef struct {
+  char *label;          /* "" when nothing but seeds is swept */
+  char **values;        /* the non-seed swept values, for ordering */
+} Condition;
+
+typedef struct {
+  char *id;
+  char *title;
+} SectionRef;
+
+/* One declared metric output (InterpMetricOutput as summary.json records
+ * it).  Bounds are NaN when absent. */
+typedef struct {
+  char *component;      /* "metric:NAME" */
+  char *name;           /* may hold '*' */
+  char *description;
+  char *unit;           /* "" when none */
+  InterpOutputKind kind;
+  InterpBetter better;
+  double min, max;
+  char *x_label;        /* CURVE; "" when none */
+  double x_min, x_max;
+} Output;
+
+typedef struct {
+  char *dir;
+  JsonParser *manifest_parser;
+  JsonObject *manifest;
+  char **swept_keys;       /* all swept keys, as in the manifest */
+  char **short_keys;       /* display names */
+  gboolean *is_seed_key;
+  guint n_swept;
+  GPtrArray *trials;       /* Trial* */
+  GPtrArray *rows;         /* Row* */
+  GPtrArray *conditions;   /* Condition*, sorted */
+  JsonParser *hypotheses_parser;  /* NULL when absent */
+  GString *body;
+  GArray *sections;        /* SectionRef */
+  GHashTable *plot_names;  /* slugs already used */
+  char *plots_dir;
+  GPtrArray *outputs;      /* Output*, as summary.json lists them */
+  gboolean have_outputs;   /* summary.json has "outputs" (runs before it had none) */
+} Report;
+
+/* Groups values by (series, x) and turns them into mean +- sd series. */
+typedef struct {
+  GPtrArray *series;    /* char*, first-seen order */
+  GArray *xs;           /* double, distinct */
+  GHashTable *cells;    /* "series\x1fx" -> GArray of double */
+  guint min_n, max_n;
+} Accum;
+
+typedef struct {
+  guint epochs;
+  double seconds;
+  double final_loss, final_val;
+  gboolean present;
+} TrialTiming;
+
+/* report-util.c */
+void report_html_text (GString *out, const char *text);
+G_GNUC_PRINTF (2, 3) void report_html_printf (GString *out, const char *fmt, ...);
+/* A JSON scalar as text: numbers in their shortest round-trip form, null as
+ * "", arrays joined with ", ". */
+char *report_node_to_string (JsonNode *node);
+/* A number from text: decimal, or a fraction "a/b" as pipelines write
+ * epsilons (8/255).  NaN when it is neither. */
+double report_parse_number (const char *s);
+double report_node_to_double (JsonNode *node);
+const char *report_obj_string (JsonObject *o, const char *key);
+char *report_obj_text (JsonObject *o, const char *key);
+double report_mean_of (const double *x, guint n);
+double report_sd_of (const double *x, guint n);
+/* Numbers by value, before any text; texts by strcmp. */
+int report_compare_values (const char *a, const char *b);
+int report_compare_strings_as_values (gconstpointer a, gconstpointer b);
+/* Reads a JSON object file.  Missing: NULL and no error unless `required`. */
+JsonParser *report_read_json (const char *path, gboolean required, GError **error);
+/* Missing: TRUE with *out NULL. */
+gboolean report_optional_json (const char *path, JsonParser **out, GError **error);
+
+/* report-model.c */
+void report_trial_free (gpointer p);
+void report_row_free (gpointer p);
+void report_condition_free (gpointer p);
+void report_output_free (gpointer p);
+int report_compare_conditions (gconstpointer a, gconstpointer b);
+guint report_n_varying_keys (const Report *r);
+gboolean report_load_manifest (Report *r, GError **error);
+/* Rows and, when present, the declared outputs; a row whose metric is not
+ * declared is an error naming summary.json. */
+gboolean report_load_summary (Report *r, GError **error);
+/* The declaration of `metric` (exact name first, then a '*' pattern), or NULL. */
+const Output *report_output (const Report *r, const char *metric);
+
+/* report-figures.c */
+void report_section_begin (Report *r, const char *id, const char *title);
+void report_section_end (Report *r);
+char *report_slugify (const char *s);
+/* Renders `plot` into `out` as a figure and to RUN/plots/SLUG.svg; takes
+ * ownership of the plot. */
+void report_emit_plot (Report *r, GString *out, InterpPlot *plot, const char *name,
+                       const char *caption);
+void report_accum_init (Accum *a);
+void report_accum_clear (Accum *a);
+void report_accum_add (Accum *a, const char *series, double x, double v);
+/* Adds the accumulated series to `plot`, in `order` (labels; NULL = first
+ * seen).  A series label "" is shown as `blank_name`. */
+void report_accum_to_plot (Accum *a, InterpPlot *plot, GPtrArray *order, const char *blank_name);
+/* The condition labels in order (borrowed strings). */
+GPtrArray *report_condition_labels (const Report *r);
+char *report_n_text (guint min_n, guint max_n, const char *what);
+/* "NAME (UNIT, LO..HI)" for an axis showing a declared output (o may be
+ * NULL: the name alone). */
+char *report_axis_label (const char *name, const Output *o);
+/* Keeps a y axis inside the declared range; `include` also makes it span a
+ * bounded range whole. */
+void report_limit_y (InterpPlot *plot, const Output *o, gboolean include);
+gboolean report_bounded (const Output *o);
+
+/* sections-results.c */
+gboolean report_section_hypotheses (Report *r, GError **error);
+void report_section_results (Report *r);
+void report_section_perturbations (Report *r, const char *prefix, const char *id,
+                                   const char *title, const char *x_label, const char *what);
+void report_section_sweep (Report *r);
+
+/* sections-outputs.c: per-layer bars, histograms and curves of the declared outputs. */
+gboolean report_sections_outputs (Report *r, GError **error);
+
+/* sections-training.c */
+gboolean report_section_training (Report *r, TrialTiming *timings, GError **error);
+
+/* sections-plugins.c, fragment.c */
+void report_section_plugins (Report *r);
+/* The heading of a fragment file (escaped HTML): its title comment, else
+ * made from the file name. */
+char *report_fragment_title (const char *file, const char *contents);
+
+/* sections-run.c */
+void report_section_pipeline (Report *r);
+void report_section_environment (Report *r, const TrialTiming *timings);
+/* An ISO 8601 time as "2026-11-29 09:12:34 UTC"; other text unchanged. */
+char *report_format_time (const char *iso);
+char *report_format_duration (double s);
+
+/* html.c */
+void report_write_page (Report *r, GString *page);
+
+G_END_DECLS
+
+#endif
