@@ -115,7 +115,9 @@ build_model (const CrossCase *cc)
 
 /* interp_net_init, then every 1-d tensor (biases, BN affine parameters and
  * running statistics) moved off its trivial initial value, so the check
- * sees them in the forward pass and not only in the gradients. */
+ * sees them in the forward pass and not only in the gradients.  The input
+ * normalisation keeps the case's mean and std (the script reads them from
+ * the metadata). */
 static void
 init_net (InterpNet *net, guint64 seed)
 {
@@ -125,7 +127,7 @@ init_net (InterpNet *net, guint64 seed)
   for (int i = 0; i < interp_net_n_params (net); i++)
     {
       InterpParam *p = interp_net_param (net, i);
-      if (p->value->ndim != 1)
+      if (p->value->ndim != 1 || g_str_has_prefix (p->name, "normalize."))
         continue;
       gboolean var = g_str_has_suffix (p->name, ".running_var");
       for (size_t k = 0; k < p->value->numel; k++)
