@@ -258,6 +258,8 @@ main (int argc, char **argv)
     }
   if (!interp_run_execute (run, executor, &error))
     status = fail (error, exit_code_for (error));
+  else
+    fputs (interp_run_verdicts (run), stdout);
 
 out:
   interp_executor_free (executor);

@@ -28,9 +28,6 @@ const char *interp_param_spec_closest (const InterpParamSpec *spec, const char *
 /* "int", "double", "int list", ... */
 const char *interp_param_type_name (InterpParamType type);
 
-/* Edit distance between two strings (Levenshtein). */
-guint interp_edit_distance (const char *a, const char *b);
-
 G_END_DECLS
 
 #endif

@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include "host/params-private.h"
+#include "util/number.h"
+#include "util/suggest.h"
 
 #include <errno.h>
 #include <math.h>
@@ -57,32 +59,6 @@ interp_param_type_name (InterpParamType type)
   return "?";
 }
 
-guint
-interp_edit_distance (const char *a, const char *b)
-{
-  size_t la = strlen (a), lb = strlen (b);
-  guint *prev = g_new (guint, lb + 1), *cur = g_new (guint, lb + 1);
-  for (size_t j = 0; j <= lb; j++)
-    prev[j] = (guint) j;
-  for (size_t i = 1; i <= la; i++)
-    {
-      cur[0] = (guint) i;
-      for (size_t j = 1; j <= lb; j++)
-        {
-          guint sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-          guint del = prev[j] + 1, ins = cur[j - 1] + 1;
-          cur[j] = MIN (sub, MIN (del, ins));
-        }
-      guint *t = prev;
-      prev = cur;
-      cur = t;
-    }
-  guint d = prev[lb];
-  g_free (prev);
-  g_free (cur);
-  return d;
-}
-
 const InterpParamSpec *
 interp_param_spec_find (const InterpParamSpec *spec, const char *key)
 {
@@ -95,21 +71,12 @@ interp_param_spec_find (const InterpParamSpec *spec, const char *key)
 const char *
 interp_param_spec_closest (const InterpParamSpec *spec, const char *key)
 {
-  const char *best = NULL;
-  guint best_d = G_MAXUINT;
+  GPtrArray *keys = g_ptr_array_new ();
   for (const InterpParamSpec *s = spec; s && s->key; s++)
-    {
-      guint d = interp_edit_distance (s->key, key);
-      if (d < best_d)
-        {
-          best_d = d;
-          best = s->key;
-        }
-    }
-  /* A suggestion further than half the word away is noise. */
-  if (best && best_d <= MAX (2u, (guint) strlen (key) / 2))
-    return best;
-  return NULL;
+    g_ptr_array_add (keys, (gpointer) s->key);
+  const char *best = interp_suggest_closest (key, (const char *const *) keys->pdata, keys->len);
+  g_ptr_array_unref (keys);
+  return best;
 }
 
 static gboolean
@@ -132,47 +99,12 @@ static gboolean
 parse_double (const char *where, const InterpParamSpec *s, const char *text, double *out,
               GError **error)
 {
-  const char *slash = strchr (text, '/');
-  char *end = NULL;
-  double v;
-  if (slash)
-    {
-      char *num = g_strstrip (g_strndup (text, (gsize) (slash - text)));
-      char *den = g_strstrip (g_strdup (slash + 1));
-      double a = g_ascii_strtod (num, &end);
-      gboolean ok = *num && end && *end == '\0';
-      double b = ok ? g_ascii_strtod (den, &end) : 0;
-      ok = ok && *den && end && *end == '\0' && b != 0;
-      g_free (num);
-      g_free (den);
-      if (!ok)
-        {
-          g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
-                       "%s: key '%s': expected a number or a fraction a/b, got '%s'",
-                       where, s->key, text);
-          return FALSE;
-        }
-      v = a / b;
-    }
-  else
-    {
-      errno = 0;
-      v = g_ascii_strtod (text, &end);
-      if (!*text || *end != '\0' || errno == ERANGE)
-        {
-          g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
-                       "%s: key '%s': expected a number, got '%s'", where, s->key, text);
-          return FALSE;
-        }
-    }
-  if (!isfinite (v))
-    {
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
-                   "%s: key '%s': '%s' is not a finite number", where, s->key, text);
-      return FALSE;
-    }
-  *out = v;
-  return TRUE;
+  if (interp_parse_number (text, out))
+    return TRUE;
+  g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
+               "%s: key '%s': expected a finite number or a fraction a/b, got '%s'", where,
+               s->key, text);
+  return FALSE;
 }
 
 static gboolean

@@ -3,6 +3,7 @@
 
 #include "nn/safetensors-private.h"
 #include "host/params-private.h"
+#include "util/suggest.h"
 
 #include <math.h>
 #include <string.h>
@@ -43,27 +44,6 @@ skip_foreign (const char *name, gpointer data)
   InterpNet *net = data;
   return g_str_has_suffix (name, ".num_batches_tracked")
          && interp_net_find_param (net, name) == NULL;
-}
-
-/* The name in `candidates` closest to `name`, if it is close enough to be a
- * plausible typo or prefix slip. */
-static const char *
-closest_name (const char *name, const char *const *candidates, int n)
-{
-  const char *best = NULL;
-  guint best_d = G_MAXUINT;
-  for (int i = 0; i < n; i++)
-    {
-      guint d = interp_edit_distance (name, candidates[i]);
-      if (d < best_d || (d == best_d && best && strcmp (candidates[i], best) < 0))
-        {
-          best_d = d;
-          best = candidates[i];
-        }
-    }
-  if (best && best_d <= MAX (2u, (guint) strlen (name) / 2))
-    return best;
-  return NULL;
 }
 
 /* The mean or std buffer of a normalize node. */
@@ -134,7 +114,7 @@ interp_net_load (InterpNet *net, const char *path, GError **error)
         continue;   /* a state_dict without them: keep the statistics the net was built with */
       if (t == NULL)
         {
-          const char *hint = closest_name (p->name, unused_file, n_unused_file);
+          const char *hint = interp_suggest_closest (p->name, unused_file, (gsize) n_unused_file);
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_MISSING,
                        "%s: tensor '%s' of the network is missing%s%s%s", path, p->name,
                        hint ? " (the file has '" : "", hint ? hint : "", hint ? "')" : "");
@@ -156,7 +136,7 @@ interp_net_load (InterpNet *net, const char *path, GError **error)
     }
   if (ok && n_unused_file > 0)
     {
-      const char *hint = closest_name (unused_file[0], net_names, n_unused_net);
+      const char *hint = interp_suggest_closest (unused_file[0], net_names, (gsize) n_unused_net);
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
                    "%s: tensor '%s' is not a parameter of the network%s%s%s",
                    path, unused_file[0], hint ? " (did you mean '" : "",

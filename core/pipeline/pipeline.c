@@ -12,6 +12,7 @@
 #include <interp/error.h>
 
 #include "host/params-private.h"
+#include "util/suggest.h"
 
 const InterpParamSpec interp_pipeline_params[] = {
   { .key = "name", .type = INTERP_PARAM_STRING, .default_value = "",
@@ -112,20 +113,14 @@ static const char *
 closest_component (const InterpRegistry *registry, InterpKind kind, const char *name)
 {
   GPtrArray *list = interp_registry_list (registry, kind);
-  const char *best = NULL;
-  guint best_d = G_MAXUINT;
+  GPtrArray *names = g_ptr_array_new ();
   for (guint i = 0; i < list->len; i++)
-    {
-      const InterpRegistryEntry *e = g_ptr_array_index (list, i);
-      guint d = interp_edit_distance (e->component->name, name);
-      if (d < best_d)
-        {
-          best_d = d;
-          best = e->component->name;
-        }
-    }
+    g_ptr_array_add (names, (gpointer) ((const InterpRegistryEntry *) g_ptr_array_index (list, i))
+                              ->component->name);
+  const char *best = interp_suggest_closest (name, (const char *const *) names->pdata, names->len);
+  g_ptr_array_unref (names);
   g_ptr_array_unref (list);
-  return best && best_d <= MAX (2u, (guint) strlen (name) / 2) ? best : NULL;
+  return best;
 }
 
 /* Splits a group's pairs between the component's table and its kind's
@@ -275,27 +270,25 @@ suggest_group (const char *group)
 {
   const char *colon = strchr (group, ':');
   char *head = colon ? g_strndup (group, (gsize) (colon - group)) : g_strdup (group);
-  const char *best = NULL;
-  gboolean best_is_instance = FALSE;
-  guint best_d = G_MAXUINT;
-  for (int pass = 0; pass < 2; pass++)
-    {
-      g_autofree const char **heads = group_heads (pass == 1);
-      for (const char **g = heads; *g; g++)
-        {
-          guint d = interp_edit_distance (head, *g);
-          if (d < best_d)
-            {
-              best_d = d;
-              best = *g;
-              best_is_instance = pass == 1;
-            }
-        }
-    }
+  /* Singleton groups first, then the instance kinds. */
+  g_autofree const char **fixed = group_heads (FALSE);
+  g_autofree const char **instances = group_heads (TRUE);
+  GPtrArray *all = g_ptr_array_new ();
+  for (const char **g = fixed; *g; g++)
+    g_ptr_array_add (all, (gpointer) *g);
+  guint n_fixed = all->len;
+  for (const char **g = instances; *g; g++)
+    g_ptr_array_add (all, (gpointer) *g);
+  const char *best = interp_suggest_closest (head, (const char *const *) all->pdata, all->len);
   char *out = NULL;
-  if (best && best_d <= MAX (2u, (guint) strlen (head) / 2))
-    out = best_is_instance ? g_strdup_printf ("%s:%s", best, colon ? colon + 1 : "NAME")
-                           : g_strdup (best);
+  if (best)
+    {
+      guint index = 0;
+      g_ptr_array_find (all, best, &index);
+      out = index >= n_fixed ? g_strdup_printf ("%s:%s", best, colon ? colon + 1 : "NAME")
+                             : g_strdup (best);
+    }
+  g_ptr_array_unref (all);
   g_free (head);
   return out;
 }

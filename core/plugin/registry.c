@@ -9,6 +9,7 @@
 #include "plugin/kinds.h"
 #include "plugin/validate.h"
 #include "host/params-private.h"
+#include "util/suggest.h"
 
 #include <string.h>
 
@@ -172,27 +173,6 @@ interp_registry_list (const InterpRegistry *reg, InterpKind kind)
   return out;
 }
 
-/* The closest of `candidates` to `word` by edit distance, ties broken by
- * the candidates' order, or NULL when none is within half the word. */
-static const char *
-closest_word (const char *word, const char *const *candidates, guint n)
-{
-  const char *best = NULL;
-  guint best_d = G_MAXUINT;
-  for (guint i = 0; i < n; i++)
-    {
-      guint d = interp_edit_distance (word, candidates[i]);
-      if (d < best_d)
-        {
-          best_d = d;
-          best = candidates[i];
-        }
-    }
-  if (best && best_d <= MAX (2u, (guint) strlen (word) / 2))
-    return best;
-  return NULL;
-}
-
 const InterpRegistryEntry *
 interp_registry_lookup (const InterpRegistry *reg, const char *text, GError **error)
 {
@@ -224,7 +204,7 @@ interp_registry_lookup (const InterpRegistry *reg, const char *text, GError **er
       const char *names[INTERP_N_KINDS];
       for (int k = 0; k < INTERP_N_KINDS; k++)
         names[k] = interp_kind_name ((InterpKind) k);
-      const char *near = closest_word (kind_text, names, INTERP_N_KINDS);
+      const char *near = interp_suggest_closest (kind_text, names, INTERP_N_KINDS);
       g_autofree char *kinds = interp_kind_names_text ();
       if (near)
         g_set_error (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND,
@@ -252,7 +232,7 @@ interp_registry_lookup (const InterpRegistry *reg, const char *text, GError **er
                      interp_kind_name ((InterpKind) k), name);
         return NULL;
       }
-  const char *near = closest_word (name, names, all->len);
+  const char *near = interp_suggest_closest (name, names, all->len);
   if (near)
     {
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND,

@@ -12,6 +12,8 @@
 
 #include <interp/error.h>
 
+#include "util/number.h"
+
 void
 report_html_text (GString *out, const char *text)
 {
@@ -72,30 +74,8 @@ report_node_to_string (JsonNode *node)
 double
 report_parse_number (const char *s)
 {
-  if (!s)
-    return NAN;
-  while (g_ascii_isspace (*s))
-    s++;
-  if (!*s)
-    return NAN;
-  char *end;
-  double v = g_ascii_strtod (s, &end);
-  if (end == s)
-    return NAN;
-  while (g_ascii_isspace (*end))
-    end++;
-  if (*end == '/')
-    {
-      char *end2;
-      double d = g_ascii_strtod (end + 1, &end2);
-      if (end2 == end + 1 || d == 0)
-        return NAN;
-      v /= d;
-      end = end2;
-      while (g_ascii_isspace (*end))
-        end++;
-    }
-  return *end ? NAN : v;
+  double v;
+  return interp_parse_number (s, &v) ? v : NAN;
 }
 
 double

@@ -9,6 +9,8 @@
 
 #include <interp/error.h>
 
+#include "util/number.h"
+
 #include "host/results-private.h"
 #include "util/fs.h"
 #include "stats/hypothesis.h"
@@ -285,17 +287,19 @@ write_summary (const InterpPipeline *p, const char *dir, GPtrArray *rows, GError
 }
 
 static gboolean interp_run_evaluate_hypotheses (const InterpPipeline *p, const char *dir,
-                                               GPtrArray *rows, GError **error);
+                                               GPtrArray *rows, GString *verdicts,
+                                               GError **error);
 
 gboolean
-interp_run_summarize (const InterpPipeline *p, const char *dir, GError **error)
+interp_run_summarize (const InterpPipeline *p, const char *dir, GString *verdicts,
+                      GError **error)
 {
   GPtrArray *rows = interp_run_read_rows (p, dir, error);
   if (rows == NULL)
     return FALSE;
   gboolean ok = write_summary (p, dir, rows, error);
   if (ok)
-    ok = interp_run_evaluate_hypotheses (p, dir, rows, error);
+    ok = interp_run_evaluate_hypotheses (p, dir, rows, verdicts, error);
   g_ptr_array_unref (rows);
   return ok;
 }
@@ -365,7 +369,7 @@ interp_run_check_hypotheses (const InterpPipeline *p, GError **error)
 
 static gboolean
 interp_run_evaluate_hypotheses (const InterpPipeline *p, const char *dir, GPtrArray *rows,
-                                GError **error)
+                                GString *verdicts, GError **error)
 {
   if (p->hypotheses->len == 0)
     return TRUE;
@@ -377,7 +381,9 @@ interp_run_evaluate_hypotheses (const InterpPipeline *p, const char *dir, GPtrAr
       obs[r].metric = row->metric;
       obs[r].target = row->target;
       obs[r].perturbation = row->perturbation;
-      obs[r].level = *row->level ? g_ascii_strtod (row->level, NULL) : 0;
+      /* "8/255" is a level as much as "0.03" is. */
+      if (!*row->level || !interp_parse_number (row->level, &obs[r].level))
+        obs[r].level = 0;
       obs[r].value = row->value;
     }
   GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) interp_hypothesis_result_free);
@@ -395,7 +401,7 @@ interp_run_evaluate_hypotheses (const InterpPipeline *p, const char *dir, GPtrAr
       else
         {
           char *line = interp_hypothesis_result_summary (res);
-          printf ("%s\n", line);
+          g_string_append_printf (verdicts, "%s\n", line);
           fflush (stdout);
           g_free (line);
           g_ptr_array_add (results, res);

@@ -29,9 +29,10 @@ gboolean interp_run_write_manifest (const InterpPipeline *p, const char *dir, in
 /* Reads every trial's metrics.json into rows (InterpSummaryRow*, owned by the array). */
 GPtrArray *interp_run_read_rows (const InterpPipeline *p, const char *dir, GError **error);
 
-/* Writes summary.csv and summary.json, evaluates the hypotheses (printing one
- * line each and writing hypotheses.json) and writes the report. */
-gboolean interp_run_summarize (const InterpPipeline *p, const char *dir, GError **error);
+/* Writes summary.csv and summary.json and evaluates the hypotheses (writing
+ * hypotheses.json and appending one line each to `verdicts`). */
+gboolean interp_run_summarize (const InterpPipeline *p, const char *dir, GString *verdicts,
+                               GError **error);
 
 /* Parses every [hypothesis:*] group without data: refuses what can never be
  * tested (too few seeds in the sweep, a condition naming no swept key). */

@@ -63,6 +63,7 @@ interp_run_open (InterpRunner *runner, const char *pipeline_file, const InterpRu
   if (run->opts.threads <= 0)
     run->opts.threads = (int) g_get_num_processors ();
   run->folder = run_folder (p, run->output);
+  run->verdicts = g_string_new (NULL);
   return run;
 }
 
@@ -76,6 +77,7 @@ interp_run_free (InterpRun *run)
   g_strfreev (run->overrides);
   g_free (run->output);
   g_free (run->folder);
+  g_string_free (run->verdicts, TRUE);
   g_free (run);
 }
 
@@ -263,7 +265,10 @@ interp_run_execute (InterpRun *run, InterpExecutor *executor, GError **error)
       g_array_unref (pending);
     }
   if (ok)
-    ok = interp_run_summarize (p, run->folder, error);
+    {
+      g_string_truncate (run->verdicts, 0);
+      ok = interp_run_summarize (p, run->folder, run->verdicts, error);
+    }
   if (ok)
     {
       char *finished = now_iso8601 ();
@@ -276,6 +281,12 @@ interp_run_execute (InterpRun *run, InterpExecutor *executor, GError **error)
     g_message ("results in %s (open %s/report.html)", run->folder, run->folder);
   g_free (started);
   return ok;
+}
+
+const char *
+interp_run_verdicts (const InterpRun *run)
+{
+  return run->verdicts->str;
 }
 
 gboolean

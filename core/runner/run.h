@@ -25,6 +25,7 @@ struct InterpRun {
   char *folder;
   InterpRunOptions opts;      /* copied; opts.overrides and opts.output point into this */
   char *output;
+  GString *verdicts;           /* one line per hypothesis, after interp_run_execute */
 };
 
 struct InterpExecutor {

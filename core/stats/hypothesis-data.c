@@ -13,43 +13,12 @@
 
 #include <interp/error.h>
 
+#include "util/number.h"
+
 /* The fewest replicates per condition a hypothesis may be tested with: with
  * two, a standard deviation has one degree of freedom and an exact
  * permutation test cannot go below p = 1/6. */
 #define MIN_REPLICATES 3
-
-/* A number as pipelines write it: decimal or a fraction a/b. */
-static gboolean
-parse_number (const char *text, double *out)
-{
-  char *t = g_strstrip (g_strdup (text));
-  char *slash = strchr (t, '/');
-  char *end = NULL;
-  gboolean ok;
-  if (slash)
-    {
-      *slash = '\0';
-      double a = g_ascii_strtod (t, &end);
-      ok = *t && end && *end == '\0';
-      char *den = slash + 1;
-      double b = ok ? g_ascii_strtod (den, &end) : 0;
-      ok = ok && *den && end && *end == '\0' && b != 0;
-      *out = ok ? a / b : 0;
-    }
-  else
-    {
-      *out = g_ascii_strtod (t, &end);
-      ok = *t && end && *end == '\0';
-    }
-  g_free (t);
-  return ok && isfinite (*out);
-}
-
-static gboolean
-numbers_equal (double a, double b)
-{
-  return fabs (a - b) <= 1e-9 * MAX (1.0, MAX (fabs (a), fabs (b)));
-}
 
 /* "-1" matches "-1.0" and "1/255" matches "0.00392156862745098": swept
  * values are compared as numbers when both sides are numbers. */
@@ -59,7 +28,7 @@ values_match (const char *have, const char *want)
   if (g_str_equal (have, want))
     return TRUE;
   double a, b;
-  return parse_number (have, &a) && parse_number (want, &b) && numbers_equal (a, b);
+  return interp_parse_number (have, &a) && interp_parse_number (want, &b) && interp_numbers_equal (a, b);
 }
 
 gboolean
@@ -233,7 +202,7 @@ select_observations (const InterpHypothesis *h, const InterpObservation *obs, si
           const InterpObservation *o = sel->pdata[i];
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
           string_set_add (seen, g_ascii_formatd (buf, sizeof buf, "%g", o->level));
-          if (numbers_equal (o->level, h->perturbation_level))
+          if (interp_numbers_equal (o->level, h->perturbation_level))
             sel->pdata[kept++] = (gpointer) o;
         }
       g_ptr_array_set_size (sel, kept);

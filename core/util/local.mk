@@ -5,5 +5,9 @@ core_util_libinterp_util_la_SOURCES = \
 	core/util/fs.h \
 	core/util/error-prefix.c \
 	core/util/error-prefix.h \
-	core/util/progress.c
+	core/util/number.c \
+	core/util/number.h \
+	core/util/progress.c \
+	core/util/suggest.c \
+	core/util/suggest.h
 core_util_libinterp_util_la_CFLAGS = $(core_cflags)

@@ -108,6 +108,11 @@ typedef struct InterpExecutor InterpExecutor;
  * one), then writes the summary, the hypotheses' verdicts and the report. */
 gboolean interp_run_execute (InterpRun *run, InterpExecutor *executor, GError **error);
 
+/* The hypotheses' verdicts of the last interp_run_execute, one line each
+ * ("SUPPORTED  name: ..."); "" before it or without hypotheses.  Borrowed.
+ * hypotheses.json has them in full. */
+const char *interp_run_verdicts (const InterpRun *run);
+
 /* Runs trial `trial` (0-based) of an opened run into its folder
  * trials/trial-NNN with `threads` threads; a complete trial is skipped, an
  * interrupted one resumes.  The run folder must exist (interp_run_execute
