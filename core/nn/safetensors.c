@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "nn/safetensors-private.h"
+#include "util/fs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -192,25 +193,9 @@ check_names (const char *path, const char *const *names, InterpTensor *const *te
   return ok;
 }
 
+/* Tensor data little-endian, whatever the machine. */
 static gboolean
-write_all (int fd, const void *buf, size_t n)
-{
-  const char *p = buf;
-  while (n > 0)
-    {
-      ssize_t w = write (fd, p, n);
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w <= 0)
-        return FALSE;
-      p += w;
-      n -= (size_t) w;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_floats_le (int fd, const float *data, size_t n)
+write_floats_le (InterpAtomicFile *f, const float *data, size_t n)
 {
 #if G_BYTE_ORDER == G_BIG_ENDIAN
   float buf[1024];
@@ -219,12 +204,12 @@ write_floats_le (int fd, const float *data, size_t n)
       size_t m = MIN (n - i, G_N_ELEMENTS (buf));
       memcpy (buf, data + i, m * sizeof (float));
       interp_safetensors_floats_swap_le (buf, m);
-      if (!write_all (fd, buf, m * sizeof (float)))
+      if (!interp_atomic_file_write (f, buf, m * sizeof (float)))
         return FALSE;
     }
   return TRUE;
 #else
-  return write_all (fd, data, n * sizeof (float));
+  return interp_atomic_file_write (f, data, n * sizeof (float));
 #endif
 }
 
@@ -257,64 +242,19 @@ interp_safetensors_write (const char *path, const char *const *names,
   size_t header_len = 0;
   char *header = interp_safetensors_header_build (names, tensors, n, metadata, &header_len);
 
-  /* Temp file next to the target so rename() stays on one file system. */
-  char *tmp = g_strconcat (path, ".tmp-XXXXXX", NULL);
-  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0)
+  InterpAtomicFile *f = interp_atomic_file_new (path, error);
+  if (f == NULL)
     {
-      int err = errno;
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "cannot create %s: %s",
-                   tmp, g_strerror (err));
-      g_free (tmp);
       g_free (header);
       return FALSE;
     }
-
   guint8 len_bytes[8];
   for (int i = 0; i < 8; i++)
     len_bytes[i] = (guint8) (((guint64) header_len >> (8 * i)) & 0xff);
-  gboolean ok = write_all (fd, len_bytes, 8) && write_all (fd, header, header_len);
+  gboolean ok = interp_atomic_file_write (f, len_bytes, 8)
+                && interp_atomic_file_write (f, header, header_len);
   for (int i = 0; ok && i < n; i++)
-    ok = write_floats_le (fd, tensors[i]->data, tensors[i]->numel);
-  const char *what = "write";
-  if (ok && fsync (fd) != 0)
-    {
-      ok = FALSE;
-      what = "fsync";
-    }
-  int err = ok ? 0 : errno;
-  if (close (fd) != 0 && ok)
-    {
-      ok = FALSE;
-      err = errno;
-      what = "close";
-    }
-  if (ok && g_rename (tmp, path) != 0)
-    {
-      ok = FALSE;
-      err = errno;
-      what = "rename to final name";
-    }
-  if (!ok)
-    {
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "cannot write %s (%s of %s): %s",
-                   path, what, tmp, g_strerror (err));
-      g_unlink (tmp);
-    }
-  else
-    {
-      /* Make the rename itself durable; a file system that cannot sync a
-       * directory still has a complete file, so failure here is ignored. */
-      char *dir = g_path_get_dirname (path);
-      int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (dfd >= 0)
-        {
-          (void) fsync (dfd);
-          close (dfd);
-        }
-      g_free (dir);
-    }
-  g_free (tmp);
+    ok = write_floats_le (f, tensors[i]->data, tensors[i]->numel);
   g_free (header);
-  return ok;
+  return interp_atomic_file_commit (f, error);
 }

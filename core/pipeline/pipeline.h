@@ -89,6 +89,10 @@ GStrv interp_pipeline_trial_overrides (const InterpPipeline *p, guint trial);
 GHashTable *interp_pipeline_trial_swept (const InterpPipeline *p, guint trial);
 /* The seed of trial i: its swept pipeline.seed, else [pipeline] seed. */
 gint64 interp_pipeline_trial_seed (const InterpPipeline *p, guint trial);
+/* TRUE for a swept key that picks a seed ("pipeline.seed", "attack:pgd.seed":
+ * its last part is "seed"): its values are replicates of one condition, for
+ * the hypotheses and the report alike. */
+gboolean interp_sweep_key_is_seed (const char *key);
 /* The validated pipeline of trial i: this pipeline with the trial's overrides and no sweep. */
 InterpPipeline *interp_pipeline_trial (const InterpPipeline *p, guint trial,
                                        const InterpRegistry *registry, GError **error);

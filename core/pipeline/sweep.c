@@ -191,3 +191,10 @@ interp_pipeline_trial (const InterpPipeline *p, guint trial, const InterpRegistr
   g_strfreev (overrides);
   return t;
 }
+
+gboolean
+interp_sweep_key_is_seed (const char *key)
+{
+  const char *dot = strrchr (key, '.');
+  return dot != NULL && g_str_equal (dot + 1, "seed");
+}

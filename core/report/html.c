@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "report/report-private.h"
+#include "util/json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -82,13 +83,13 @@ static const char page_css[] =
 void
 report_write_page (Report *r, GString *page)
 {
-  const char *name = report_obj_string (r->manifest, "name");
+  const char *name = interp_json_get_string (r->manifest, "name", NULL);
   JsonNode *pn = json_object_get_member (r->manifest, "pipeline");
   if ((!name || !*name) && pn && JSON_NODE_HOLDS_OBJECT (pn))
     {
       JsonNode *g = json_object_get_member (json_node_get_object (pn), "pipeline");
       if (g && JSON_NODE_HOLDS_OBJECT (g))
-        name = report_obj_string (json_node_get_object (g), "name");
+        name = interp_json_get_string (json_node_get_object (g), "name", NULL);
     }
   char *base = g_path_get_basename (r->dir);
   const char *title = name && *name ? name : base;
@@ -104,8 +105,8 @@ report_write_page (Report *r, GString *page)
                           page_css);
   report_html_text (page, title);
   g_string_append (page, "</h1>\n<p class=\"sub\">");
-  char *finished = report_format_time (report_obj_string (r->manifest, "finished"));
-  char *started = report_format_time (report_obj_string (r->manifest, "started"));
+  char *finished = report_format_time (interp_json_get_string (r->manifest, "finished", NULL));
+  char *started = report_format_time (interp_json_get_string (r->manifest, "started", NULL));
   report_html_printf (page, "Run folder %s \u00b7 %u trial%s", base, r->trials->len,
                       r->trials->len == 1 ? "" : "s");
   if (*finished)

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "report/report-private.h"
+#include "util/fs.h"
 
 #include <errno.h>
 #include <math.h>
@@ -80,10 +81,10 @@ report_emit_plot (Report *r, GString *out, InterpPlot *plot, const char *name, c
     }
   char *file = g_strdup_printf ("%s.svg", slug);
   char *path = g_build_filename (r->plots_dir, file, NULL);
-  if (g_mkdir_with_parents (r->plots_dir, 0755) != 0
-      || !g_file_set_contents (path, svg->str, (gssize) svg->len, &error))
+  if (!interp_mkdir_p (r->plots_dir, &error)
+      || !interp_write_file_atomic (path, svg->str, svg->len, &error))
     {
-      g_warning ("%s: cannot write plot: %s", path, error ? error->message : g_strerror (errno));
+      g_warning ("cannot write a plot: %s", error->message);
       g_clear_error (&error);
     }
   char *b64 = g_base64_encode ((const guchar *) svg->str, svg->len);
@@ -187,8 +188,8 @@ report_accum_to_plot (Accum *a, InterpPlot *plot, GPtrArray *order, const char *
           char *key = accum_key (name, g_array_index (a->xs, double, i));
           GArray *cell = g_hash_table_lookup (a->cells, key);
           g_free (key);
-          y[i] = cell ? report_mean_of ((double *) cell->data, cell->len) : NAN;
-          e[i] = cell ? report_sd_of ((double *) cell->data, cell->len) : NAN;
+          y[i] = cell ? interp_stats_mean ((double *) cell->data, cell->len) : NAN;
+          e[i] = cell ? interp_stats_sd ((double *) cell->data, cell->len) : NAN;
           if (cell)
             {
               any = TRUE;

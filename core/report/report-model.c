@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "report/report-private.h"
+#include "util/json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,13 +14,8 @@
 #include <interp/error.h>
 
 #include "host/results-private.h"
+#include "pipeline/pipeline.h"
 
-static gboolean
-is_seed_key (const char *key)
-{
-  const char *dot = strrchr (key, '.');
-  return g_strcmp0 (dot ? dot + 1 : key, "seed") == 0;
-}
 
 void
 report_row_free (gpointer p)
@@ -142,7 +138,7 @@ report_load_manifest (Report *r, GError **error)
   r->short_keys = g_new0 (char *, r->n_swept + 1);
   for (guint k = 0; k < r->n_swept; k++)
     {
-      r->is_seed_key[k] = is_seed_key (r->swept_keys[k]);
+      r->is_seed_key[k] = interp_sweep_key_is_seed (r->swept_keys[k]);
       const char *dot = strrchr (r->swept_keys[k], '.');
       r->short_keys[k] = g_strdup (dot ? dot + 1 : r->swept_keys[k]);
     }
@@ -163,7 +159,7 @@ report_load_manifest (Report *r, GError **error)
         {
           JsonNode *e = json_array_get_element (a, i);
           JsonObject *o = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
-          const char *id = report_obj_string (o, "id");
+          const char *id = interp_json_get_string (o, "id", NULL);
           if (!id || !*id || strchr (id, '/') || strcmp (id, "..") == 0 || strcmp (id, ".") == 0)
             {
               g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
@@ -277,16 +273,16 @@ load_outputs (Report *r, JsonObject *root, const char *path, GError **error)
     {
       JsonNode *e = json_array_get_element (a, i);
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
-      const char *name = report_obj_string (o, "name");
-      const char *component = report_obj_string (o, "component");
+      const char *name = interp_json_get_string (o, "name", NULL);
+      const char *component = interp_json_get_string (o, "component", NULL);
       InterpOutputKind kind;
       InterpBetter better = INTERP_BETTER_NEITHER;
-      const char *better_text = report_obj_string (o, "higher_is_better");
+      const char *better_text = interp_json_get_string (o, "higher_is_better", NULL);
       Output *out = g_new0 (Output, 1);
       const char *bad = !o ? "is not an object"
                         : !name || !*name ? "has no \"name\""
                         : !component ? "has no \"component\""
-                        : !interp_output_kind_parse (report_obj_string (o, "kind"), &kind)
+                        : !interp_output_kind_parse (interp_json_get_string (o, "kind", NULL), &kind)
                           ? "has no valid \"kind\" (scalar, per-layer, histogram, curve, values)"
                         : better_text && !interp_better_parse (better_text, &better)
                           ? "has no valid \"higher_is_better\" (higher, lower, neither)"

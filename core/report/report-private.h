@@ -11,6 +11,8 @@
 #define INTERP_REPORT_PRIVATE_H
 
 #include <glib.h>
+
+#include "stats/stats.h"
 #include <json-glib/json-glib.h>
 
 #include <interp/metric.h>
@@ -113,10 +115,7 @@ char *report_node_to_string (JsonNode *node);
  * epsilons (8/255).  NaN when it is neither. */
 double report_parse_number (const char *s);
 double report_node_to_double (JsonNode *node);
-const char *report_obj_string (JsonObject *o, const char *key);
 char *report_obj_text (JsonObject *o, const char *key);
-double report_mean_of (const double *x, guint n);
-double report_sd_of (const double *x, guint n);
 /* Numbers by value, before any text; texts by strcmp. */
 int report_compare_values (const char *a, const char *b);
 int report_compare_strings_as_values (gconstpointer a, gconstpointer b);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "report/report-private.h"
+#include "util/json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -96,39 +97,10 @@ report_node_to_double (JsonNode *node)
   return NAN;
 }
 
-const char *
-report_obj_string (JsonObject *o, const char *key)
-{
-  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
-  if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
-    return json_node_get_string (n);
-  return NULL;
-}
-
 char *
 report_obj_text (JsonObject *o, const char *key)
 {
   return report_node_to_string (o ? json_object_get_member (o, key) : NULL);
-}
-
-double
-report_mean_of (const double *x, guint n)
-{
-  double s = 0;
-  for (guint i = 0; i < n; i++)
-    s += x[i];
-  return n ? s / n : NAN;
-}
-
-double
-report_sd_of (const double *x, guint n)
-{
-  if (n < 2)
-    return NAN;
-  double m = report_mean_of (x, n), s = 0;
-  for (guint i = 0; i < n; i++)
-    s += (x[i] - m) * (x[i] - m);
-  return sqrt (s / (n - 1));
 }
 
 int

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "report/report-private.h"
+#include "util/fs.h"
 
 #include <errno.h>
 #include <math.h>
@@ -110,14 +111,7 @@ interp_report_write (const char *run_dir, GError **error)
       GString *page = g_string_new (NULL);
       report_write_page (&r, page);
       char *path = g_build_filename (run_dir, "report.html", NULL);
-      GError *local = NULL;
-      if (!g_file_set_contents (path, page->str, (gssize) page->len, &local))
-        {
-          g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot write: %s", path,
-                       local->message);
-          g_error_free (local);
-          ok = FALSE;
-        }
+      ok = interp_write_file_atomic (path, page->str, page->len, error);
       g_free (path);
       g_string_free (page, TRUE);
       if (ok)

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "report/report-private.h"
+#include "util/json.h"
 
 #include <math.h>
 #include <string.h>
@@ -149,8 +150,8 @@ collect_arrays (Report *r, GPtrArray *out, GError **error)
         {
           JsonNode *e = json_array_get_element (arrays, i);
           JsonObject *o = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
-          const char *metric = report_obj_string (o, "metric");
-          const char *pert = report_obj_string (o, "perturbation");
+          const char *metric = interp_json_get_string (o, "metric", NULL);
+          const char *pert = interp_json_get_string (o, "perturbation", NULL);
           const Output *decl = metric ? report_output (r, metric) : NULL;
           JsonNode *vn = o ? json_object_get_member (o, "values") : NULL;
           if (!vn || !JSON_NODE_HOLDS_ARRAY (vn))

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "report/report-private.h"
+#include "util/json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -70,7 +71,7 @@ report_section_hypotheses (Report *r, GError **error)
     {
       JsonNode *e = json_array_get_element (hs, i);
       const char *v = JSON_NODE_HOLDS_OBJECT (e)
-                        ? report_obj_string (json_node_get_object (e), "verdict") : NULL;
+                        ? interp_json_get_string (json_node_get_object (e), "verdict", NULL) : NULL;
       const char *c = verdict_class (v);
       counts[strcmp (c, "supported") == 0 ? 0 : strcmp (c, "refuted") == 0 ? 1
              : strcmp (c, "inconclusive") == 0 ? 2 : 3]++;
@@ -94,19 +95,19 @@ report_section_hypotheses (Report *r, GError **error)
       if (!JSON_NODE_HOLDS_OBJECT (e))
         continue;
       JsonObject *h = json_node_get_object (e);
-      const char *verdict = report_obj_string (h, "verdict");
+      const char *verdict = interp_json_get_string (h, "verdict", NULL);
       const char *cls = verdict_class (verdict);
       g_string_append_printf (b, "<tr class=\"%s\"><td><strong>", cls);
-      report_html_text (b, report_obj_string (h, "name"));
+      report_html_text (b, interp_json_get_string (h, "name", NULL));
       g_string_append (b, "</strong>");
-      const char *claim = report_obj_string (h, "claim");
+      const char *claim = interp_json_get_string (h, "claim", NULL);
       if (claim && *claim)
         {
           g_string_append (b, "<div class=\"claim\">");
           report_html_text (b, claim);
           g_string_append (b, "</div>");
         }
-      const char *message = report_obj_string (h, "message");
+      const char *message = interp_json_get_string (h, "message", NULL);
       if (message && *message)
         {
           g_string_append (b, "<div class=\"message\">");
@@ -116,9 +117,9 @@ report_section_hypotheses (Report *r, GError **error)
       g_string_append_printf (b, "</td><td><span class=\"verdict %s\">", cls);
       report_html_text (b, verdict ? verdict : "?");
       g_string_append (b, "</span></td><td>");
-      report_html_text (b, report_obj_string (h, "metric"));
+      report_html_text (b, interp_json_get_string (h, "metric", NULL));
       g_string_append (b, "</td><td>");
-      report_html_text (b, report_obj_string (h, "effect"));
+      report_html_text (b, interp_json_get_string (h, "effect", NULL));
       g_string_append (b, "</td><td class=\"num\">");
       html_number (b, h, "estimate");
       g_string_append (b, " [");
@@ -130,7 +131,7 @@ report_section_hypotheses (Report *r, GError **error)
       g_string_append (b, "</td><td class=\"num\">");
       html_number (b, h, "p");
       g_string_append (b, "</td><td>");
-      report_html_text (b, report_obj_string (h, "test"));
+      report_html_text (b, interp_json_get_string (h, "test", NULL));
       g_string_append (b, "</td><td class=\"num\">");
       html_number (b, h, "n_condition");
       g_string_append (b, " / ");
@@ -254,8 +255,8 @@ report_section_results (Report *r)
             report_html_printf (b, "%.4g", g_array_index (vals, double, 0));
           else
             report_html_printf (b, "%.4g \u00b1 %.2g (n=%u)",
-                                report_mean_of ((double *) vals->data, vals->len),
-                                report_sd_of ((double *) vals->data, vals->len), vals->len);
+                                interp_stats_mean ((double *) vals->data, vals->len),
+                                interp_stats_sd ((double *) vals->data, vals->len), vals->len);
           g_string_append (b, "</td>");
         }
       g_string_append (b, "</tr>\n");

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "report/report-private.h"
+#include "util/json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -20,7 +21,7 @@ report_section_pipeline (Report *r)
     return;
   report_section_begin (r, "pipeline", "Pipeline (resolved)");
   GString *b = r->body;
-  const char *file = report_obj_string (r->manifest, "pipeline_file");
+  const char *file = interp_json_get_string (r->manifest, "pipeline_file", NULL);
   if (file)
     {
       g_string_append (b, "<p>From <code>");
@@ -118,8 +119,8 @@ report_section_environment (Report *r, const TrialTiming *timings)
       table_row (b, fields[i].label, v);
       g_free (v);
     }
-  const char *started = report_obj_string (r->manifest, "started");
-  const char *finished = report_obj_string (r->manifest, "finished");
+  const char *started = interp_json_get_string (r->manifest, "started", NULL);
+  const char *finished = interp_json_get_string (r->manifest, "finished", NULL);
   GDateTime *t0 = started ? g_date_time_new_from_iso8601 (started, NULL) : NULL;
   GDateTime *t1 = finished ? g_date_time_new_from_iso8601 (finished, NULL) : NULL;
   if (t0 && t1)

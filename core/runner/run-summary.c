@@ -9,6 +9,7 @@
 
 #include <interp/error.h>
 
+#include "util/json.h"
 #include "util/number.h"
 
 #include "host/results-private.h"
@@ -27,15 +28,6 @@ row_free (gpointer p)
   if (r->swept)
     g_hash_table_unref (r->swept);
   g_free (r);
-}
-
-static const char *
-member_string (JsonObject *o, const char *name)
-{
-  JsonNode *n = json_object_get_member (o, name);
-  if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
-    return json_node_get_string (n);
-  return "";
 }
 
 GPtrArray *
@@ -80,10 +72,10 @@ interp_run_read_rows (const InterpPipeline *p, const char *dir, GError **error)
           InterpSummaryRow *row = g_new0 (InterpSummaryRow, 1);
           row->trial = g_strdup (id);
           row->seed = seed;
-          row->metric = g_strdup (member_string (o, "metric"));
-          row->target = g_strdup (member_string (o, "target"));
-          row->perturbation = g_strdup (member_string (o, "perturbation"));
-          row->level = g_strdup (member_string (o, "level"));
+          row->metric = g_strdup (interp_json_get_string (o, "metric", ""));
+          row->target = g_strdup (interp_json_get_string (o, "target", ""));
+          row->perturbation = g_strdup (interp_json_get_string (o, "perturbation", ""));
+          row->level = g_strdup (interp_json_get_string (o, "level", ""));
           JsonNode *v = json_object_get_member (o, "value");
           row->value = v && JSON_NODE_HOLDS_VALUE (v) ? json_node_get_double (v) : NAN;
           row->swept = g_hash_table_ref (swept);

@@ -13,6 +13,7 @@
 
 #include <interp/error.h>
 
+#include "pipeline/pipeline.h"
 #include "util/number.h"
 
 /* The fewest replicates per condition a hypothesis may be tested with: with
@@ -49,13 +50,6 @@ or_empty (const char *s)
   return s ? s : "";
 }
 
-/* A replicate key varies between the replicates of one condition. */
-static gboolean
-is_replicate_key (const char *key)
-{
-  const char *dot = strrchr (key, '.');
-  return dot && g_str_equal (dot + 1, "seed");
-}
 
 /* The distinct texts of a set, sorted and joined by ", ", for messages. */
 static char *
@@ -334,7 +328,7 @@ collect_group (const InterpHypothesis *h, const char *which, const InterpConditi
       while (ok && g_hash_table_iter_next (&it, &key, &value))
         {
           const char *va = a->swept ? g_hash_table_lookup (a->swept, key) : NULL;
-          if (is_replicate_key (key) || g_strcmp0 (va, value) == 0)
+          if (interp_sweep_key_is_seed (key) || g_strcmp0 (va, value) == 0)
             continue;
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
                        "%s: the %s (%s) pools trials that differ in '%s' (%s and %s): pin it "

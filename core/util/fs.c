@@ -10,56 +10,123 @@
 
 #include <interp/error.h>
 
-gboolean
-interp_write_file_atomic (const char *path, const void *data, gsize len, GError **error)
+struct InterpAtomicFile {
+  char *path;
+  char *tmp;
+  int fd;
+  int error;         /* the first write's errno, 0 while all is well */
+};
+
+InterpAtomicFile *
+interp_atomic_file_new (const char *path, GError **error)
 {
   /* A fresh name next to `path` (same file system, so the rename is atomic). */
   char *tmp = g_strconcat (path, ".tmp-XXXXXX", NULL);
-  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
+  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0)
     {
       int e = errno;
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot write: %s", path,
                    g_strerror (e));
       g_free (tmp);
-      return FALSE;
+      return NULL;
     }
+  InterpAtomicFile *f = g_new0 (InterpAtomicFile, 1);
+  f->path = g_strdup (path);
+  f->tmp = tmp;
+  f->fd = fd;
+  return f;
+}
+
+gboolean
+interp_atomic_file_write (InterpAtomicFile *f, const void *data, gsize len)
+{
   const char *p = data;
-  gsize left = len;
-  while (left > 0)
+  while (f->error == 0 && len > 0)
     {
-      ssize_t w = write (fd, p, left);
+      ssize_t w = write (f->fd, p, len);
       if (w < 0 && errno == EINTR)
         continue;
       if (w <= 0)
+        f->error = w < 0 ? errno : EIO;
+      else
         {
-          int e = errno;
-          close (fd);
-          g_unlink (tmp);
-          g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: write failed: %s", path,
-                       g_strerror (e));
-          g_free (tmp);
-          return FALSE;
+          p += w;
+          len -= (gsize) w;
         }
-      p += w;
-      left -= (gsize) w;
     }
-  /* The file is closed whatever fsync says; the first failure is reported. */
-  int e = fsync (fd) != 0 ? errno : 0;
-  if (close (fd) != 0 && e == 0)
-    e = errno;
-  if (e == 0 && g_rename (tmp, path) != 0)
-    e = errno;
+  return f->error == 0;
+}
+
+static void
+atomic_file_free (InterpAtomicFile *f)
+{
+  g_free (f->path);
+  g_free (f->tmp);
+  g_free (f);
+}
+
+void
+interp_atomic_file_abort (InterpAtomicFile *f)
+{
+  if (f == NULL)
+    return;
+  close (f->fd);
+  g_unlink (f->tmp);
+  atomic_file_free (f);
+}
+
+gboolean
+interp_atomic_file_commit (InterpAtomicFile *f, GError **error)
+{
+  /* The file is closed whatever happens; the first failure is reported. */
+  int e = f->error;
+  const char *what = "write";
+  if (e == 0 && fsync (f->fd) != 0)
+    {
+      e = errno;
+      what = "fsync";
+    }
+  if (close (f->fd) != 0 && e == 0)
+    {
+      e = errno;
+      what = "close";
+    }
+  if (e == 0 && g_rename (f->tmp, f->path) != 0)
+    {
+      e = errno;
+      what = "rename";
+    }
   if (e != 0)
     {
-      g_unlink (tmp);
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot finish writing: %s", path,
-                   g_strerror (e));
-      g_free (tmp);
+      g_unlink (f->tmp);
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot write (%s): %s", f->path,
+                   what, g_strerror (e));
+      atomic_file_free (f);
       return FALSE;
     }
-  g_free (tmp);
+  /* Make the rename itself durable; a file system that cannot sync a folder
+   * still has the complete file, so a failure here is not one. */
+  char *dir = g_path_get_dirname (f->path);
+  int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0)
+    {
+      (void) fsync (dfd);
+      close (dfd);
+    }
+  g_free (dir);
+  atomic_file_free (f);
   return TRUE;
+}
+
+gboolean
+interp_write_file_atomic (const char *path, const void *data, gsize len, GError **error)
+{
+  InterpAtomicFile *f = interp_atomic_file_new (path, error);
+  if (f == NULL)
+    return FALSE;
+  interp_atomic_file_write (f, data, len);
+  return interp_atomic_file_commit (f, error);
 }
 
 gboolean

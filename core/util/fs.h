@@ -7,9 +7,23 @@
 
 G_BEGIN_DECLS
 
-/* Writes `len` bytes to a temporary file next to `path`, fsyncs it and
- * renames it over `path`: readers see the old file or the new one, never a
- * truncated one.  Errors are INTERP_ERROR_IO naming the path. */
+/* Every file interp writes goes through here: to a temporary file next to
+ * `path` ("<path>.tmp-XXXXXX"), fsynced, closed and renamed over `path`, so
+ * readers see the old file or the new one, never a truncated one, and a
+ * failure leaves the old file untouched.  Errors are INTERP_ERROR_IO naming
+ * the path and the step that failed. */
+typedef struct InterpAtomicFile InterpAtomicFile;
+
+InterpAtomicFile *interp_atomic_file_new (const char *path, GError **error);
+/* Appends; after a failed write the file only remembers the error, which
+ * commit reports.  FALSE once anything failed. */
+gboolean interp_atomic_file_write (InterpAtomicFile *f, const void *data, gsize len);
+/* fsync, close, rename over the path (and fsync its folder); frees f. */
+gboolean interp_atomic_file_commit (InterpAtomicFile *f, GError **error);
+/* Closes and removes the temporary file; frees f.  NULL is allowed. */
+void interp_atomic_file_abort (InterpAtomicFile *f);
+
+/* The whole file at once. */
 gboolean interp_write_file_atomic (const char *path, const void *data, gsize len,
                                    GError **error);
 /* Serialises a JSON document (pretty-printed; `root` is not consumed) and

@@ -5,6 +5,8 @@ core_util_libinterp_util_la_SOURCES = \
 	core/util/fs.h \
 	core/util/error-prefix.c \
 	core/util/error-prefix.h \
+	core/util/json.c \
+	core/util/json.h \
 	core/util/number.c \
 	core/util/number.h \
 	core/util/progress.c \
