@@ -38,6 +38,8 @@ static const InterpKindCall corruption_calls[] = {
 static const InterpKindCall metric_calls[] = {
   CALL (InterpMetricVTable, create), CALL (InterpMetricVTable, destroy),
   CALL (InterpMetricVTable, update), CALL (InterpMetricVTable, finish), { NULL, 0 } };
+/* The report and the summary read what a metric measures from it. */
+static const InterpKindCall metric_tables[] = { CALL (InterpMetricVTable, outputs), { NULL, 0 } };
 static const InterpKindCall saliency_calls[] = {
   CALL (InterpSaliencyVTable, create), CALL (InterpSaliencyVTable, destroy),
   CALL (InterpSaliencyVTable, attribute), { NULL, 0 } };
@@ -92,6 +94,7 @@ static const InterpKindInfo kinds[INTERP_N_KINDS] = {
   [INTERP_KIND_METRIC] = {
     .kind = INTERP_KIND_METRIC, .name = "metric", .plural = "metrics",
     .min_vtable_size = sizeof (InterpMetricVTable), .required = metric_calls,
+    .required_tables = metric_tables,
     .group = INTERP_GROUP_INSTANCES, .example = "accuracy", .run_order = 7 },
   [INTERP_KIND_SALIENCY] = {
     .kind = INTERP_KIND_SALIENCY, .name = "saliency", .plural = "saliency",
@@ -173,6 +176,20 @@ interp_kind_missing_call (InterpKind kind, const void *vtable)
       memcpy (&fn, (const char *) vtable + call->offset, sizeof fn);
       if (fn == NULL)
         return call->name;
+    }
+  return NULL;
+}
+
+const char *
+interp_kind_missing_table (InterpKind kind, const void *vtable)
+{
+  const InterpKindInfo *k = interp_kind_info (kind);
+  for (const InterpKindCall *t = k ? k->required_tables : NULL; t && t->name; t++)
+    {
+      const void *table;
+      memcpy (&table, (const char *) vtable + t->offset, sizeof table);
+      if (table == NULL)
+        return t->name;
     }
   return NULL;
 }

@@ -45,6 +45,8 @@ typedef struct {
   size_t min_vtable_size;          /* the first vtable size ABI 1 accepts; vtables
                                       only grow at their end */
   const InterpKindCall *required;  /* ends with { NULL } */
+  const InterpKindCall *required_tables;  /* data members that must be set (the metric's
+                                             outputs); NULL or ends with { NULL } */
   InterpLevelKeyType level_type;
   size_t level_key_offset;         /* offsetof (vtable, level_key) unless LEVEL_NONE */
   InterpGroupStyle group;
@@ -74,6 +76,9 @@ const char *interp_kind_level_key (const InterpComponent *c);
 /* The name of the first required call that `vtable` (a vtable of `kind`,
  * at least min_vtable_size bytes) leaves NULL, or NULL when none is. */
 const char *interp_kind_missing_call (InterpKind kind, const void *vtable);
+
+/* The first required table of the kind's vtable that is NULL, or NULL. */
+const char *interp_kind_missing_table (InterpKind kind, const void *vtable);
 
 G_END_DECLS
 

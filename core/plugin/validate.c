@@ -116,6 +116,11 @@ check_vtable_calls (const char *origin, const char *what, const InterpComponent 
   if (missing)
     return INVALID ("%s: %s: the vtable's required function '%s' is NULL", origin, what,
                     missing);
+  missing = interp_kind_missing_table (c->kind, c->vtable);
+  if (missing)
+    return INVALID ("%s: %s: the vtable's required table '%s' is NULL (a %s declares it: "
+                    "include/interp/%s.h)", origin, what, missing,
+                    interp_kind_name (c->kind), interp_kind_name (c->kind));
   if (interp_kind_info (c->kind)->level_type == INTERP_LEVEL_NONE)
     return TRUE;
   return check_level_key (origin, what, c, params, error);

@@ -198,6 +198,13 @@ Test (components, refuses_bad_components)
   c.vtable = &v;
   assert_component_refused (&c, "'update'");
 
+  /* A metric must say what it measures. */
+  v = test_metric_vtable;
+  v.outputs = NULL;
+  c = builtin_metric;
+  c.vtable = &v;
+  assert_component_refused (&c, "required table 'outputs'");
+
   static const InterpParamSpec twice[] = {
     { "k", INTERP_PARAM_INT, "1", "", 0, 0, NULL },
     { "k", INTERP_PARAM_INT, "2", "", 0, 0, NULL },
