@@ -1,5 +1,5 @@
 /* metric:class-selectivity -- the class selectivity index of every unit of
- * the layers matching a glob (RESEARCH.md "Class selectivity").
+ * the layers matching a glob (Leavitt & Morcos, "Selectivity considered harmful", ICLR 2021).
  *
  * A unit is a feature of a 1-d node or a channel of a 3-d node; a channel's
  * response to a sample is its mean over H x W.  The metric streams: per unit

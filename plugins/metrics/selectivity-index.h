@@ -14,7 +14,8 @@
 #include <glib.h>
 #include <interp/interp.h>
 
-/* Default eps of the index (RESEARCH.md "Class selectivity"). */
+/* Default eps of the index, as in the selectivity index of Leavitt & Morcos,
+ * "Selectivity considered harmful", ICLR 2021. */
 #define INTERP_SELECTIVITY_EPS 1e-7
 
 /* SI of a unit with class means mu[0..K), over the classes with present[k]

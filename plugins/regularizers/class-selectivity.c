@@ -6,7 +6,8 @@
  * mean_SI is the mean selectivity index (plugins/metrics/selectivity-index.h)
  * over ALL units of the matched layers, computed from this minibatch's
  * forward pass.  Sign convention: alpha < 0 LOWERS selectivity, alpha > 0
- * raises it (implementations disagree; RESEARCH.md fixes this one).
+ * raises it (implementations disagree; this is the sign of Leavitt & Morcos,
+ * ICLR 2021: loss = cross-entropy - alpha * mean_SI).
  *
  * Per minibatch, for a unit u of a matched node with S = H x W positions
  * (S = 1 for 1-d nodes):
