@@ -459,14 +459,3 @@ interp_pipeline_load (const char *path, const char *const *overrides,
   g_key_file_unref (kf);
   return p;
 }
-
-void
-interp_pipeline_prefix_error (GError **error, const char *group)
-{
-  if (error == NULL || *error == NULL)
-    return;
-  char *tag = g_strdup_printf ("[%s]", group);
-  if (strstr ((*error)->message, tag) == NULL)
-    g_prefix_error (error, "%s: ", tag);
-  g_free (tag);
-}

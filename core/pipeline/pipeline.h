@@ -104,9 +104,6 @@ char *interp_pipeline_resolved_text (const InterpPipeline *p);
  * borrowed stages. */
 GPtrArray *interp_pipeline_stages (const InterpPipeline *p);
 
-/* Prefixes "[group]: " to an error a component raised, unless its message
- * already names the group (components usually say "file.ini: [group]: key"). */
-void interp_pipeline_prefix_error (GError **error, const char *group);
 
 G_END_DECLS
 

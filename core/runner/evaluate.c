@@ -8,6 +8,7 @@
 #include "host/context-private.h"
 #include <interp/progress.h>
 #include "host/results-private.h"
+#include "util/error-prefix.h"
 
 typedef enum { PERTURB_NONE, PERTURB_CORRUPTION, PERTURB_ATTACK } PerturbKind;
 
@@ -146,7 +147,7 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
           InterpMetricInstance *mi = g_ptr_array_index (metrics, m);
           ok = mi->vtable->update (mi->instance, net, xp, labels, error);
           if (!ok)
-            interp_pipeline_prefix_error (error, mi->stage->group);
+            interp_error_prefix_group (error, mi->stage->group);
         }
       seen += n;
       batch_index++;
@@ -170,7 +171,7 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
       ok = mi->vtable->finish (mi->instance, results, error)
            && interp_results_check (results, error);
       if (!ok)
-        interp_pipeline_prefix_error (error, mi->stage->group);
+        interp_error_prefix_group (error, mi->stage->group);
       else
         record (results, c, rows, arrays);
     }
@@ -223,7 +224,7 @@ interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data, GPtr
         c.instance = create (s->params, ctx, error);
         if (c.instance == NULL)
           {
-            interp_pipeline_prefix_error (error, s->group);
+            interp_error_prefix_group (error, s->group);
             return FALSE;
           }
         size_t n_levels = 0;

@@ -48,7 +48,7 @@ build_net (const InterpPipeline *p, const InterpTrainConfig *train, InterpData *
       || !vt->build (interp_pipeline_singleton (p, INTERP_KIND_MODEL)->params, info, net, norm,
                      error))
     {
-      interp_pipeline_prefix_error (error, "model");
+      interp_error_prefix_group (error, "model");
       interp_net_free (net);
       return NULL;
     }
@@ -108,7 +108,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   interp_data_config_clear (&data_config);
   if (data == NULL)
     {
-      interp_pipeline_prefix_error (error, "dataset");
+      interp_error_prefix_group (error, "dataset");
       goto out;
     }
   net = build_net (p, &train, data, seed, error);
@@ -133,7 +133,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
       r->instance = r->vtable->create (s->params, net, info, ctx, error);
       if (r->instance == NULL)
         {
-          interp_pipeline_prefix_error (error, s->group);
+          interp_error_prefix_group (error, s->group);
           goto out;
         }
     }
@@ -150,7 +150,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
       m->instance = m->vtable->create (s->params, net, info, ctx, error);
       if (m->instance == NULL)
         {
-          interp_pipeline_prefix_error (error, s->group);
+          interp_error_prefix_group (error, s->group);
           goto out;
         }
     }

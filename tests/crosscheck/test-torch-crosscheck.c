@@ -92,7 +92,7 @@ typedef struct {
   const char *const *probes;
 } CrossCase;
 
-/* The model with its "normalize" node, as the runner builds it (core/trial.c). */
+/* The model with its "normalize" node, as the runner builds it (core/runner/trial.c). */
 static InterpNet *
 build_model (const CrossCase *cc)
 {

@@ -1,4 +1,4 @@
-/* The core data layer (core/data.h) over an in-test dataset whose every
+/* The core data layer (core/data/data.h) over an in-test dataset whose every
  * pixel says which sample it belongs to: limits, the seeded validation split,
  * normalisation statistics, epoch batching and augmentation. */
 #include "config.h"

@@ -1,5 +1,5 @@
-/* Test fixtures: run folders in the format the runner writes (core/run.h,
- * core/trial.h), for the report's tests and for `make check-browser`. */
+/* Test fixtures: run folders in the format the runner writes (include/interp/runner.h,
+ * core/runner/trial.h), for the report's tests and for `make check-browser`. */
 #ifndef INTERP_TESTS_REPORT_FIXTURE_H
 #define INTERP_TESTS_REPORT_FIXTURE_H
 
