@@ -118,5 +118,7 @@ interp_describe_component (const InterpRegistryEntry *entry)
   const InterpKindInfo *kind = interp_kind_info (c->kind);
   if (kind->core_params)
     interp_describe_params (out, kind->core_params_title, kind->core_params);
+  if (kind->describe)
+    kind->describe (out, c->vtable);
   return g_string_free (out, FALSE);
 }

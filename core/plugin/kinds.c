@@ -38,6 +38,35 @@ static const InterpKindCall corruption_calls[] = {
 static const InterpKindCall metric_calls[] = {
   CALL (InterpMetricVTable, create), CALL (InterpMetricVTable, destroy),
   CALL (InterpMetricVTable, update), CALL (InterpMetricVTable, finish), { NULL, 0 } };
+static const char *const output_kind_names[] = { "scalar", "per-layer", "histogram", "curve",
+                                                  "values" };
+
+/* --describe metric:NAME: one line per declared output. */
+static void
+describe_metric_outputs (GString *out, const void *vtable)
+{
+  const InterpMetricOutput *o = ((const InterpMetricVTable *) vtable)->outputs;
+  g_string_append (out, "\noutputs:\n");
+  for (; o && o->name; o++)
+    {
+      const char *kind = (guint) o->kind < G_N_ELEMENTS (output_kind_names)
+                           ? output_kind_names[o->kind] : "?";
+      const char *better = o->higher_is_better == INTERP_BETTER_HIGHER ? ", higher is better"
+                           : o->higher_is_better == INTERP_BETTER_LOWER ? ", lower is better" : "";
+      g_string_append_printf (out, "  %-24s %-10s %s", o->name, kind, o->description);
+      if (o->unit && *o->unit)
+        g_string_append_printf (out, " (%s", o->unit);
+      if (o->min < o->max)
+        g_string_append_printf (out, "%s%.6g..%.6g", o->unit && *o->unit ? ", " : " (",
+                                o->min, o->max);
+      if ((o->unit && *o->unit) || o->min < o->max)
+        g_string_append_printf (out, "%s)", better);
+      else if (*better)
+        g_string_append_printf (out, " (%s)", better + 2);
+      g_string_append_c (out, '\n');
+    }
+}
+
 /* The report and the summary read what a metric measures from it. */
 static const InterpKindCall metric_tables[] = { CALL (InterpMetricVTable, outputs), { NULL, 0 } };
 static const InterpKindCall saliency_calls[] = {
@@ -94,7 +123,7 @@ static const InterpKindInfo kinds[INTERP_N_KINDS] = {
   [INTERP_KIND_METRIC] = {
     .kind = INTERP_KIND_METRIC, .name = "metric", .plural = "metrics",
     .min_vtable_size = sizeof (InterpMetricVTable), .required = metric_calls,
-    .required_tables = metric_tables,
+    .required_tables = metric_tables, .describe = describe_metric_outputs,
     .group = INTERP_GROUP_INSTANCES, .example = "accuracy", .run_order = 7 },
   [INTERP_KIND_SALIENCY] = {
     .kind = INTERP_KIND_SALIENCY, .name = "saliency", .plural = "saliency",

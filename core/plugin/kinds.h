@@ -56,6 +56,9 @@ typedef struct {
   const InterpParamSpec *core_params;  /* core keys of every group of this kind
                                           (kept apart from the component's), or NULL */
   const char *core_params_title;   /* their --describe heading */
+  /* Appends what --describe says of a component beyond its parameters
+   * (a metric: its declared outputs); NULL for nothing. */
+  void (*describe) (GString *out, const void *vtable);
 } InterpKindInfo;
 
 /* The row of `kind`, or NULL for a value outside the enum. */

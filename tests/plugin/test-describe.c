@@ -140,6 +140,10 @@ Test (describe, describe_lists_every_parameter)
   cr_assert (strstr (layers, "string list"), "%s", layers);
   /* Columns line up: every help starts in the same column. */
   cr_assert_eq (strstr (alpha, "Mixing") - alpha, strstr (count, "Units") - count, "%s", text);
+  /* A metric's declared outputs follow its parameters. */
+  const char *outputs = strstr (text, "\noutputs:\n");
+  cr_assert (outputs && strstr (outputs, "test-value") && strstr (outputs, "scalar")
+             && strstr (outputs, "a test value"), "%s", text);
   g_free (layers);
   g_free (count);
   g_free (mode);
