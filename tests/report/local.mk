@@ -10,6 +10,14 @@ tests_report_test_report_LDFLAGS = $(test_ldflags)
 tests_report_test_report_LDADD = $(test_ldadd)
 EXTRA_tests_report_test_report_DEPENDENCIES = $(test_deps)
 
+check_PROGRAMS += tests/report/test-plot
+TESTS += tests/report/test-plot
+tests_report_test_plot_SOURCES = tests/report/test-plot.c
+tests_report_test_plot_CFLAGS = $(test_cflags) $(CAIRO_CFLAGS)
+tests_report_test_plot_LDFLAGS = $(test_ldflags)
+tests_report_test_plot_LDADD = $(test_ldadd)
+EXTRA_tests_report_test_plot_DEPENDENCIES = $(test_deps)
+
 # Makes a fixture run folder and its report; used by check-browser.
 check_PROGRAMS += tests/report/report-fixture
 tests_report_report_fixture_SOURCES = tests/report/report-fixture.c tests/report/report-fixture.h
