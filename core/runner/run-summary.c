@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "runner/run-summary.h"
+#include "runner/trial.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -130,15 +131,6 @@ add_bound (JsonBuilder *b, const char *key, double v)
     json_builder_add_null_value (b);
 }
 
-/* The row the runner itself writes for every trial (trial.c), declared
- * like a metric's so that the report treats it like any other. */
-static const InterpMetricOutput train_outputs[] = {
-  { .name = "training-diverged", .kind = INTERP_OUTPUT_SCALAR,
-    .description = "Training diverged and was stopped (1) or not (0)", .min = 0.0, .max = 1.0,
-    .higher_is_better = INTERP_BETTER_LOWER },
-  { NULL }
-};
-
 static void
 add_table (JsonBuilder *b, const char *component, const InterpMetricOutput *outputs)
 {
@@ -194,7 +186,7 @@ add_outputs (JsonBuilder *b, const InterpPipeline *p)
       g_free (component);
     }
   g_ptr_array_unref (seen);
-  add_table (b, "train", train_outputs);
+  add_table (b, "train", interp_trial_outputs);
   json_builder_end_array (b);
 }
 

@@ -15,6 +15,15 @@
 #include "train/train.h"
 #include "util/error-prefix.h"
 
+/* The row the runner itself writes for every trial (below), declared
+ * like a metric's (trial.h) so that the report treats it like any other. */
+const InterpMetricOutput interp_trial_outputs[] = {
+  { .name = "training-diverged", .kind = INTERP_OUTPUT_SCALAR,
+    .description = "Training diverged and was stopped (1) or not (0)", .min = 0.0, .max = 1.0,
+    .higher_is_better = INTERP_BETTER_LOWER },
+  { NULL }
+};
+
 gboolean
 interp_trial_is_complete (const char *dir)
 {

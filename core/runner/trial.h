@@ -14,6 +14,7 @@
 #define INTERP_TRIAL_H
 
 #include <glib.h>
+#include <interp/metric.h>
 #include <interp/trainer.h>
 
 #include "pipeline/pipeline.h"
@@ -29,6 +30,10 @@ typedef struct {
   const InterpTrainHooks *hooks;   /* extra training hooks (InterpRunOptions), or NULL */
   gpointer hooks_self;
 } InterpTrialSpec;
+
+/* What a trial itself writes into metrics.json besides its metrics (the
+ * row "training-diverged"), declared as a metric declares its outputs. */
+extern const InterpMetricOutput interp_trial_outputs[];
 
 gboolean interp_trial_run (const InterpTrialSpec *spec, GError **error);
 gboolean interp_trial_is_complete (const char *dir);
