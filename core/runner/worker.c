@@ -76,7 +76,6 @@ interp_worker_main (int argc, char **argv, void (*setup) (const InterpWorkerInfo
       opts.overrides = (const char *const *) overrides;
       opts.output = output;
       opts.threads = threads;
-      opts.resume = TRUE;
       InterpRun *run = interp_run_open (runner, pipeline, &opts, &error);
       if (run == NULL || !interp_run_trial (run, (guint) trial, threads, &error))
         status = worker_fail (error, 1);

@@ -4,51 +4,42 @@
 
 #include <errno.h>
 #include <math.h>
-#include <string.h>
 
-/* One decimal with optional white space around it, to the end of [s, stop). */
+/* One decimal at *s, with white space before and after it; *s moves past it. */
 static gboolean
-parse_decimal (const char *s, const char *stop, double *out)
+parse_decimal (const char **s, double *out)
 {
-  while (s < stop && g_ascii_isspace (*s))
-    s++;
-  if (s == stop)
-    return FALSE;
-  char *text = g_strndup (s, (gsize) (stop - s));
+  const char *p = *s;
+  while (g_ascii_isspace (*p))
+    p++;
   char *end = NULL;
   errno = 0;
-  double v = g_ascii_strtod (text, &end);
-  gboolean ok = end != text && errno != ERANGE;
-  while (ok && g_ascii_isspace (*end))
+  *out = g_ascii_strtod (p, &end);
+  if (end == p || errno == ERANGE || !isfinite (*out))
+    return FALSE;
+  while (g_ascii_isspace (*end))
     end++;
-  ok = ok && *end == '\0' && isfinite (v);
-  g_free (text);
-  *out = v;
-  return ok;
+  *s = end;
+  return TRUE;
 }
 
 gboolean
 interp_parse_number (const char *text, double *out)
 {
   *out = NAN;
-  if (text == NULL)
+  const char *p = text;
+  double a, b = 1;
+  if (p == NULL || !parse_decimal (&p, &a))
     return FALSE;
-  const char *stop = text + strlen (text);
-  const char *slash = strchr (text, '/');
-  double a, b;
-  if (slash == NULL)
+  if (*p == '/')
     {
-      if (!parse_decimal (text, stop, &a))
+      p++;
+      if (!parse_decimal (&p, &b) || b == 0)
         return FALSE;
-      *out = a;
-      return TRUE;
     }
-  if (!parse_decimal (text, slash, &a) || !parse_decimal (slash + 1, stop, &b) || b == 0)
+  if (*p != '\0' || !isfinite (a / b))
     return FALSE;
-  double v = a / b;
-  if (!isfinite (v))
-    return FALSE;
-  *out = v;
+  *out = a / b;
   return TRUE;
 }
 

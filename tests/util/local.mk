@@ -1,0 +1,9 @@
+# tests/util: the core's shared helpers.
+
+check_PROGRAMS += tests/util/test-util
+TESTS += tests/util/test-util
+tests_util_test_util_SOURCES = tests/util/test-util.c
+tests_util_test_util_CFLAGS = $(test_cflags)
+tests_util_test_util_LDFLAGS = $(test_ldflags)
+tests_util_test_util_LDADD = $(test_ldadd)
+EXTRA_tests_util_test_util_DEPENDENCIES = $(test_deps)
