@@ -1,1 +1,10 @@
-# plugins/corruptions: one module holding every corruptions component.
+# plugins/corruptions: one module holding every corruption component.
+plugins_LTLIBRARIES += plugins/corruptions/interp-corruptions.la
+plugins_corruptions_interp_corruptions_la_SOURCES = \
+	plugins/corruptions/plugin.c \
+	plugins/corruptions/plugin-components.h \
+	plugins/corruptions/corruption-common.h \
+	plugins/corruptions/corruption-common.c
+plugins_corruptions_interp_corruptions_la_CFLAGS = $(plugin_cflags)
+plugins_corruptions_interp_corruptions_la_LDFLAGS = $(plugin_ldflags)
+plugins_corruptions_interp_corruptions_la_LIBADD = $(plugin_libs) -lm

@@ -1,0 +1,11 @@
+/* The components of the interp-corruptions module, one per source file,
+ * listed by plugin.c. */
+#ifndef INTERP_PLUGINS_CORRUPTIONS_COMPONENTS_H
+#define INTERP_PLUGINS_CORRUPTIONS_COMPONENTS_H
+
+#include <interp/plugin.h>
+
+/* Each file defines `const InterpComponent interp_corruption_NAME` (NAME
+ * with underscores) and adds itself here and to plugin.c. */
+
+#endif
