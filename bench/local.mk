@@ -16,14 +16,28 @@ bench_interp_bench_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) $(BLAS_CFLAGS)
 bench_interp_bench_LDFLAGS = $(test_ldflags)
 bench_interp_bench_LDADD = $(core_external_libs)
 EXTRA_bench_interp_bench_DEPENDENCIES = $(test_deps)
-EXTRA_DIST += bench/pytorch_reference.py bench/README.md
-CLEANFILES += bench/interp-bench$(EXEEXT) bench/results.json
+EXTRA_PROGRAMS += bench/interp-bench-corruptions
+bench_interp_bench_corruptions_SOURCES = bench/bench-corruptions.c
+bench_interp_bench_corruptions_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) $(OPENMP_CFLAGS)
+bench_interp_bench_corruptions_LDFLAGS = $(test_ldflags)
+bench_interp_bench_corruptions_LDADD = $(core_external_libs)
+EXTRA_bench_interp_bench_corruptions_DEPENDENCIES = $(test_deps)
+EXTRA_DIST += bench/pytorch_reference.py bench/corruptions_reference.py bench/README.md
+CLEANFILES += bench/interp-bench$(EXEEXT) bench/interp-bench-corruptions$(EXEEXT) \
+	bench/results.json bench/corruptions.json
 
 # BENCH_FLAGS=--quick for a functional run; PYTHON3_SYSTEM= to skip PyTorch.
 BENCH_FLAGS =
+# BENCH_CORRUPTION_FLAGS=--quick, or --only gaussian-noise,fog
+BENCH_CORRUPTION_FLAGS = $(BENCH_FLAGS)
 .PHONY: bench
-bench: bench/interp-bench$(EXEEXT)
+bench: bench/interp-bench$(EXEEXT) bench/interp-bench-corruptions$(EXEEXT) \
+	  plugins/corruptions/interp-corruptions.la
 	$(AM_V_at)$(MKDIR_P) bench
 	$(builddir)/bench/interp-bench --threads 2 --json bench/results.json \
 	  --python '$(PYTHON3_SYSTEM)' --reference '$(srcdir)/bench/pytorch_reference.py' \
 	  $(BENCH_FLAGS)
+	$(builddir)/bench/interp-bench-corruptions --threads 2 --json bench/corruptions.json \
+	  --plugins $(builddir)/plugins/corruptions/.libs \
+	  --python '$(PYTHON3_SYSTEM)' --reference '$(srcdir)/bench/corruptions_reference.py' \
+	  $(BENCH_CORRUPTION_FLAGS)

@@ -4,6 +4,13 @@
  * a severity level (the runner sweeps the level key, usually "severity").
  * Random corruptions draw only from the rng they are given, so a corrupted
  * test set is a function of the pipeline seed.
+ *
+ * apply() gets one image (x is 1 x C x H x W) and its own random stream,
+ * derived from the pipeline seed, the group, the level and the image's index
+ * in the test split, so a corrupted image does not depend on the batch size,
+ * the thread count or the order of evaluation.  The runner calls apply()
+ * for the images of a batch from several threads at once on the same
+ * instance: it must not modify the instance.
  */
 #ifndef INTERP_CORRUPTION_H
 #define INTERP_CORRUPTION_H

@@ -10,8 +10,7 @@ typedef struct {
   const CorrSpec *spec;
   char *where;
   gboolean quantize;
-  gpointer state;
-  InterpImage *rgb_in, *rgb_out;   /* scratch for grey_through_rgb, sized on first use */
+  gpointer state;   /* read-only after create: apply runs on several threads at once */
 } CorrInstance;
 
 static const int sides[CORR_N_SIZES] = { 28, 32, 64, 224 };
@@ -50,8 +49,6 @@ corr_destroy (gpointer p)
     return;
   if (self->state != NULL && self->spec->destroy_state != NULL)
     self->spec->destroy_state (self->state);
-  interp_image_free (self->rgb_in);
-  interp_image_free (self->rgb_out);
   g_free (self->where);
   g_free (self);
 }
@@ -110,21 +107,22 @@ corr_apply (gpointer p, const InterpTensor *x, double level, InterpRng *rng, Int
   InterpImage src = interp_image_view (x, 0), dst = interp_image_view (out, 0);
   if (src.channels == 1 && self->spec->grey_through_rgb)
     {
-      if (self->rgb_in == NULL || self->rgb_in->height != src.height
-          || self->rgb_in->width != src.width)
-        {
-          interp_image_free (self->rgb_in);
-          interp_image_free (self->rgb_out);
-          self->rgb_in = interp_image_new (3, src.height, src.width);
-          self->rgb_out = interp_image_new (3, src.height, src.width);
-        }
+      /* Per call, not per instance: calls may run concurrently. */
+      InterpImage *rgb_in = interp_image_new (3, src.height, src.width);
+      InterpImage *rgb_out = interp_image_new (3, src.height, src.width);
       size_t n = (size_t) (src.height * src.width);
       for (int c = 0; c < 3; c++)
-        memcpy (self->rgb_in->data + c * n, src.data, n * sizeof (float));
-      if (!self->spec->apply (&call, self->rgb_in, self->rgb_out, error))
+        memcpy (rgb_in->data + c * n, src.data, n * sizeof (float));
+      gboolean ok = self->spec->apply (&call, rgb_in, rgb_out, error);
+      if (ok)
+        {
+          interp_image_clip (rgb_out);
+          rgb_to_grey (rgb_out, &dst);
+        }
+      interp_image_free (rgb_in);
+      interp_image_free (rgb_out);
+      if (!ok)
         return FALSE;
-      interp_image_clip (self->rgb_out);
-      rgb_to_grey (self->rgb_out, &dst);
     }
   else if (!self->spec->apply (&call, &src, &dst, error))
     return FALSE;

@@ -9,6 +9,11 @@
  * truncate to 8 bits as the CIFAR-10-C generator's np.uint8 does
  * (hendrycks/robustness, ImageNet-C/create_c/make_cifar_c.py).
  *
+ * Threads: the runner corrupts the images of a batch on several threads
+ * at once with one instance, so apply() and the operations must not write to
+ * the instance or its state (keep scratch on the stack or allocate it per
+ * call).
+ *
  * Sizes: every constant that depends on the image size is looked up in a
  * table indexed by CorrSize.  32 and 64 (and 224) are the published CIFAR-10-C,
  * Tiny-ImageNet-C (and ImageNet-C) tables; each component says how its 28x28
