@@ -1,0 +1,273 @@
+/* A stored suite evaluated through a pipeline: [corruption:X] plugin =
+ * stored gives the summary rows of a generated corruption (perturbation
+ * "corruption:X", levels 1..5), with values that can be known in advance:
+ *  - a stored copy of the clean test images scores exactly the clean
+ *    accuracy (same bytes, same /255 conversion, same network);
+ *  - a constant image gives every test image the same prediction, so with
+ *    4 test images of each of 10 classes the accuracy is exactly 4/40.
+ * And a stored set that is not this test set (a label differs) or a
+ * truncated file stops the run with a clear error. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include <interp/interp.h>
+#include <interp/runner.h>
+
+#include "datasets-util.h"
+#include "test-corrupted-set-files.h"
+
+#define N_TEST 40     /* 4 of each of 10 classes */
+#define N_TRAIN 200
+#define SIDE 8
+
+static char *dir;
+static InterpRunner *runner;
+
+static void
+setup (void)
+{
+  dir = tds_tmpdir ();
+  runner = interp_runner_new (NULL);
+}
+
+static void
+teardown (void)
+{
+  interp_runner_free (runner);
+  tds_rmtree (dir);
+  g_clear_pointer (&dir, g_free);
+}
+
+TestSuite (stored_run, .init = setup, .fini = teardown, .timeout = 300);
+
+/* Image i of class k: a class-dependent level plus a little texture, so the
+ * network has something to learn. */
+static void
+fill_images (uint8_t *px, int64_t n)
+{
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t p = 0; p < SIDE * SIDE; p++)
+      px[i * SIDE * SIDE + p] = (uint8_t) ((i % 10) * 25 + (p * (i % 3 + 1)) % 5);
+}
+
+/* DIR/digits/ (mnist-c layout: the clean set, train and test) and
+ * DIR/blocks.npy + DIR/labels.npy (cifar-c layout: severity 1 a copy of
+ * the clean test images, severities 2..5 constant images). */
+static void
+write_suite (void)
+{
+  int32_t labels[5 * N_TEST];
+  for (int i = 0; i < 5 * N_TEST; i++)
+    labels[i] = (i % N_TEST) % 10;
+  uint8_t *train = g_malloc (N_TRAIN * SIDE * SIDE);
+  fill_images (train, N_TRAIN);
+  const int64_t train_shape[4] = { N_TRAIN, SIDE, SIDE, 1 };
+  const int64_t test_shape[4] = { N_TEST, SIDE, SIDE, 1 };
+  char *sub = g_build_filename (dir, "digits", NULL);
+  g_free (tcs_write_npy (sub, "train_images.npy", "|u1", 1, 4, train_shape, train));
+  g_free (tcs_write_labels (sub, "train_labels.npy", N_TRAIN, labels));
+  /* The first N_TEST training images, reused as the test set. */
+  g_free (tcs_write_npy (sub, "test_images.npy", "|u1", 1, 4, test_shape, train));
+  g_free (tcs_write_labels (sub, "test_labels.npy", N_TEST, labels));
+  g_free (sub);
+
+  uint8_t *blocks = g_malloc (5 * N_TEST * SIDE * SIDE);
+  memcpy (blocks, train, N_TEST * SIDE * SIDE);
+  for (int s = 1; s < 5; s++)
+    memset (blocks + s * N_TEST * SIDE * SIDE, s * 60, N_TEST * SIDE * SIDE);
+  const int64_t blocks_shape[4] = { 5 * N_TEST, SIDE, SIDE, 1 };
+  g_free (tcs_write_npy (dir, "blocks.npy", "|u1", 1, 4, blocks_shape, blocks));
+  g_free (tcs_write_labels (dir, "labels.npy", 5 * N_TEST, labels));
+  g_free (blocks);
+  g_free (train);
+}
+
+static char *
+write_pipeline (void)
+{
+  char *text = g_strdup_printf (
+    "[pipeline]\nname = stored\nseed = 3\n"
+    "[dataset]\nplugin = corrupted-set\npath = %s\ncorruption = digits\n"
+    "[model]\nplugin = mlp\nhidden = 16\n"
+    "[train]\nepochs = 2\nbatch-size = 20\nlearning-rate = 0.05\n"
+    "[metric:accuracy]\nplugin = accuracy\n"
+    "[corruption:blocks]\nplugin = stored\npath = %s\n"
+    "[corruption:digits-copy]\nplugin = stored\npath = %s\ncorruption = digits\n"
+    "severity = 1\n", dir, dir, dir);
+  char *path = g_build_filename (dir, "stored.ini", NULL);
+  cr_assert (g_file_set_contents (path, text, -1, NULL));
+  g_free (text);
+  return path;
+}
+
+static gboolean
+run (const char *pipeline, const char *output, GError **error)
+{
+  InterpRunOptions opts;
+  interp_run_options_init (&opts);
+  opts.output = output;
+  opts.threads = 1;
+  InterpRun *r = interp_run_open (runner, pipeline, &opts, error);
+  gboolean ok = r && interp_run_execute (r, NULL, error);
+  interp_run_free (r);
+  return ok;
+}
+
+/* The rows of summary.json (columns trial, seed, metric, target,
+ * perturbation, level, value): "metric perturbation@level" -> value. */
+static GHashTable *
+summary_rows (const char *output)
+{
+  char *path = g_build_filename (output, "summary.json", NULL);
+  JsonParser *parser = json_parser_new ();
+  GError *error = NULL;
+  cr_assert (json_parser_load_from_file (parser, path, &error), "%s: %s", path,
+             error ? error->message : "");
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  JsonArray *columns = json_object_get_array_member (root, "columns");
+  JsonArray *rows = json_object_get_array_member (root, "rows");
+  cr_assert (columns && rows, "%s has no columns or rows", path);
+  int metric = -1, perturbation = -1, level = -1, value = -1;
+  for (guint c = 0; c < json_array_get_length (columns); c++)
+    {
+      const char *name = json_array_get_string_element (columns, c);
+      int *slot = g_str_equal (name, "metric") ? &metric
+                  : g_str_equal (name, "perturbation") ? &perturbation
+                  : g_str_equal (name, "level") ? &level
+                  : g_str_equal (name, "value") ? &value : NULL;
+      if (slot)
+        *slot = (int) c;
+    }
+  cr_assert (metric >= 0 && perturbation >= 0 && level >= 0 && value >= 0, "%s columns", path);
+  GHashTable *t = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonArray *r = json_array_get_array_element (rows, i);
+      char *key = g_strdup_printf ("%s %s@%s", json_array_get_string_element (r, (guint) metric),
+                                   json_array_get_string_element (r, (guint) perturbation),
+                                   json_array_get_string_element (r, (guint) level));
+      double *v = g_new (double, 1);
+      *v = json_array_get_double_element (r, (guint) value);
+      g_hash_table_insert (t, key, v);
+    }
+  g_object_unref (parser);
+  g_free (path);
+  return t;
+}
+
+static double
+row (GHashTable *t, const char *key)
+{
+  const double *v = g_hash_table_lookup (t, key);
+  cr_assert_not_null (v, "no accuracy row %s", key);
+  return *v;
+}
+
+Test (stored_run, stored_suites_give_the_rows_of_a_generated_corruption)
+{
+  write_suite ();
+  char *pipeline = write_pipeline ();
+  char *output = g_build_filename (dir, "out", NULL);
+  GError *error = NULL;
+  cr_assert (run (pipeline, output, &error), "%s", error ? error->message : "");
+  GHashTable *t = summary_rows (output);
+  /* The copies are the clean images byte for byte: every metric equal. */
+  const char *metrics[] = { "accuracy", "loss" };
+  for (int m = 0; m < 2; m++)
+    {
+      char *clean = g_strdup_printf ("%s clean@", metrics[m]);
+      char *b1 = g_strdup_printf ("%s corruption:blocks@1", metrics[m]);
+      char *d1 = g_strdup_printf ("%s corruption:digits-copy@1", metrics[m]);
+      cr_assert_eq (row (t, b1), row (t, clean), "%s", b1);
+      cr_assert_eq (row (t, d1), row (t, clean), "%s", d1);
+      g_free (clean);
+      g_free (b1);
+      g_free (d1);
+    }
+  cr_assert (row (t, "accuracy clean@") > 0.1, "the network learnt nothing: the copies' "
+             "equality would say little");
+  for (int s = 2; s <= 5; s++)
+    {
+      char key[64];
+      g_snprintf (key, sizeof key, "accuracy corruption:blocks@%d", s);
+      /* One prediction for 40 images, 4 of them of that class. */
+      cr_assert_eq (row (t, key), 4.0 / 40.0, "%s = %g", key, row (t, key));
+    }
+  for (int s = 2; s <= 5; s++)
+    {
+      char key[64];
+      g_snprintf (key, sizeof key, "accuracy corruption:digits-copy@%d", s);
+      cr_assert_null (g_hash_table_lookup (t, key), "%s: severity = 1 only", key);
+    }
+  g_hash_table_unref (t);
+  g_free (output);
+  g_free (pipeline);
+}
+
+Test (stored_run, a_stored_set_with_other_labels_stops_the_run)
+{
+  write_suite ();
+  int32_t labels[5 * N_TEST];
+  for (int i = 0; i < 5 * N_TEST; i++)
+    labels[i] = (i % N_TEST) % 10;
+  labels[2 * N_TEST + 5] = 9;    /* severity 3, image 5 (label 5) */
+  g_free (tcs_write_labels (dir, "labels.npy", 5 * N_TEST, labels));
+  char *pipeline = write_pipeline ();
+  char *output = g_build_filename (dir, "out", NULL);
+  GError *error = NULL;
+  cr_assert_not (run (pipeline, output, &error), "a different test set was accepted");
+  cr_assert_not_null (error);
+  cr_assert (strstr (error->message, "[corruption:blocks]"), "%s", error->message);
+  cr_assert (strstr (error->message, "labels.npy: row 85 has label 9 but test image 5 has "
+                                     "label 5"), "%s", error->message);
+  g_error_free (error);
+  g_free (output);
+  g_free (pipeline);
+}
+
+Test (stored_run, a_truncated_stored_file_stops_the_run)
+{
+  write_suite ();
+  char *file = g_build_filename (dir, "blocks.npy", NULL);
+  size_t len;
+  uint8_t *bytes = tds_slurp (file, &len);
+  cr_assert (g_file_set_contents (file, (const char *) bytes, (gssize) len - 1, NULL));
+  g_free (bytes);
+  char *pipeline = write_pipeline ();
+  char *output = g_build_filename (dir, "out", NULL);
+  GError *error = NULL;
+  cr_assert_not (run (pipeline, output, &error), "a truncated file was accepted");
+  cr_assert (strstr (error->message, "[corruption:blocks]"), "%s", error->message);
+  cr_assert (strstr (error->message, "blocks.npy: truncated"), "%s", error->message);
+  g_error_free (error);
+  g_free (output);
+  g_free (pipeline);
+  g_free (file);
+}
+
+Test (stored_run, mnist_c_layout_refuses_severities_it_does_not_store)
+{
+  write_suite ();
+  char *text = g_strdup_printf (
+    "[pipeline]\nname = stored\nseed = 3\n"
+    "[dataset]\nplugin = corrupted-set\npath = %s\ncorruption = digits\n"
+    "[model]\nplugin = mlp\nhidden = 16\n"
+    "[train]\nepochs = 1\nbatch-size = 20\n"
+    "[metric:accuracy]\nplugin = accuracy\n"
+    "[corruption:digits]\nplugin = stored\npath = %s\n", dir, dir);
+  char *pipeline = g_build_filename (dir, "mnist.ini", NULL);
+  cr_assert (g_file_set_contents (pipeline, text, -1, NULL));
+  char *output = g_build_filename (dir, "out", NULL);
+  GError *error = NULL;
+  cr_assert_not (run (pipeline, output, &error));
+  cr_assert (strstr (error->message, "[corruption:digits]"), "%s", error->message);
+  cr_assert (strstr (error->message, "severity must be 1, not 2"), "%s", error->message);
+  g_error_free (error);
+  g_free (output);
+  g_free (pipeline);
+  g_free (text);
+}
