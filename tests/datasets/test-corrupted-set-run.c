@@ -17,6 +17,7 @@
 #include <interp/interp.h>
 #include <interp/runner.h>
 
+#include "plugin/registry.h"
 #include "datasets-util.h"
 #include "test-corrupted-set-files.h"
 
@@ -270,4 +271,87 @@ Test (stored_run, mnist_c_layout_refuses_severities_it_does_not_store)
   g_free (output);
   g_free (pipeline);
   g_free (text);
+}
+
+/* apply_indexed is optional: a corruption table built before it (shorter
+ * by that member) is registered, and the runner's test of it is FALSE
+ * whatever lies past the table's end. */
+static gpointer
+fake_create (const InterpParams *params, InterpContext *ctx, GError **error)
+{
+  return GINT_TO_POINTER (1);
+}
+
+static void
+fake_destroy (gpointer self)
+{
+}
+
+static gboolean
+fake_apply (gpointer self, const InterpTensor *x, double level, InterpRng *rng,
+            InterpTensor *out, GError **error)
+{
+  return TRUE;
+}
+
+static gboolean
+fake_apply_indexed (gpointer self, const InterpTensor *x, int64_t index, int32_t label,
+                    double level, InterpRng *rng, InterpTensor *out, GError **error)
+{
+  return TRUE;
+}
+
+static const InterpParamSpec fake_params[] = {
+  { .key = "severity", .type = INTERP_PARAM_INT_LIST, .default_value = "1", .help = "levels" },
+  { NULL }
+};
+
+static GError *
+register_corruption (const InterpCorruptionVTable *vt)
+{
+  const InterpComponent c = INTERP_COMPONENT (
+    .kind = INTERP_KIND_CORRUPTION, .name = "fake", .description = "a test table",
+    .params = fake_params, .vtable = vt);
+  const InterpComponent *comps[] = { &c };
+  const InterpPluginDescriptor d = {
+    .abi_version = INTERP_ABI_VERSION, .struct_size = sizeof (InterpPluginDescriptor),
+    .name = "fake", .version = "0", .license = "MIT", .description = "in the test",
+    .components = comps, .n_components = 1,
+  };
+  InterpRegistry *reg = interp_registry_new ();
+  GError *err = NULL;
+  gboolean ok = interp_registry_add (reg, &d, "<test>", &err);
+  cr_assert_eq (ok, err == NULL);
+  interp_registry_free (reg);
+  return err;
+}
+
+Test (stored_run, corruption_tables_without_apply_indexed_still_register)
+{
+  InterpCorruptionVTable vt = {
+    INTERP_VTABLE_SIZE (InterpCorruptionVTable), .level_key = "severity",
+    .create = fake_create, .destroy = fake_destroy, .apply = fake_apply,
+    .apply_indexed = fake_apply_indexed,
+  };
+  GError *err = register_corruption (&vt);
+  cr_assert_null (err, "%s", err ? err->message : "");
+  cr_assert (INTERP_CORRUPTION_HAS_APPLY_INDEXED (&vt));
+
+  vt.struct_size = offsetof (InterpCorruptionVTable, apply_indexed);
+  err = register_corruption (&vt);
+  cr_assert_null (err, "%s", err ? err->message : "");
+  cr_assert_not (INTERP_CORRUPTION_HAS_APPLY_INDEXED (&vt), "read past a short table");
+
+  vt.struct_size = sizeof (InterpCorruptionVTable);
+  vt.apply_indexed = NULL;
+  cr_assert_null (register_corruption (&vt));
+  cr_assert_not (INTERP_CORRUPTION_HAS_APPLY_INDEXED (&vt));
+
+  /* Shorter still (no apply) is refused as before. */
+  vt.struct_size = offsetof (InterpCorruptionVTable, apply);
+  err = register_corruption (&vt);
+  cr_assert_not_null (err, "a table without apply was registered");
+  cr_assert (g_error_matches (err, INTERP_ERROR, INTERP_ERROR_PLUGIN_INVALID), "%s",
+             err->message);
+  g_error_free (err);
 }
