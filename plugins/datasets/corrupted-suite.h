@@ -8,7 +8,9 @@
  *   cifar-c   DIR/<corruption>.npy: (5 N, H, W, C) uint8, severities 1..5
  *             stacked in blocks of N rows; DIR/labels.npy: (5 N,) labels
  *             (CIFAR-10-C repeats the test labels per block) or (N,).
- *             CIFAR-10-C and Tiny-ImageNet-C (hendrycks/robustness).
+ *             CIFAR-10-C and CIFAR-100-C (hendrycks/robustness); a suite
+ *             shipped as image folders (Tiny-ImageNet-C's JPEGs) fits once
+ *             converted to this layout.
  *   mnist-c   DIR/<corruption>/test_images.npy: (N, H, W, C) uint8 and
  *             test_labels.npy: (N,); optionally train_images.npy and
  *             train_labels.npy.  MNIST-C (google-research/mnist-c) and

@@ -17,6 +17,9 @@
 #include <interp/interp.h>
 #include <interp/runner.h>
 
+#include <dlfcn.h>
+
+#include "host/params-private.h"
 #include "plugin/registry.h"
 #include "datasets-util.h"
 #include "test-corrupted-set-files.h"
@@ -354,4 +357,92 @@ Test (stored_run, corruption_tables_without_apply_indexed_still_register)
   cr_assert (g_error_matches (err, INTERP_ERROR, INTERP_ERROR_PLUGIN_INVALID), "%s",
              err->message);
   g_error_free (err);
+}
+
+/* The stored component called directly, as the runner calls it. */
+static const InterpComponent *
+stored_component (void)
+{
+  const char *builddir = g_getenv ("INTERP_TEST_BUILDDIR");
+  cr_assert_not_null (builddir, "INTERP_TEST_BUILDDIR is not set");
+  char *path = g_build_filename (builddir, "plugins", "corruptions", ".libs",
+                                 "interp-corruptions.so", NULL);
+  void *h = dlopen (path, RTLD_NOW | RTLD_LOCAL);
+  cr_assert_not_null (h, "%s: %s", path, dlerror ());
+  g_free (path);
+  InterpPluginDescribeFunc describe = (InterpPluginDescribeFunc) dlsym (h, INTERP_PLUGIN_SYMBOL);
+  cr_assert_not_null (describe);
+  const InterpPluginDescriptor *desc = describe ();
+  for (guint i = 0; i < desc->n_components; i++)
+    if (g_str_equal (desc->components[i]->name, "stored"))
+      return desc->components[i];
+  cr_assert_fail ("no corruption component 'stored'");
+  return NULL;
+}
+
+Test (stored_run, the_component_checks_index_shape_and_level)
+{
+  write_suite ();
+  const InterpComponent *c = stored_component ();
+  const InterpCorruptionVTable *vt = c->vtable;
+  cr_assert (INTERP_CORRUPTION_HAS_APPLY_INDEXED (vt));
+  char *path = g_strconcat ("path=", dir, NULL);
+  const char *pairs[] = { path, "severity=1,4", NULL };
+  GError *error = NULL;
+  InterpParams *p = interp_params_new_from_pairs (c->params, "t.ini: [corruption:blocks]",
+                                                  pairs, &error);
+  cr_assert_not_null (p, "%s", error ? error->message : "");
+  InterpContext *ctx = interp_context_new (1, 1, NULL);
+  gpointer self = vt->create (p, ctx, &error);
+  cr_assert_not_null (self, "%s", error ? error->message : "");
+
+  InterpTensor *x = interp_tensor_new_4d (1, 1, SIDE, SIDE);
+  InterpTensor *out = interp_tensor_new_4d (1, 1, SIDE, SIDE);
+  InterpRng rng;
+  interp_context_rng (ctx, "test", &rng);
+  /* Image 7 (label 7) at severity 4: the constant 180 of block 4. */
+  cr_assert (vt->apply_indexed (self, x, 7, 7, 4, &rng, out, &error), "%s",
+             error ? error->message : "");
+  for (int j = 0; j < SIDE * SIDE; j++)
+    cr_assert (out->data[j] == 180.0f * (1.0f / 255.0f), "pixel %d: %g", j, out->data[j]);
+  /* Severity 1: image 13 of the clean copy, byte for byte. */
+  uint8_t clean[N_TEST * SIDE * SIDE];
+  fill_images (clean, N_TEST);
+  cr_assert (vt->apply_indexed (self, x, 13, 3, 1, &rng, out, &error));
+  for (int j = 0; j < SIDE * SIDE; j++)
+    cr_assert (out->data[j] == (float) clean[13 * SIDE * SIDE + j] * (1.0f / 255.0f));
+
+  struct { int64_t index; int32_t label; double level; int code; const char *part; } bad[] = {
+    { N_TEST, 0, 1, INTERP_ERROR_SHAPE, "test image 40 has no stored counterpart" },
+    { 3, 4, 1, INTERP_ERROR_FORMAT, "row 3 has label 3 but test image 3 has label 4" },
+    { 3, 3, 2, INTERP_ERROR_OUT_OF_RANGE, "severity 2 is not one of" },
+    { 3, 3, 1.5, INTERP_ERROR_OUT_OF_RANGE, "severity 1.5" },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      cr_assert_not (vt->apply_indexed (self, x, bad[k].index, bad[k].label, bad[k].level, &rng,
+                                        out, &error), "case %u accepted", k);
+      cr_assert_eq (error->code, bad[k].code, "case %u: %s", k, error->message);
+      cr_assert (strstr (error->message, "t.ini: [corruption:blocks]"), "%s", error->message);
+      cr_assert (strstr (error->message, bad[k].part), "%s", error->message);
+      g_clear_error (&error);
+    }
+  InterpTensor *rgb = interp_tensor_new_4d (1, 3, SIDE, SIDE);
+  cr_assert_not (vt->apply_indexed (self, rgb, 0, 0, 1, &rng, out, &error));
+  cr_assert_eq (error->code, INTERP_ERROR_SHAPE);
+  cr_assert (strstr (error->message, "1x8x8 (channels x height x width)"), "%s",
+             error->message);
+  g_clear_error (&error);
+  /* Plain apply cannot know the image: refused, not guessed. */
+  cr_assert_not (vt->apply (self, x, 1, &rng, out, &error));
+  cr_assert_eq (error->code, INTERP_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  interp_tensor_free (rgb);
+  interp_tensor_free (x);
+  interp_tensor_free (out);
+  vt->destroy (self);
+  interp_context_free (ctx);
+  interp_params_free (p);
+  g_free (path);
 }
