@@ -18,6 +18,7 @@ interpinclude_HEADERS += \
 	include/interp/regularizer.h \
 	include/interp/attack.h \
 	include/interp/corruption.h \
+	include/interp/npy.h \
 	include/interp/metric.h \
 	include/interp/saliency.h \
 	include/interp/trainer.h \

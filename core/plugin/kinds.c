@@ -116,7 +116,10 @@ static const InterpKindInfo kinds[INTERP_N_KINDS] = {
     .group = INTERP_GROUP_INSTANCES, .example = "pgd", .run_order = 6 },
   [INTERP_KIND_CORRUPTION] = {
     .kind = INTERP_KIND_CORRUPTION, .name = "corruption", .plural = "corruptions",
-    .min_vtable_size = sizeof (InterpCorruptionVTable), .required = corruption_calls,
+    /* apply_indexed (the last member) is optional: tables built before it
+     * are shorter and still accepted. */
+    .min_vtable_size = offsetof (InterpCorruptionVTable, apply_indexed),
+    .required = corruption_calls,
     .level_type = INTERP_LEVEL_NUMBERS,
     .level_key_offset = offsetof (InterpCorruptionVTable, level_key),
     .group = INTERP_GROUP_INSTANCES, .example = "gaussian-noise", .run_order = 5 },

@@ -92,7 +92,11 @@ perturb_batch (const Condition *c, InterpNet *net, const InterpTensor *x, const 
           InterpRng rng;
           interp_context_rng (ctx, stream, &rng);
           g_free (stream);
-          if (!vt->apply (c->instance, &in, c->level, &rng, &res, error))
+          gboolean ok = INTERP_CORRUPTION_HAS_APPLY_INDEXED (vt)
+                          ? vt->apply_indexed (c->instance, &in, first_index + i, labels[i],
+                                               c->level, &rng, &res, error)
+                          : vt->apply (c->instance, &in, c->level, &rng, &res, error);
+          if (!ok)
             return FALSE;
         }
     }

@@ -9,6 +9,7 @@ core_util_libinterp_util_la_SOURCES = \
 	core/util/json.h \
 	core/util/number.c \
 	core/util/number.h \
+	core/util/npy.c \
 	core/util/progress.c \
 	core/util/suggest.c \
 	core/util/suggest.h

@@ -16,6 +16,8 @@
 #define INTERP_CORRUPTION_H
 
 #include <glib.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <interp/context.h>
 #include <interp/params.h>
 #include <interp/rng.h>
@@ -30,7 +32,25 @@ typedef struct {
   void (*destroy) (gpointer self);
   gboolean (*apply) (gpointer self, const InterpTensor *x, double level, InterpRng *rng,
                      InterpTensor *out, GError **error);
+  /* Optional (added after the first release: a table built before it is
+   * shorter, and the runner reads it only when struct_size covers it).
+   * When set, the runner calls it instead of apply, with `index` the
+   * image's position in the test split (0-based, in the order the data
+   * layer serves it: after test-limit, which keeps the first images) and
+   * `label` its label.  For a corruption that depends on which image it
+   * is, not only on its pixels: a stored corrupted suite replaces test
+   * image `index` by its own image `index` (component `stored`).  x, rng,
+   * out and the return value are as for apply.  apply must still be set
+   * (the registry requires it); it may fail with INTERP_ERROR_UNSUPPORTED. */
+  gboolean (*apply_indexed) (gpointer self, const InterpTensor *x, int64_t index, int32_t label,
+                             double level, InterpRng *rng, InterpTensor *out, GError **error);
 } InterpCorruptionVTable;
+
+/* TRUE when vt (a table of any size) has apply_indexed set. */
+#define INTERP_CORRUPTION_HAS_APPLY_INDEXED(vt)                                         \
+  ((vt)->struct_size >= offsetof (InterpCorruptionVTable, apply_indexed)              \
+                          + sizeof ((vt)->apply_indexed)                                \
+   && (vt)->apply_indexed != NULL)
 
 G_END_DECLS
 

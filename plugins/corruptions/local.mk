@@ -3,6 +3,9 @@ plugins_LTLIBRARIES += plugins/corruptions/interp-corruptions.la
 plugins_corruptions_interp_corruptions_la_SOURCES = \
 	plugins/corruptions/plugin.c \
 	plugins/corruptions/plugin-components.h \
+	plugins/corruptions/stored.c \
+	plugins/datasets/corrupted-suite.h \
+	plugins/datasets/corrupted-suite.c \
 	plugins/corruptions/corruption-common.h \
 	plugins/corruptions/corruption-common.c
 plugins_corruptions_interp_corruptions_la_CFLAGS = $(plugin_cflags)

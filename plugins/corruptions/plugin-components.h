@@ -8,4 +8,6 @@
 /* Each file defines `const InterpComponent interp_corruption_NAME` (NAME
  * with underscores) and adds itself here and to plugin.c. */
 
+extern const InterpComponent interp_corruption_stored;
+
 #endif

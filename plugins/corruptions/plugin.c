@@ -6,7 +6,7 @@
 #include "plugin-components.h"
 
 static const InterpComponent *const components[] = {
-  NULL,
+  &interp_corruption_stored,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-corruptions", .version = INTERP_VERSION_STRING,

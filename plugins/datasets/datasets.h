@@ -58,6 +58,7 @@ extern const InterpComponent interp_dataset_cifar100;
 extern const InterpComponent interp_dataset_image_folder;
 extern const InterpComponent interp_dataset_tiny_imagenet;
 extern const InterpComponent interp_dataset_synthetic;
+extern const InterpComponent interp_dataset_corrupted_set;
 
 G_END_DECLS
 

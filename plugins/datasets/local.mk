@@ -7,6 +7,9 @@ plugins_datasets_interp_datasets_la_SOURCES = \
 	plugins/datasets/cifar.c \
 	plugins/datasets/image-folder.c \
 	plugins/datasets/synthetic.c \
+	plugins/datasets/corrupted-suite.h \
+	plugins/datasets/corrupted-suite.c \
+	plugins/datasets/corrupted-set.c \
 	plugins/datasets/plugin.c
 plugins_datasets_interp_datasets_la_CFLAGS = $(plugin_cflags) $(ZLIB_CFLAGS)
 plugins_datasets_interp_datasets_la_LDFLAGS = $(plugin_ldflags)

@@ -13,6 +13,7 @@ static const InterpComponent *const components[] = {
   &interp_dataset_image_folder,
   &interp_dataset_tiny_imagenet,
   &interp_dataset_synthetic,
+  &interp_dataset_corrupted_set,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-datasets", .version = INTERP_VERSION_STRING,

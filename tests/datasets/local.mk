@@ -39,3 +39,29 @@ tests_datasets_test_synthetic_CFLAGS = $(test_cflags) $(ZLIB_CFLAGS) $(PNG_CFLAG
 tests_datasets_test_synthetic_LDFLAGS = $(test_ldflags)
 tests_datasets_test_synthetic_LDADD = $(test_ldadd) $(ZLIB_LIBS) $(PNG_LIBS) $(JPEG_LIBS)
 EXTRA_tests_datasets_test_synthetic_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/datasets/test-corrupted-set
+TESTS += tests/datasets/test-corrupted-set
+tests_datasets_test_corrupted_set_SOURCES = tests/datasets/test-corrupted-set.c \
+	tests/datasets/test-corrupted-set-files.c \
+	tests/datasets/test-corrupted-set-files.h \
+	tests/datasets/datasets-util.c \
+	tests/datasets/datasets-util.h
+tests_datasets_test_corrupted_set_CFLAGS = $(test_cflags) $(ZLIB_CFLAGS) $(PNG_CFLAGS) $(JPEG_CFLAGS)
+tests_datasets_test_corrupted_set_LDFLAGS = $(test_ldflags)
+tests_datasets_test_corrupted_set_LDADD = $(test_ldadd) $(ZLIB_LIBS) $(PNG_LIBS) $(JPEG_LIBS)
+EXTRA_tests_datasets_test_corrupted_set_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/datasets/test-corrupted-set-run
+TESTS += tests/datasets/test-corrupted-set-run
+tests_datasets_test_corrupted_set_run_SOURCES = tests/datasets/test-corrupted-set-run.c \
+	tests/datasets/test-corrupted-set-files.c \
+	tests/datasets/test-corrupted-set-files.h \
+	tests/datasets/datasets-util.c \
+	tests/datasets/datasets-util.h
+tests_datasets_test_corrupted_set_run_CFLAGS = $(test_cflags) $(ZLIB_CFLAGS) $(PNG_CFLAGS) \
+	$(JPEG_CFLAGS)
+tests_datasets_test_corrupted_set_run_LDFLAGS = $(test_ldflags)
+tests_datasets_test_corrupted_set_run_LDADD = $(test_ldadd) $(ZLIB_LIBS) $(PNG_LIBS) \
+	$(JPEG_LIBS)
+EXTRA_tests_datasets_test_corrupted_set_run_DEPENDENCIES = $(test_deps)
