@@ -106,8 +106,10 @@ float *interp_motion_kernel (int radius, double sigma, double angle_degrees, int
 
 typedef enum {
   INTERP_RESIZE_BILINEAR,   /* half-pixel centres, edges clamped (cv2.INTER_LINEAR) */
-  INTERP_RESIZE_AREA,       /* box filter: each output averages the input area it covers
-                               with fractional weights (PIL.Image.BOX, cv2.INTER_AREA) */
+  INTERP_RESIZE_AREA,       /* PIL.Image.BOX: each output is the mean of the input pixels
+                               whose centres fall in the interval it covers (equal weights;
+                               block means for integer factors, as cv2.INTER_AREA; on an
+                               upscale each output copies one input) */
 } InterpResize;
 
 /* dst (src->channels x dst->height x dst->width, dst's size chosen by the
@@ -180,8 +182,10 @@ typedef struct {
 
 void interp_pixels_clear (InterpPixels *px);
 /* Decodes the PNG or JPEG at path (chosen by its signature).  want_channels
- * 1 or 3 converts (grey = ITU-R 601 luma, as PIL's "L"), 0 keeps the file's
- * own; alpha is dropped, 16-bit samples reduced to 8.  Errors: NOT_FOUND /
+ * 1 or 3 converts, 0 keeps the file's own; alpha is dropped, 16-bit samples
+ * reduced to 8.  Colour to grey is what each library does: libjpeg's luma
+ * (ITU-R 601, as PIL's "L"), libpng's default Rec. 709 weights for a PNG
+ * (the image-folder dataset has always loaded PNGs so).  Errors: NOT_FOUND /
  * IO (cannot open), FORMAT (not an image, corrupt or truncated), each naming
  * the file. */
 gboolean interp_pixels_decode_file (const char *path, int want_channels, InterpPixels *px,
@@ -196,8 +200,9 @@ gboolean interp_pixels_encode_jpeg (const InterpPixels *px, int quality, guint8 
 /* Writes px as an 8-bit PNG, atomically (the file appears whole or not at all). */
 gboolean interp_pixels_write_png (const InterpPixels *px, const char *path, GError **error);
 
-/* dst := img resized bilinearly to dst's height and width, planar, 8-bit
- * (the form datasets store). */
+/* dst (px->channels x out_h x out_w, planar, 8-bit: the form datasets
+ * store) := px, resized bilinearly (cv2.INTER_LINEAR's half-pixel centres,
+ * rounded to the nearest level) when the size differs. */
 void interp_pixels_to_chw_u8 (const InterpPixels *px, int64_t out_h, int64_t out_w,
                               uint8_t *dst);
 /* Float image <-> 8-bit pixels: to_pixels clips to [0, 1] and rounds
