@@ -16,3 +16,31 @@ tests_corruptions_test_noise_CFLAGS = $(test_cflags)
 tests_corruptions_test_noise_LDFLAGS = $(test_ldflags)
 tests_corruptions_test_noise_LDADD = $(test_ldadd)
 EXTRA_tests_corruptions_test_noise_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/corruptions/test-blur
+TESTS += tests/corruptions/test-blur
+tests_corruptions_test_blur_SOURCES = tests/corruptions/test-blur.c \
+	$(corruption_test_sources) \
+	plugins/corruptions/gaussian-blur.c \
+	plugins/corruptions/glass-blur.c \
+	plugins/corruptions/defocus-blur.c \
+	plugins/corruptions/motion-blur.c \
+	plugins/corruptions/zoom-blur.c
+tests_corruptions_test_blur_CFLAGS = $(test_cflags)
+tests_corruptions_test_blur_LDFLAGS = $(test_ldflags)
+tests_corruptions_test_blur_LDADD = $(test_ldadd)
+EXTRA_tests_corruptions_test_blur_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/corruptions/test-digital
+TESTS += tests/corruptions/test-digital
+tests_corruptions_test_digital_SOURCES = tests/corruptions/test-digital.c \
+	$(corruption_test_sources) \
+	plugins/corruptions/brightness.c \
+	plugins/corruptions/contrast.c \
+	plugins/corruptions/saturate.c \
+	plugins/corruptions/jpeg-compression.c \
+	plugins/corruptions/pixelate.c
+tests_corruptions_test_digital_CFLAGS = $(test_cflags)
+tests_corruptions_test_digital_LDFLAGS = $(test_ldflags)
+tests_corruptions_test_digital_LDADD = $(test_ldadd)
+EXTRA_tests_corruptions_test_digital_DEPENDENCIES = $(test_deps)
