@@ -44,3 +44,13 @@ tests_corruptions_test_digital_CFLAGS = $(test_cflags)
 tests_corruptions_test_digital_LDFLAGS = $(test_ldflags)
 tests_corruptions_test_digital_LDADD = $(test_ldadd)
 EXTRA_tests_corruptions_test_digital_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/corruptions/test-noise-module
+TESTS += tests/corruptions/test-noise-module
+tests_corruptions_test_noise_module_SOURCES = tests/corruptions/test-noise-module.c \
+	tests/corruptions/corruption-test.h
+tests_corruptions_test_noise_module_CFLAGS = $(test_cflags)
+tests_corruptions_test_noise_module_LDFLAGS = $(test_ldflags)
+tests_corruptions_test_noise_module_LDADD = $(test_ldadd)
+EXTRA_tests_corruptions_test_noise_module_DEPENDENCIES = $(test_deps) \
+	plugins/corruptions/interp-corruptions.la
