@@ -60,6 +60,7 @@ static const InterpCorruptionVTable gaussian_blur_vtable = {
 const InterpComponent interp_corruption_gaussian_blur = INTERP_COMPONENT (
   .kind = INTERP_KIND_CORRUPTION,
   .name = "gaussian-blur",
-  .description = "Gaussian filter of standard deviation c pixels per channel (CIFAR-10-C gaussian_blur)",
+  .description = "Gaussian filter of standard deviation c pixels per channel "
+                 "(CIFAR-10-C gaussian_blur)",
   .params = gaussian_blur_params,
   .vtable = &gaussian_blur_vtable);

@@ -66,6 +66,7 @@ static const InterpCorruptionVTable impulse_noise_vtable = {
 const InterpComponent interp_corruption_impulse_noise = INTERP_COMPONENT (
   .kind = INTERP_KIND_CORRUPTION,
   .name = "impulse-noise",
-  .description = "salt and pepper: each element set to 0 or 1 with probability c (CIFAR-10-C impulse_noise)",
+  .description = "salt and pepper: each element set to 0 or 1 with probability c "
+                 "(CIFAR-10-C impulse_noise)",
   .params = impulse_noise_params,
   .vtable = &impulse_noise_vtable);

@@ -72,6 +72,7 @@ static const InterpCorruptionVTable motion_blur_vtable = {
 const InterpComponent interp_corruption_motion_blur = INTERP_COMPONENT (
   .kind = INTERP_KIND_CORRUPTION,
   .name = "motion-blur",
-  .description = "ImageMagick-style linear motion blur at a random angle in [-45, 45) degrees (CIFAR-10-C motion_blur)",
+  .description = "ImageMagick-style linear motion blur at a random angle in [-45, 45) "
+                 "degrees (CIFAR-10-C motion_blur)",
   .params = motion_blur_params,
   .vtable = &motion_blur_vtable);
