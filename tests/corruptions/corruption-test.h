@@ -221,6 +221,33 @@ ct_assert_shapes (const InterpComponent *comp)
   ct_vtable (comp)->destroy (self);
 }
 
+/* The 64x64 and 224x224 tables: severities 1 and 5 give a valid image of
+ * the input's shape that differs from the clean one. */
+static inline void
+ct_assert_large_sizes (const InterpComponent *comp)
+{
+  gpointer self = ct_create (comp, NULL);
+  const int64_t sides[2] = { 64, 224 };
+  for (int k = 0; k < 2; k++)
+    {
+      InterpTensor *x = ct_natural_image (3, sides[k], 200 + k);
+      InterpTensor *out = interp_tensor_new_4d (1, 1, 1, 1);
+      for (int s = 1; s <= 5; s += 4)
+        {
+          ct_apply (comp, self, x, s, 3, out);
+          cr_assert (out->shape[1] == 3 && out->shape[2] == sides[k] && out->shape[3] == sides[k],
+                     "%s: output shape differs from the input's", comp->name);
+          ct_assert_valid_output (comp, out, s);
+          cr_assert (memcmp (x->data, out->data, x->numel * sizeof (float)) != 0,
+                     "%s severity %d changed nothing at %" G_GINT64_FORMAT, comp->name, s,
+                     sides[k]);
+        }
+      interp_tensor_free (out);
+      interp_tensor_free (x);
+    }
+  ct_vtable (comp)->destroy (self);
+}
+
 /* The same stream gives identical bytes; a different stream gives a
  * different image when the component is random and the same image when
  * it draws nothing. */

@@ -83,6 +83,7 @@ Test (blur, shapes_range_and_refusals)
   for (size_t i = 0; i < G_N_ELEMENTS (blurs); i++)
     {
       ct_assert_shapes (blurs[i]);
+      ct_assert_large_sizes (blurs[i]);
       ct_assert_refuses_level (blurs[i]);
     }
 }

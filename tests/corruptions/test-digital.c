@@ -50,6 +50,7 @@ Test (digital, shapes_range_and_refusals)
   for (size_t i = 0; i < G_N_ELEMENTS (digitals); i++)
     {
       ct_assert_shapes (digitals[i]);
+      ct_assert_large_sizes (digitals[i]);
       ct_assert_refuses_level (digitals[i]);
     }
 }

@@ -39,6 +39,7 @@ Test (noise, shapes_range_and_refusals)
   for (size_t i = 0; i < G_N_ELEMENTS (noises); i++)
     {
       ct_assert_shapes (noises[i]);
+      ct_assert_large_sizes (noises[i]);
       ct_assert_refuses_level (noises[i]);
     }
 }
