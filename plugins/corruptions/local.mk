@@ -4,7 +4,16 @@ plugins_corruptions_interp_corruptions_la_SOURCES = \
 	plugins/corruptions/plugin.c \
 	plugins/corruptions/plugin-components.h \
 	plugins/corruptions/corruption-common.h \
-	plugins/corruptions/corruption-common.c
+	plugins/corruptions/corruption-common.c \
+	plugins/corruptions/shear.c \
+	plugins/corruptions/scale.c \
+	plugins/corruptions/rotate.c \
+	plugins/corruptions/translate.c \
+	plugins/corruptions/stripe.c \
+	plugins/corruptions/zigzag.c \
+	plugins/corruptions/dotted-line.c \
+	plugins/corruptions/mnist-c-geometry.h \
+	plugins/corruptions/mnist-c-geometry.c
 plugins_corruptions_interp_corruptions_la_CFLAGS = $(plugin_cflags)
 plugins_corruptions_interp_corruptions_la_LDFLAGS = $(plugin_ldflags)
 plugins_corruptions_interp_corruptions_la_LIBADD = $(plugin_libs) -lm

@@ -6,7 +6,13 @@
 #include "plugin-components.h"
 
 static const InterpComponent *const components[] = {
-  NULL,
+  &interp_corruption_shear,
+  &interp_corruption_scale,
+  &interp_corruption_rotate,
+  &interp_corruption_translate,
+  &interp_corruption_stripe,
+  &interp_corruption_zigzag,
+  &interp_corruption_dotted_line,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-corruptions", .version = INTERP_VERSION_STRING,
