@@ -6,8 +6,11 @@ core_image_libinterp_image_la_SOURCES = \
 	core/image/image.c \
 	core/image/colour.c \
 	core/image/filter.c \
+	core/image/kernels.c \
 	core/image/geometry.c \
 	core/image/affine.c \
+	core/image/plasma.c \
+	core/image/edges.c \
 	core/image/pixels.c \
 	core/image/png-io.c \
 	core/image/jpeg-io.c \

@@ -88,18 +88,22 @@ void interp_image_filter2d (const InterpImage *src, const float *kernel, int ksi
 
 /* The generator's defocus kernel: the disk x^2 + y^2 <= radius^2 on a grid
  * of side 2 * max(8, ceil(radius)) + 1 (17 for radius <= 8), normalised to
- * sum 1, then blurred by a 3x3 Gaussian of sigma alias_blur (cv2.GaussianBlur,
- * reflect-101) -- make_cifar_c.py's disk().  Returns a newly allocated
- * side x side kernel (g_free) and its side in *side. */
+ * sum 1, then blurred by a Gaussian of sigma alias_blur, 3x3 (5x5 when
+ * radius > 8) (cv2.GaussianBlur, reflect-101) -- make_cifar_c.py's disk().
+ * radius, alias_blur > 0.  Returns a newly allocated side x side kernel
+ * (g_free) and its side in *side. */
 float *interp_disk_kernel (double radius, double alias_blur, int *side);
-/* A linear motion-blur kernel: a line of length 2 * radius + 1 through the
- * centre at `angle_degrees` (counter-clockwise from the +x axis, image y
- * down), each tap weighted by a 1-D Gaussian of sigma along the line,
- * normalised to sum 1 -- the shape ImageMagick's -motion-blur radius x sigma
- * +angle draws (Wand's motion_blur, which the generator calls).  The kernel
- * is one-sided as ImageMagick's is: it starts at the centre and extends
- * `radius` pixels along the angle.  Returns a newly allocated side x side
- * kernel (g_free), side = 2 * radius + 1. */
+/* A linear motion-blur kernel, the one ImageMagick's -motion-blur
+ * radius x sigma +angle applies (MagickCore/effect.c MotionBlurImage;
+ * Wand's motion_blur, which the generator calls): 2 * radius + 1 taps
+ * i = 0 .. 2 radius, weighted exp(-i^2 / (2 sigma^2)) and normalised to sum
+ * 1, tap i reading the pixel at offset (dx, dy) = (ceil(i cos a - 0.5),
+ * ceil(i sin a - 0.5)) with a = angle_degrees and image y down (so a
+ * positive angle turns clockwise as displayed, as in ImageMagick).  The
+ * line is one-sided: it starts at the centre and reaches 2 * radius pixels
+ * along the angle, so the centred kernel (for interp_image_filter2d) has
+ * side = 4 * radius + 1.  radius >= 1, sigma > 0.  Returns a newly
+ * allocated side x side kernel (g_free). */
 float *interp_motion_kernel (int radius, double sigma, double angle_degrees, int *side);
 
 /* ---- geometry ------------------------------------------------------------ */

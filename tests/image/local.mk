@@ -7,6 +7,8 @@ tests_image_test_image_SOURCES = \
 	tests/image/test-filters.c \
 	tests/image/test-geometry.c \
 	tests/image/test-colour.c \
+	tests/image/test-textures.c \
+	tests/image/test-edges.c \
 	tests/image/test-codecs.c
 tests_image_test_image_CFLAGS = $(test_cflags)
 tests_image_test_image_LDFLAGS = $(test_ldflags)
