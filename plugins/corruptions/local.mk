@@ -5,6 +5,11 @@ plugins_corruptions_interp_corruptions_la_SOURCES = \
 	plugins/corruptions/plugin-components.h \
 	plugins/corruptions/corruption-common.h \
 	plugins/corruptions/corruption-common.c \
+	plugins/corruptions/snow.c \
+	plugins/corruptions/frost.c \
+	plugins/corruptions/fog.c \
+	plugins/corruptions/elastic-transform.c \
+	plugins/corruptions/spatter.c \
 	plugins/corruptions/shear.c \
 	plugins/corruptions/scale.c \
 	plugins/corruptions/rotate.c \
@@ -12,6 +17,7 @@ plugins_corruptions_interp_corruptions_la_SOURCES = \
 	plugins/corruptions/stripe.c \
 	plugins/corruptions/zigzag.c \
 	plugins/corruptions/dotted-line.c \
+	plugins/corruptions/canny-edges.c \
 	plugins/corruptions/mnist-c-geometry.h \
 	plugins/corruptions/mnist-c-geometry.c
 plugins_corruptions_interp_corruptions_la_CFLAGS = $(plugin_cflags)

@@ -1,5 +1,5 @@
 /* The MNIST-C corruptions (google-research/mnist-c, corruptions.py): shear,
- * scale, rotate, translate, stripe, zigzag, dotted-line.
+ * scale, rotate, translate, stripe, zigzag, dotted-line, canny-edges.
  *
  * Besides the common properties, the geometric ones are checked on a linear
  * ramp image: bilinear interpolation reproduces a linear function exactly,
@@ -31,6 +31,8 @@ WEATHER_GENERIC_TESTS (zigzag, interp_corruption_zigzag, NULL)
 WEATHER_ORDERING_TEST (zigzag, interp_corruption_zigzag, NULL)
 WEATHER_GENERIC_TESTS (dotted_line, interp_corruption_dotted_line, NULL)
 WEATHER_ORDERING_TEST (dotted_line, interp_corruption_dotted_line, NULL)
+WEATHER_GENERIC_TESTS (canny_edges, interp_corruption_canny_edges, NULL)
+WEATHER_ORDERING_TEST (canny_edges, interp_corruption_canny_edges, NULL)
 
 /* ---- the ramp --------------------------------------------------------------- */
 
@@ -292,4 +294,42 @@ Test (zigzag, line_spans_columns_2_to_25)
     }
   interp_tensor_free (x);
   weather_destroy (&interp_corruption_zigzag, self);
+}
+
+Test (canny_edges, step_image_edges_only_at_the_step)
+{
+  /* Columns 0-13 black, 14-27 white: the only edge is between columns 13
+   * and 14.  Severity 5 is the full edge map (values 0 or 1). */
+  gpointer self = weather_create (&interp_corruption_canny_edges, exact);
+  InterpTensor *x = interp_tensor_new_4d (1, 1, 28, 28);
+  for (int k = 0; k < 28 * 28; k++)
+    x->data[k] = (k % 28) >= 14 ? 1.0f : 0.0f;
+  InterpTensor *out = weather_apply (&interp_corruption_canny_edges, self, x, 5, 0);
+  int rows_with_edge = 0;
+  for (int row = 0; row < 28; row++)
+    {
+      gboolean any = FALSE;
+      for (int col = 0; col < 28; col++)
+        {
+          float v = out->data[row * 28 + col];
+          cr_assert (v == 0.0f || v == 1.0f, "value %g", v);
+          if (v == 1.0f)
+            {
+              cr_assert (col >= 12 && col <= 15, "edge at row %d column %d", row, col);
+              any = TRUE;
+            }
+        }
+      rows_with_edge += any;
+    }
+  /* skimage's canny ignores the outermost pixels; every other row has it. */
+  cr_assert_geq (rows_with_edge, 26, "%d rows with an edge", rows_with_edge);
+
+  /* Severity 1 blends 0.2 of the edge map in: exactly 0.8 x + 0.2 edges. */
+  InterpTensor *mild = weather_apply (&interp_corruption_canny_edges, self, x, 1, 0);
+  for (int k = 0; k < 28 * 28; k++)
+    cr_assert_float_eq (mild->data[k], 0.8f * x->data[k] + 0.2f * out->data[k], 1e-6);
+  interp_tensor_free (mild);
+  interp_tensor_free (out);
+  interp_tensor_free (x);
+  weather_destroy (&interp_corruption_canny_edges, self);
 }
