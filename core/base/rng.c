@@ -94,3 +94,58 @@ interp_rng_shuffle (InterpRng *rng, int64_t *idx, size_t n)
       idx[j] = t;
     }
 }
+
+/* Inversion: walk the cumulative distribution until it passes u.  The
+ * walk stops when the next probability underflows, so a u above the
+ * rounded total (1 - 1e-16 or so) cannot loop forever. */
+static uint64_t
+poisson_inversion (InterpRng *rng, double lambda)
+{
+  double u = interp_rng_uniform (rng);
+  double p = exp (-lambda), cdf = p;
+  uint64_t k = 0;
+  while (u >= cdf && p > 0)
+    {
+      k++;
+      p *= lambda / (double) k;
+      cdf += p;
+    }
+  return k;
+}
+
+/* PTRS, step by step as Hormann (1993) gives it, with the paper's
+ * constants for b, a, 1/alpha and v_r. */
+static uint64_t
+poisson_ptrs (InterpRng *rng, double lambda)
+{
+  double slam = sqrt (lambda), loglam = log (lambda);
+  double b = 0.931 + 2.53 * slam;
+  double a = -0.059 + 0.02483 * b;
+  double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+  double v_r = 0.9277 - 3.6224 / (b - 2.0);
+  for (;;)
+    {
+      double u = interp_rng_uniform (rng) - 0.5;
+      double v = interp_rng_uniform (rng);
+      double us = 0.5 - fabs (u);
+      double k = floor ((2.0 * a / us + b) * u + lambda + 0.43);
+      if (us >= 0.07 && v <= v_r)
+        return (uint64_t) k;
+      if (k < 0 || (us < 0.013 && v > us))
+        continue;
+      /* v == 0 has probability 2^-53; log (0) = -inf accepts, as the
+       * limit of the test does. */
+      if (log (v) + log (inv_alpha) - log (a / (us * us) + b)
+          <= -lambda + k * loglam - lgamma (k + 1.0))
+        return (uint64_t) k;
+    }
+}
+
+uint64_t
+interp_rng_poisson (InterpRng *rng, double lambda)
+{
+  g_return_val_if_fail (lambda >= 0 && lambda <= 1e12, 0);
+  if (lambda == 0)
+    return 0;
+  return lambda < 10 ? poisson_inversion (rng, lambda) : poisson_ptrs (rng, lambda);
+}

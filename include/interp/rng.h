@@ -33,6 +33,13 @@ double interp_rng_normal (InterpRng *rng);
 uint64_t interp_rng_below (InterpRng *rng, uint64_t n);
 /* Fisher-Yates shuffle of idx[0..n). */
 void interp_rng_shuffle (InterpRng *rng, int64_t *idx, size_t n);
+/* A Poisson variate of mean lambda, 0 <= lambda <= 1e12 (0 gives 0).
+ * Exact in distribution (up to double rounding): inversion by sequential
+ * search for lambda < 10, Hormann's transformed rejection with squeeze
+ * (PTRS, W. Hormann 1993, "The transformed rejection method for generating
+ * Poisson random variables", Insurance: Mathematics and Economics 12(1))
+ * for lambda >= 10.  The number of uniforms drawn depends on the values. */
+uint64_t interp_rng_poisson (InterpRng *rng, double lambda);
 
 G_END_DECLS
 

@@ -5,6 +5,20 @@ plugins_corruptions_interp_corruptions_la_SOURCES = \
 	plugins/corruptions/plugin-components.h \
 	plugins/corruptions/corruption-common.h \
 	plugins/corruptions/corruption-common.c \
+	plugins/corruptions/gaussian-noise.c \
+	plugins/corruptions/shot-noise.c \
+	plugins/corruptions/impulse-noise.c \
+	plugins/corruptions/speckle-noise.c \
+	plugins/corruptions/gaussian-blur.c \
+	plugins/corruptions/glass-blur.c \
+	plugins/corruptions/defocus-blur.c \
+	plugins/corruptions/motion-blur.c \
+	plugins/corruptions/zoom-blur.c \
+	plugins/corruptions/brightness.c \
+	plugins/corruptions/contrast.c \
+	plugins/corruptions/saturate.c \
+	plugins/corruptions/jpeg-compression.c \
+	plugins/corruptions/pixelate.c \
 	plugins/corruptions/snow.c \
 	plugins/corruptions/frost.c \
 	plugins/corruptions/fog.c \

@@ -6,6 +6,20 @@
 #include "plugin-components.h"
 
 static const InterpComponent *const components[] = {
+  &interp_corruption_gaussian_noise,
+  &interp_corruption_shot_noise,
+  &interp_corruption_impulse_noise,
+  &interp_corruption_speckle_noise,
+  &interp_corruption_gaussian_blur,
+  &interp_corruption_glass_blur,
+  &interp_corruption_defocus_blur,
+  &interp_corruption_motion_blur,
+  &interp_corruption_zoom_blur,
+  &interp_corruption_brightness,
+  &interp_corruption_contrast,
+  &interp_corruption_saturate,
+  &interp_corruption_jpeg_compression,
+  &interp_corruption_pixelate,
   &interp_corruption_snow,
   &interp_corruption_frost,
   &interp_corruption_fog,
