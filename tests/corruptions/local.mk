@@ -81,3 +81,12 @@ tests_corruptions_test_mnist_c_CFLAGS = $(test_cflags)
 tests_corruptions_test_mnist_c_LDFLAGS = $(test_ldflags)
 tests_corruptions_test_mnist_c_LDADD = $(test_ldadd)
 EXTRA_tests_corruptions_test_mnist_c_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/corruptions/test-weather-module
+TESTS += tests/corruptions/test-weather-module
+tests_corruptions_test_weather_module_SOURCES = tests/corruptions/test-weather-module.c
+tests_corruptions_test_weather_module_CFLAGS = $(test_cflags)
+tests_corruptions_test_weather_module_LDFLAGS = $(test_ldflags)
+tests_corruptions_test_weather_module_LDADD = $(test_ldadd)
+EXTRA_tests_corruptions_test_weather_module_DEPENDENCIES = $(test_deps) \
+	plugins/corruptions/interp-corruptions.la

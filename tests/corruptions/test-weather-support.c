@@ -139,11 +139,12 @@ weather_mean_abs_diff (const InterpComponent *comp, gpointer self, int64_t chann
     }
 }
 
-void
-weather_check_range (const InterpComponent *comp, gpointer self, int64_t channels, int64_t side)
+static void
+check_range (const InterpComponent *comp, gpointer self, int64_t channels, int64_t side,
+             int n_images)
 {
   for (int s = 1; s <= 5; s++)
-    for (int i = 0; i < WEATHER_N_IMAGES; i++)
+    for (int i = 0; i < n_images; i++)
       {
         InterpTensor *x = weather_clean_image (channels, side, i);
         InterpTensor *y = weather_apply (comp, self, x, s, i);
@@ -155,6 +156,18 @@ weather_check_range (const InterpComponent *comp, gpointer self, int64_t channel
         interp_tensor_free (x);
         interp_tensor_free (y);
       }
+}
+
+void
+weather_check_range (const InterpComponent *comp, gpointer self, int64_t channels, int64_t side)
+{
+  check_range (comp, self, channels, side, WEATHER_N_IMAGES);
+}
+
+void
+weather_check_range_n (const InterpComponent *comp, gpointer self, int64_t side, int n_images)
+{
+  check_range (comp, self, 3, side, n_images);
 }
 
 void

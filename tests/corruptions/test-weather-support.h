@@ -40,6 +40,10 @@ void weather_mean_abs_diff (const InterpComponent *comp, gpointer self, int64_t 
  * the set, at this shape. */
 void weather_check_range (const InterpComponent *comp, gpointer self, int64_t channels,
                           int64_t side);
+/* The same for `n_images` images at 3 x side x side: the 64x64 and 224x224
+ * tables run too. */
+void weather_check_range_n (const InterpComponent *comp, gpointer self, int64_t side,
+                            int n_images);
 /* Two applications with the same stream give identical bytes; a different
  * image index (another stream) is allowed to differ. */
 void weather_check_deterministic (const InterpComponent *comp, gpointer self, int64_t channels,

@@ -96,6 +96,8 @@ Test (frost, common_properties)
   gpointer self = frost_create (dir, TRUE);
   weather_check_range (&interp_corruption_frost, self, 1, 28);
   weather_check_range (&interp_corruption_frost, self, 3, 32);
+  weather_check_range_n (&interp_corruption_frost, self, 64, 2);
+  weather_check_range_n (&interp_corruption_frost, self, 224, 1);
   weather_check_deterministic (&interp_corruption_frost, self, 1, 28);
   weather_check_deterministic (&interp_corruption_frost, self, 3, 32);
   weather_check_sizes (&interp_corruption_frost, self);
