@@ -7,8 +7,9 @@
  * not depend on the image size.  As skimage's AffineTransform (rotation=t)
  * given as warp's inverse_map, the output at (x, y) reads the input at
  * R(t) (x, y) about the centre, R(t) = (cos t, -sin t; sin t, cos t) in
- * (column, row) coordinates: the content turns by -t, clockwise as displayed
- * for t > 0.  The sign is drawn first, one draw per image. */
+ * (column, row) coordinates, y down: the input at p is shown at R(-t) p,
+ * so for t > 0 the content turns counter-clockwise as displayed.  One draw
+ * per image: the sign. */
 #include "config.h"
 
 #include <math.h>
