@@ -90,6 +90,19 @@ interp_image_filter2d (const InterpImage *src, const float *kernel, int ksize_h,
   g_return_if_fail (ksize_h >= 1 && ksize_w >= 1 && ksize_h % 2 == 1 && ksize_w % 2 == 1);
   const int64_t h = src->height, w = src->width;
   const int ah = ksize_h / 2, aw = ksize_w / 2;
+  /* Only the non-zero taps are visited: the motion-blur kernels are a line
+   * across a mostly empty square. */
+  int *tap_dy = g_new (int, ksize_h * ksize_w), *tap_dx = g_new (int, ksize_h * ksize_w);
+  float *tap_k = g_new (float, ksize_h * ksize_w);
+  int ntaps = 0;
+  for (int i = 0; i < ksize_h; i++)
+    for (int j = 0; j < ksize_w; j++)
+      if (kernel[i * ksize_w + j] != 0.0f)
+        {
+          tap_dy[ntaps] = i - ah;
+          tap_dx[ntaps] = j - aw;
+          tap_k[ntaps++] = kernel[i * ksize_w + j];
+        }
   for (int64_t c = 0; c < src->channels; c++)
     {
       const float *in = src->data + c * h * w;
@@ -100,14 +113,12 @@ interp_image_filter2d (const InterpImage *src, const float *kernel, int ksize_h,
             /* Correlation, not convolution: cv2.filter2D does not flip the
              * kernel (OpenCV docs, filter2D). */
             double acc = 0.0;
-            for (int i = 0; i < ksize_h; i++)
-              for (int j = 0; j < ksize_w; j++)
-                {
-                  float k = kernel[i * ksize_w + j];
-                  if (k != 0.0f)
-                    acc += k * plane_at (in, h, w, y + i - ah, x + j - aw, border);
-                }
+            for (int t = 0; t < ntaps; t++)
+              acc += tap_k[t] * plane_at (in, h, w, y + tap_dy[t], x + tap_dx[t], border);
             out[y * w + x] = (float) acc;
           }
     }
+  g_free (tap_dy);
+  g_free (tap_dx);
+  g_free (tap_k);
 }

@@ -91,10 +91,11 @@ Test (basics, border_indices_for_n_4)
   const int64_t cons[] = { -1, -1, 0, 1, 2, 3, -1, -1 };
   for (int64_t i = -2; i <= 5; i++)
     {
-      cr_assert_eq (interp_border_index (i, 4, INTERP_BORDER_REFLECT_101), r101[i + 2], "101 %ld", (long) i);
-      cr_assert_eq (interp_border_index (i, 4, INTERP_BORDER_REFLECT), refl[i + 2], "reflect %ld", (long) i);
-      cr_assert_eq (interp_border_index (i, 4, INTERP_BORDER_NEAREST), near[i + 2], "nearest %ld", (long) i);
-      cr_assert_eq (interp_border_index (i, 4, INTERP_BORDER_CONSTANT), cons[i + 2], "constant %ld", (long) i);
+      long l = (long) i;
+      cr_assert_eq (interp_border_index (i, 4, INTERP_BORDER_REFLECT_101), r101[i + 2], "%ld", l);
+      cr_assert_eq (interp_border_index (i, 4, INTERP_BORDER_REFLECT), refl[i + 2], "%ld", l);
+      cr_assert_eq (interp_border_index (i, 4, INTERP_BORDER_NEAREST), near[i + 2], "%ld", l);
+      cr_assert_eq (interp_border_index (i, 4, INTERP_BORDER_CONSTANT), cons[i + 2], "%ld", l);
     }
 }
 

@@ -59,6 +59,30 @@ Test (canny, thresholds_and_flat_images)
   interp_image_free (img);
 }
 
+Test (canny, hysteresis_starts_only_above_the_hand_computed_magnitude)
+{
+  /* Away from the top and bottom the smoothing leaves each column constant
+   * down the rows (the bleed-over correction undoes the zeros read outside),
+   * and along a row the soft step (0 0 .5 1 1) blurred with the taps t_k of
+   * sigma 1 (radius 4) gives f(8) = (1 + t_0) / 2 + t_1 / 2 and f(6) =
+   * 1 - f(8).  Sobel: (1 + 2 + 1) * (f(8) - f(6)) = 4 (t_0 + t_1), with
+   * t_0 = 1 / S, t_1 = e^-1/2 / S, S = 1 + 2 (e^-1/2 + e^-2 + e^-9/2 + e^-8). */
+  double s = 1 + 2 * (exp (-0.5) + exp (-2) + exp (-4.5) + exp (-8));
+  double mag = 4 * (1 + exp (-0.5)) / s;   /* 2.5637 */
+  InterpImage *img = soft_step (12, 16, FALSE);
+  uint8_t e[12 * 16];
+  /* 0.01 either side is far beyond float rounding (~1e-6) yet far inside
+   * the gap to the next column's magnitude. */
+  interp_image_canny (img, 0, 1.0, 0.1, mag - 0.01, e);
+  cr_assert_eq (e[5 * 16 + 7], 1, "high just below the magnitude: an edge");
+  interp_image_canny (img, 0, 1.0, 0.1, mag + 0.01, e);
+  cr_assert_eq (e[5 * 16 + 7], 0, "high just above: no seed, no edge");
+  interp_image_canny (img, 0, 1.0, mag + 0.01, mag + 0.02, e);
+  for (int i = 0; i < 12 * 16; i++)
+    cr_assert_eq (e[i], 0);
+  interp_image_free (img);
+}
+
 Test (distance, single_zero_pixel_gives_euclidean_distances)
 {
   uint8_t mask[4 * 5];

@@ -77,16 +77,18 @@ Test (geometry, sample_inside_and_outside)
 {
   const float v[] = { 0, 1, 2, 3 };
   InterpImage *img = image_from (1, 2, 2, v);
-  cr_assert_float_eq (interp_image_sample (img, 0, 0.5, 0.5, INTERP_BORDER_CONSTANT, 0), 1.5, TOL);
-  cr_assert_float_eq (interp_image_sample (img, 0, 1.0, 0.25, INTERP_BORDER_CONSTANT, 0), 2.25, TOL);
+#define S(y, x, border, cval) interp_image_sample (img, 0, y, x, INTERP_BORDER_##border, cval)
+  cr_assert_float_eq (S (0.5, 0.5, CONSTANT, 0), 1.5, TOL);
+  cr_assert_float_eq (S (1.0, 0.25, CONSTANT, 0), 2.25, TOL);
   /* Half a pixel above row 0: half cval, half v(0, 1) = 1. */
-  cr_assert_float_eq (interp_image_sample (img, 0, -0.5, 1, INTERP_BORDER_CONSTANT, 0), 0.5, TOL);
-  cr_assert_float_eq (interp_image_sample (img, 0, -0.5, 1, INTERP_BORDER_CONSTANT, 1), 1.0, TOL);
+  cr_assert_float_eq (S (-0.5, 1, CONSTANT, 0), 0.5, TOL);
+  cr_assert_float_eq (S (-0.5, 1, CONSTANT, 1), 1.0, TOL);
   /* Row -1 is row 1 under reflect-101, row 0 under reflect. */
-  cr_assert_float_eq (interp_image_sample (img, 0, -1, 0, INTERP_BORDER_REFLECT_101, 0), 2, TOL);
-  cr_assert_float_eq (interp_image_sample (img, 0, -1, 0, INTERP_BORDER_REFLECT, 0), 0, TOL);
-  cr_assert_float_eq (interp_image_sample (img, 0, 5, 7, INTERP_BORDER_NEAREST, 0), 3, TOL);
-  cr_assert_float_eq (interp_image_sample (img, 0, 1e300, 0, INTERP_BORDER_CONSTANT, 9), 9, TOL);
+  cr_assert_float_eq (S (-1, 0, REFLECT_101, 0), 2, TOL);
+  cr_assert_float_eq (S (-1, 0, REFLECT, 0), 0, TOL);
+  cr_assert_float_eq (S (5, 7, NEAREST, 0), 3, TOL);
+  cr_assert_float_eq (S (1e300, 0, CONSTANT, 9), 9, TOL);
+#undef S
   interp_image_free (img);
 }
 
