@@ -16,9 +16,8 @@
  * more than 28 vs 32 pixels warrants; the alias sigma is in kernel pixels
  * of the same disk and is kept with it.
  *
- * The generator smooths a disk of radius > 8 (224x224 severity 5) with a
- * 5x5 Gaussian rather than 3x3; which one is used is interp_disk_kernel's
- * contract.
+ * The generator smooths a disk of radius > 8 (224x224 severity 5, a 21x21
+ * grid) with a 5x5 Gaussian rather than 3x3, as interp_disk_kernel does.
  */
 #include "config.h"
 

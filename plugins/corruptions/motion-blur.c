@@ -5,10 +5,11 @@
  * sigma, angle) through Wand): angle ~ U(-45, 45) degrees (one
  * interp_rng_uniform per image); every channel is correlated with the
  * one-sided motion kernel interp_motion_kernel (radius, sigma, angle) --
- * taps along the line from the pixel, Gaussian-weighted by distance,
- * normalised -- reads outside the image answered by the nearest edge pixel
- * (ImageMagick's default "edge" virtual pixels); then clipped and truncated
- * to 8 bits.
+ * 2 radius + 1 taps on the line from the pixel, tap i (0 .. 2 radius)
+ * weighted exp (-i^2 / (2 sigma^2)), normalised; sigma sets the length,
+ * radius only where the taps stop -- reads outside the image answered by
+ * the nearest edge pixel (ImageMagick's default "edge" virtual pixels);
+ * then clipped and truncated to 8 bits.
  *
  * (radius, sigma) per severity: 32x32 make_cifar_c.py, 64x64
  * make_tinyimagenet_c.py, 224x224 make_imagenet_c.py.  28x28 (no published

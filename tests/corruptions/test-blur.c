@@ -27,8 +27,54 @@ Test (blur, stronger_with_severity)
 {
   for (size_t i = 0; i < G_N_ELEMENTS (blurs); i++)
     {
+      if (blurs[i] == &interp_corruption_glass_blur || blurs[i] == &interp_corruption_motion_blur)
+        continue;   /* their own tests below */
       ct_assert_monotone (blurs[i], 3, 32);
       ct_assert_monotone (blurs[i], 1, 28);
+    }
+}
+
+/* Glass blur's (sigma, delta, iterations) are ordered by the pixel moves
+ * first: 1-3 move once with sigma 0.05, 0.25, 0.4, 4-5 move twice.  Within
+ * one iteration count a larger sigma also blurs the moved pixels back
+ * towards their neighbours, so the difference from the clean image need
+ * not grow with sigma (measured on these images: 11.59, 11.66, 11.44
+ * levels for 32x32 severities 1-3).  What holds: every two-move severity
+ * changes the image more than every one-move severity. */
+Test (blur, glass_stronger_with_more_moves)
+{
+  const int64_t shapes[2][2] = { { 1, 28 }, { 3, 32 } };
+  for (int k = 0; k < 2; k++)
+    {
+      double mad[5];
+      ct_severity_profile (&interp_corruption_glass_blur, shapes[k][0], shapes[k][1], mad);
+      for (int once = 1; once <= 3; once++)
+        for (int twice = 4; twice <= 5; twice++)
+          ct_assert_not_milder (&interp_corruption_glass_blur, mad, once, twice,
+                                shapes[k][0] == 1 ? "1x28x28" : "3x32x32");
+    }
+}
+
+/* Motion blur's taps are weighted exp(-i^2 / (2 sigma^2)) for i up to
+ * 2 radius, so with sigma 2 (32x32 severities 3 and 4, radius 6 and 8; the
+ * 28x28 row keeps the pair: 1.75 with radius 5 and 7) the taps the larger
+ * radius adds weigh below exp(-169 / 8) ~ 7e-10: the two severities give
+ * the same images up to float rounding.  So 1 < 2 < 3 ~ 4 < 5, with 3 ~ 4
+ * allowed to differ by 1e-6 (a one-level flip of one element moves the
+ * mean over 16 x 3072 elements by 8e-8). */
+Test (blur, motion_stronger_with_severity)
+{
+  const int64_t shapes[2][2] = { { 1, 28 }, { 3, 32 } };
+  for (int k = 0; k < 2; k++)
+    {
+      const char *shape = shapes[k][0] == 1 ? "1x28x28" : "3x32x32";
+      double mad[5];
+      ct_severity_profile (&interp_corruption_motion_blur, shapes[k][0], shapes[k][1], mad);
+      ct_assert_not_milder (&interp_corruption_motion_blur, mad, 1, 2, shape);
+      ct_assert_not_milder (&interp_corruption_motion_blur, mad, 2, 3, shape);
+      ct_assert_not_milder (&interp_corruption_motion_blur, mad, 4, 5, shape);
+      cr_assert_float_eq (mad[2], mad[3], 1e-6, "%s: severities 3 and 4 differ", shape);
+      cr_assert_gt (mad[4], mad[3] + 1e-3 / 255, "%s: severity 5 adds nothing", shape);
     }
 }
 
