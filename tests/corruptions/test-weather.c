@@ -480,3 +480,45 @@ Test (spatter, mud_only_darkens_towards_its_colour)
   cr_assert_gt (covered, 0, "no mud at all");
   weather_destroy (&interp_corruption_spatter, self);
 }
+
+/* ---- greyscale ---------------------------------------------------------------- */
+
+/* snow and fog run on a grey image's one channel; their files state that this
+ * equals the generator on three equal channels followed by a grey
+ * conversion.  Checked: with the same stream, the grey result equals every
+ * channel of the result on the replicated image (which stay equal).
+ * Tolerance 1e-6: snow's luma weights sum to 1 within float rounding. */
+static void
+check_grey_matches_rgb (const InterpComponent *comp)
+{
+  gpointer self = weather_create (comp, exact);
+  for (int s = 1; s <= 5; s++)
+    for (int i = 0; i < 4; i++)
+      {
+        InterpTensor *grey = weather_clean_image (1, 28, i);
+        InterpTensor *rgb = interp_tensor_new_4d (1, 3, 28, 28);
+        for (int c = 0; c < 3; c++)
+          memcpy (rgb->data + c * 784, grey->data, 784 * sizeof (float));
+        InterpTensor *a = weather_apply (comp, self, grey, s, i);
+        InterpTensor *b = weather_apply (comp, self, rgb, s, i);
+        for (int k = 0; k < 784; k++)
+          for (int c = 0; c < 3; c++)
+            cr_assert_float_eq (a->data[k], b->data[c * 784 + k], 1e-6,
+                                "%s@%d image %d pixel %d channel %d", comp->name, s, i, k, c);
+        interp_tensor_free (grey);
+        interp_tensor_free (rgb);
+        interp_tensor_free (a);
+        interp_tensor_free (b);
+      }
+  weather_destroy (comp, self);
+}
+
+Test (snow, grey_equals_the_generator_on_equal_channels)
+{
+  check_grey_matches_rgb (&interp_corruption_snow);
+}
+
+Test (fog, grey_equals_the_generator_on_equal_channels)
+{
+  check_grey_matches_rgb (&interp_corruption_fog);
+}
