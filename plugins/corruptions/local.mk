@@ -21,7 +21,22 @@ plugins_corruptions_interp_corruptions_la_SOURCES = \
 	plugins/corruptions/contrast.c \
 	plugins/corruptions/saturate.c \
 	plugins/corruptions/jpeg-compression.c \
-	plugins/corruptions/pixelate.c
+	plugins/corruptions/pixelate.c \
+	plugins/corruptions/snow.c \
+	plugins/corruptions/frost.c \
+	plugins/corruptions/fog.c \
+	plugins/corruptions/elastic-transform.c \
+	plugins/corruptions/spatter.c \
+	plugins/corruptions/shear.c \
+	plugins/corruptions/scale.c \
+	plugins/corruptions/rotate.c \
+	plugins/corruptions/translate.c \
+	plugins/corruptions/stripe.c \
+	plugins/corruptions/zigzag.c \
+	plugins/corruptions/dotted-line.c \
+	plugins/corruptions/canny-edges.c \
+	plugins/corruptions/mnist-c-geometry.h \
+	plugins/corruptions/mnist-c-geometry.c
 plugins_corruptions_interp_corruptions_la_CFLAGS = $(plugin_cflags)
 plugins_corruptions_interp_corruptions_la_LDFLAGS = $(plugin_ldflags)
 plugins_corruptions_interp_corruptions_la_LIBADD = $(plugin_libs) -lm
