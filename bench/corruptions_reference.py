@@ -249,7 +249,8 @@ def corrupt(name, x, s, rng):
             t = skimage.transform.AffineTransform(translation=rng.choice([-c, c], size=2))
         centre = skimage.transform.AffineTransform(translation=(-h / 2, -h / 2))
         inv = skimage.transform.AffineTransform(translation=(h / 2, h / 2))
-        return skimage.transform.warp(x, (centre + t + inv).inverse, order=1)
+        # MNIST-C passes the transform as the inverse map (output -> input coordinates).
+        return skimage.transform.warp(x, centre + t + inv, order=1)
     if name == "stripe":
         y = x.copy()
         y[:, :7] = 1 - y[:, :7]
