@@ -170,7 +170,8 @@ Test (report, sweep_with_hypotheses)
   assert_self_contained (html);
 
   static const char *const present[] = {
-    "hypotheses", "results", "corruptions", "attacks", "sweep", "layers-selectivity-mean",
+    "hypotheses", "results", "corruption-summary", "corruptions", "corruption-examples",
+    "attacks", "sweep", "layers-selectivity-mean",
     "layers-silent-units", "histogram-selectivity-histogram", "curve-ablation-accuracy",
     "training", "plugin-sections", "pipeline", "environment",
   };
