@@ -1,12 +1,12 @@
 # libinterp: the layers of core/, each an uninstalled convenience library
 # (core/LAYER/local.mk), lowest first:
-#   base  util  host  nn  data  train  plugin  pipeline  stats  report  runner
+#   base  util  image  host  nn  data  train  plugin  pipeline  stats  report  runner
 # A file includes only headers of its own layer or lower ones
 # (tests/check-layers.sh).  core/cli holds interp-run, a client of the public
 # API only.
 core_cflags = $(AM_CFLAGS) $(JSON_CFLAGS) $(BLAS_CFLAGS) $(OPENMP_CFLAGS) \
-	$(PNG_CFLAGS) $(CAIRO_CFLAGS)
-core_external_libs = $(GLIB_LIBS) $(JSON_LIBS) $(BLAS_LIBS) $(PNG_LIBS) $(CAIRO_LIBS) -lm
+	$(PNG_CFLAGS) $(JPEG_CFLAGS) $(CAIRO_CFLAGS)
+core_external_libs = $(GLIB_LIBS) $(JSON_LIBS) $(BLAS_LIBS) $(PNG_LIBS) $(JPEG_LIBS) $(CAIRO_LIBS) -lm
 
 # Every layer in one archive, for libinterp.so and for the tests.
 noinst_LTLIBRARIES += core/libinterp-core.la
@@ -14,6 +14,7 @@ core_libinterp_core_la_SOURCES =
 core_libinterp_core_la_LIBADD = \
 	core/base/libinterp-base.la \
 	core/util/libinterp-util.la \
+	core/image/libinterp-image.la \
 	core/host/libinterp-host.la \
 	core/nn/libinterp-nn.la \
 	core/data/libinterp-data.la \

@@ -1,13 +1,13 @@
 #!/bin/sh
 # Checks that no file of core/ includes a header of a higher layer.  The
 # layers, lowest first (docs/architecture.md):
-#   base util host nn data train plugin pipeline stats report runner
+#   base util image host nn data train plugin pipeline stats report runner
 # A file in core/LAYER/ may include "L/..." only for L at or below LAYER;
 # core/cli/ (interp-run) includes no core header at all: it is a client of
 # the public API in include/interp/.  Exit status 1 lists every violation.
 # Run from anywhere: sh tests/check-layers.sh [SRCDIR]
 src=${1:-${INTERP_TEST_SRCDIR:-$(dirname "$0")/..}}
-layers="base util host nn data train plugin pipeline stats report runner"
+layers="base util image host nn data train plugin pipeline stats report runner"
 rank () {
   i=0
   for l in $layers; do

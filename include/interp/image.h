@@ -88,26 +88,32 @@ void interp_image_filter2d (const InterpImage *src, const float *kernel, int ksi
 
 /* The generator's defocus kernel: the disk x^2 + y^2 <= radius^2 on a grid
  * of side 2 * max(8, ceil(radius)) + 1 (17 for radius <= 8), normalised to
- * sum 1, then blurred by a 3x3 Gaussian of sigma alias_blur (cv2.GaussianBlur,
- * reflect-101) -- make_cifar_c.py's disk().  Returns a newly allocated
- * side x side kernel (g_free) and its side in *side. */
+ * sum 1, then blurred by a Gaussian of sigma alias_blur, 3x3 (5x5 when
+ * radius > 8) (cv2.GaussianBlur, reflect-101) -- make_cifar_c.py's disk().
+ * radius, alias_blur > 0.  Returns a newly allocated side x side kernel
+ * (g_free) and its side in *side. */
 float *interp_disk_kernel (double radius, double alias_blur, int *side);
-/* A linear motion-blur kernel: a line of length 2 * radius + 1 through the
- * centre at `angle_degrees` (counter-clockwise from the +x axis, image y
- * down), each tap weighted by a 1-D Gaussian of sigma along the line,
- * normalised to sum 1 -- the shape ImageMagick's -motion-blur radius x sigma
- * +angle draws (Wand's motion_blur, which the generator calls).  The kernel
- * is one-sided as ImageMagick's is: it starts at the centre and extends
- * `radius` pixels along the angle.  Returns a newly allocated side x side
- * kernel (g_free), side = 2 * radius + 1. */
+/* A linear motion-blur kernel, the one ImageMagick's -motion-blur
+ * radius x sigma +angle applies (MagickCore/effect.c MotionBlurImage;
+ * Wand's motion_blur, which the generator calls): 2 * radius + 1 taps
+ * i = 0 .. 2 radius, weighted exp(-i^2 / (2 sigma^2)) and normalised to sum
+ * 1, tap i reading the pixel at offset (dx, dy) = (ceil(i cos a - 0.5),
+ * ceil(i sin a - 0.5)) with a = angle_degrees and image y down (so a
+ * positive angle turns clockwise as displayed, as in ImageMagick).  The
+ * line is one-sided: it starts at the centre and reaches 2 * radius pixels
+ * along the angle, so the centred kernel (for interp_image_filter2d) has
+ * side = 4 * radius + 1.  radius >= 1, sigma > 0.  Returns a newly
+ * allocated side x side kernel (g_free). */
 float *interp_motion_kernel (int radius, double sigma, double angle_degrees, int *side);
 
 /* ---- geometry ------------------------------------------------------------ */
 
 typedef enum {
   INTERP_RESIZE_BILINEAR,   /* half-pixel centres, edges clamped (cv2.INTER_LINEAR) */
-  INTERP_RESIZE_AREA,       /* box filter: each output averages the input area it covers
-                               with fractional weights (PIL.Image.BOX, cv2.INTER_AREA) */
+  INTERP_RESIZE_AREA,       /* PIL.Image.BOX: each output is the mean of the input pixels
+                               whose centres fall in the interval it covers (equal weights;
+                               block means for integer factors, as cv2.INTER_AREA; on an
+                               upscale each output copies one input) */
 } InterpResize;
 
 /* dst (src->channels x dst->height x dst->width, dst's size chosen by the
@@ -180,8 +186,10 @@ typedef struct {
 
 void interp_pixels_clear (InterpPixels *px);
 /* Decodes the PNG or JPEG at path (chosen by its signature).  want_channels
- * 1 or 3 converts (grey = ITU-R 601 luma, as PIL's "L"), 0 keeps the file's
- * own; alpha is dropped, 16-bit samples reduced to 8.  Errors: NOT_FOUND /
+ * 1 or 3 converts, 0 keeps the file's own; alpha is dropped, 16-bit samples
+ * reduced to 8.  Colour to grey is what each library does: libjpeg's luma
+ * (ITU-R 601, as PIL's "L"), libpng's default Rec. 709 weights for a PNG
+ * (the image-folder dataset has always loaded PNGs so).  Errors: NOT_FOUND /
  * IO (cannot open), FORMAT (not an image, corrupt or truncated), each naming
  * the file. */
 gboolean interp_pixels_decode_file (const char *path, int want_channels, InterpPixels *px,
@@ -196,8 +204,9 @@ gboolean interp_pixels_encode_jpeg (const InterpPixels *px, int quality, guint8 
 /* Writes px as an 8-bit PNG, atomically (the file appears whole or not at all). */
 gboolean interp_pixels_write_png (const InterpPixels *px, const char *path, GError **error);
 
-/* dst := img resized bilinearly to dst's height and width, planar, 8-bit
- * (the form datasets store). */
+/* dst (px->channels x out_h x out_w, planar, 8-bit: the form datasets
+ * store) := px, resized bilinearly (cv2.INTER_LINEAR's half-pixel centres,
+ * rounded to the nearest level) when the size differs. */
 void interp_pixels_to_chw_u8 (const InterpPixels *px, int64_t out_h, int64_t out_w,
                               uint8_t *dst);
 /* Float image <-> 8-bit pixels: to_pixels clips to [0, 1] and rounds

@@ -7,6 +7,7 @@
 #include <interp/tensor.h>
 #include <interp/rng.h>
 #include <interp/threads.h>
+#include <interp/image.h>
 #include <interp/nn.h>
 #include <interp/loss.h>
 #include <interp/optim.h>

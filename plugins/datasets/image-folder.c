@@ -14,7 +14,7 @@
 #include "config.h"
 
 #include "datasets.h"
-#include "image-decode.h"
+#include <interp/image.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -147,9 +147,9 @@ decode_list (DsStore *store, InterpSplit s, const FileList *list, int want_chann
   for (int64_t i = 0; i < n; i++)
     {
       const char *path = g_ptr_array_index (list->paths, i);
-      DsImage img;
-      if (!ds_image_decode (path, want_channels ? want_channels : (int) store->channels, &img,
-                            error))
+      InterpPixels img;
+      if (!interp_pixels_decode_file (path, want_channels ? want_channels : (int) store->channels,
+                                      &img, error))
         return FALSE;
       if (store->channels == 0)
         {
@@ -170,14 +170,14 @@ decode_list (DsStore *store, InterpSplit s, const FileList *list, int want_chann
                        "; set `size` to resize", path, img.width, img.height,
                        s == INTERP_SPLIT_TRAIN ? first : "the first training image",
                        store->width, store->height);
-          ds_image_clear (&img);
+          interp_pixels_clear (&img);
           return FALSE;
         }
       DsSplit *sp = &store->split[s];
-      ds_image_to_chw (&img, store->height, store->width,
-                       sp->pixels + i * ds_store_sample_size (store));
+      interp_pixels_to_chw_u8 (&img, store->height, store->width,
+                               sp->pixels + i * ds_store_sample_size (store));
       sp->labels[i] = g_array_index (list->labels, int32_t, i);
-      ds_image_clear (&img);
+      interp_pixels_clear (&img);
     }
   if (n == 0)
     ds_store_alloc (store, s, 0);
