@@ -4,10 +4,11 @@
 #include "runner/examples.h"
 
 #include <math.h>
-#include <png.h>
 #include <string.h>
 
 #include <interp/error.h>
+
+#include <interp/image.h>
 
 #include "util/fs.h"
 
@@ -36,50 +37,6 @@ interp_example_scale (int64_t height, int64_t width)
   if (side <= 0 || side >= INTERP_EXAMPLE_MIN_SIDE)
     return 1;
   return (int) ((INTERP_EXAMPLE_MIN_SIDE + side - 1) / side);
-}
-
-static void
-png_append (png_structp png, png_bytep data, png_size_t len)
-{
-  g_byte_array_append (png_get_io_ptr (png), data, (guint) len);
-}
-
-static void
-png_no_flush (png_structp png)
-{
-  (void) png;
-}
-
-gboolean
-interp_example_encode_png (const guint8 *pixels, int64_t width, int64_t height, int channels,
-                           guint8 **bytes, gsize *len, GError **error)
-{
-  g_return_val_if_fail (channels == 1 || channels == 3, FALSE);
-  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-  png_infop info = png ? png_create_info_struct (png) : NULL;
-  GByteArray *out = g_byte_array_new ();
-  png_bytep *rows = g_new (png_bytep, MAX (height, 1));
-  if (!info || setjmp (png_jmpbuf (png)))
-    {
-      png_destroy_write_struct (&png, info ? &info : NULL);
-      g_byte_array_unref (out);
-      g_free (rows);
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_FAILED, "libpng could not encode an image");
-      return FALSE;
-    }
-  png_set_write_fn (png, out, png_append, png_no_flush);
-  png_set_IHDR (png, info, (png_uint_32) width, (png_uint_32) height, 8,
-                channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  for (int64_t y = 0; y < height; y++)
-    rows[y] = (png_bytep) pixels + (size_t) y * (size_t) width * (size_t) channels;
-  png_set_rows (png, info, rows);
-  png_write_png (png, info, PNG_TRANSFORM_IDENTITY, NULL);
-  png_destroy_write_struct (&png, &info);
-  g_free (rows);
-  *len = out->len;
-  *bytes = g_byte_array_free (out, FALSE);
-  return TRUE;
 }
 
 /* Image `i` of the batch as interleaved 8-bit pixels, upscaled by `scale`. */
@@ -131,27 +88,24 @@ interp_examples_write (const char *trial_dir, const char *group, const char *lev
     }
   char *dir = g_build_filename (trial_dir, INTERP_EXAMPLES_DIR, NULL);
   gboolean ok = interp_mkdir_p (dir, error);
-  int channels = (int) batch->shape[1];
   int scale = interp_example_scale (batch->shape[2], batch->shape[3]);
-  int64_t w = batch->shape[3] * scale, h = batch->shape[2] * scale;
-  guint8 *px = g_malloc ((size_t) w * (size_t) h * (size_t) channels);
+  InterpPixels px = { .width = batch->shape[3] * scale, .height = batch->shape[2] * scale,
+                      .channels = (int) batch->shape[1] };
+  px.pixels = g_malloc ((size_t) px.width * (size_t) px.height * (size_t) px.channels);
   for (int64_t i = 0; ok && i < batch->shape[0] && first_index + i < count; i++)
     {
-      guint8 *bytes = NULL;
-      gsize len = 0;
-      ok = to_pixels (batch, i, first_index + i, scale, what, px, error)
-           && interp_example_encode_png (px, w, h, channels, &bytes, &len, error);
+      ok = to_pixels (batch, i, first_index + i, scale, what, px.pixels, error);
       if (ok)
         {
           char *name = interp_example_file_name (group, level_text, first_index + i);
           char *path = g_build_filename (dir, name, NULL);
-          ok = interp_write_file_atomic (path, bytes, len, error);
+          /* Atomic, and no time chunk: the same pixels give the same bytes. */
+          ok = interp_pixels_write_png (&px, path, error);
           g_free (path);
           g_free (name);
         }
-      g_free (bytes);
     }
-  g_free (px);
+  interp_pixels_clear (&px);
   g_free (dir);
   return ok;
 }

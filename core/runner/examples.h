@@ -8,6 +8,8 @@
  * (LEVEL as the summary writes it, e.g. "3").  Each image is upscaled by the
  * smallest integer factor (nearest neighbour) that makes its shorter side at
  * least INTERP_EXAMPLE_MIN_SIDE pixels, so a 28 x 28 digit is visible.
+ * Written with interp_pixels_write_png (<interp/image.h>): atomically, and
+ * the same pixels give the same bytes.
  * Pixels are round (255 * x) of the [0, 1] values the network sees, so the
  * files are a function of the pipeline and seed alone.
  */
@@ -37,12 +39,6 @@ int interp_example_scale (int64_t height, int64_t width);
 gboolean interp_examples_write (const char *trial_dir, const char *group, const char *level_text,
                                 const InterpTensor *batch, int64_t first_index, int64_t count,
                                 GError **error);
-
-/* Encodes an 8-bit image (height x width x channels, interleaved, channels
- * 1 or 3) as PNG bytes (libpng, no time chunk: the same pixels give the same
- * bytes).  Free *bytes with g_free. */
-gboolean interp_example_encode_png (const guint8 *pixels, int64_t width, int64_t height,
-                                    int channels, guint8 **bytes, gsize *len, GError **error);
 
 G_END_DECLS
 
