@@ -8,8 +8,10 @@
  * Content-Security-Policy forbids every network load.
  *
  * Sections appear only when the run has their data: hypotheses
- * (hypotheses.json), clean results, robustness vs severity per corruption
- * and vs epsilon per attack, metrics vs swept keys, then one section per
+ * (hypotheses.json), clean results, the corruption summary (mean corruption
+ * value and mCE, also RUN/corruption-robustness.json), robustness vs
+ * severity per corruption (and per condition), the example images of
+ * TRIAL/examples/, robustness vs epsilon per attack, metrics vs swept keys, then one section per
  * declared per-layer, histogram and curve output (summary.json "outputs",
  * arrays from trials/<id>/metrics.json), training curves
  * (trials/<id>/train-log.csv), plugin sections, the resolved pipeline and
