@@ -209,6 +209,11 @@ typedef struct {
   const char **ce_note;   /* why a CE is undefined (static text), else NULL */
   double mce;             /* NaN when undefined or without a baseline */
   const char *mce_note;   /* why, else NULL */
+  /* Relative: sum_s (E_{s,c} - E_clean) / the baseline's; undefined when the
+   * baseline's sum is <= 0. */
+  double *rel_ce;
+  double rel_mce;
+  const char *rel_mce_note;
 } RobustCondition;
 
 typedef struct {
@@ -231,7 +236,8 @@ void report_robustness_free (RobustMetric *m);
 const char *report_robustness_corruption (const RobustMetric *m, guint k);
 guint report_robustness_n_levels (const RobustMetric *m, guint k);
 /* {"baseline": LABEL|null, "metrics": [{metric, error, conditions: [{condition,
- * clean, mean_corrupted, cells, ce: {CORRUPTION: v|null}, mce, mce_note}]}]} */
+ * clean, mean_corrupted, cells, ce: {CORRUPTION: v|null}, mce, mce_note,
+ * relative_mce, relative_mce_note}]}]} */
 JsonNode *report_robustness_json (const GPtrArray *metrics);
 
 /* sections-corruptions.c: the mean corruption value / mCE table (also

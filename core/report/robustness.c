@@ -121,6 +121,7 @@ report_robustness_free (RobustMetric *m)
     {
       g_free (m->conditions[c].ce);
       g_free (m->conditions[c].ce_note);
+      g_free (m->conditions[c].rel_ce);
     }
   g_free (m->conditions);
   g_free (m);
@@ -137,13 +138,15 @@ compute_ce (const Report *r, RobustMetric *m, const char *baseline)
   for (guint c = 0; c < m->n_conditions; c++)
     {
       RobustCondition *rc = &m->conditions[c];
-      double ce_sum = 0.0;
+      double ce_sum = 0.0, rel_sum = 0.0;
       rc->mce_note = NULL;
+      rc->rel_mce_note = isfinite (rc->clean) && isfinite (base->clean)
+                           ? NULL : "no clean value";
       for (guint k = 0; k < m->corruptions->len; k++)
         {
           Family *f = g_ptr_array_index (m->corruptions, k);
-          double e = 0.0, e_base = 0.0;
-          rc->ce[k] = NAN;
+          double e = 0.0, e_base = 0.0, e_rel = 0.0, e_base_rel = 0.0;
+          rc->ce[k] = rc->rel_ce[k] = NAN;
           rc->ce_note[k] = NULL;
           for (guint l = 0; l < f->levels->len && !rc->ce_note[k]; l++)
             {
@@ -157,6 +160,8 @@ compute_ce (const Report *r, RobustMetric *m, const char *baseline)
                 rc->ce_note[k] = "no value at some severity";
               e += error_of (m->output, v);
               e_base += error_of (m->output, vb);
+              e_rel += error_of (m->output, v) - error_of (m->output, rc->clean);
+              e_base_rel += error_of (m->output, vb) - error_of (m->output, base->clean);
             }
           /* CE_c = sum_s E_{s,c} / sum_s E^base_{s,c} (Hendrycks & Dietterich
            * 2019, arXiv 1903.12261, section 3): undefined, not infinite,
@@ -168,8 +173,18 @@ compute_ce (const Report *r, RobustMetric *m, const char *baseline)
           else if (!rc->mce_note)
             rc->mce_note = "a corruption error (CE) is undefined";
           ce_sum += rc->ce[k];
+          /* Relative CE (same paper): the errors' rise over each network's
+           * own clean error, sum_s (E_{s,c} - E_clean) over the baseline's. */
+          if (!rc->rel_mce_note && (rc->ce_note[k] || e_base_rel <= 0.0))
+            rc->rel_mce_note = rc->ce_note[k] ? "a corruption error (CE) is undefined"
+                                              : "the baseline's errors under a corruption are "
+                                                "no higher than on clean data";
+          if (!rc->rel_mce_note)
+            rc->rel_ce[k] = e_rel / e_base_rel;
+          rel_sum += rc->rel_ce[k];
         }
       rc->mce = rc->mce_note ? NAN : ce_sum / m->corruptions->len;
+      rc->rel_mce = rc->rel_mce_note ? NAN : rel_sum / m->corruptions->len;
     }
 }
 
@@ -228,13 +243,14 @@ report_robustness (const Report *r)
           rc->min_trials = G_MAXUINT;
           rc->ce = g_new (double, MAX (families->len, 1));
           rc->ce_note = g_new0 (const char *, MAX (families->len, 1));
+          rc->rel_ce = g_new (double, MAX (families->len, 1));
           /* Every (corruption, severity) cell weighs the same, as in the
            * benchmark's mean over 15 corruptions x 5 severities. */
           double sum = 0.0;
           for (guint k = 0; k < families->len; k++)
             {
               Family *f = g_ptr_array_index (families, k);
-              rc->ce[k] = NAN;
+              rc->ce[k] = rc->rel_ce[k] = NAN;
               for (guint l = 0; l < f->levels->len; l++)
                 {
                   guint n = 0;
@@ -252,8 +268,8 @@ report_robustness (const Report *r)
           if (rc->n_cells == 0)
             rc->min_trials = 0;
           rc->mean_corrupted = rc->n_cells ? sum / rc->n_cells : NAN;
-          rc->mce = NAN;
-          rc->mce_note = baseline ? NULL : "no baseline";
+          rc->mce = rc->rel_mce = NAN;
+          rc->mce_note = rc->rel_mce_note = baseline ? NULL : "no baseline";
         }
       if (baseline)
         compute_ce (r, m, baseline);
@@ -333,6 +349,12 @@ report_robustness_json (const GPtrArray *metrics)
           json_builder_set_member_name (b, "mce_note");
           if (rc->mce_note)
             json_builder_add_string_value (b, rc->mce_note);
+          else
+            json_builder_add_null_value (b);
+          add_number (b, "relative_mce", rc->rel_mce);
+          json_builder_set_member_name (b, "relative_mce_note");
+          if (rc->rel_mce_note)
+            json_builder_add_string_value (b, rc->rel_mce_note);
           else
             json_builder_add_null_value (b);
           json_builder_end_object (b);

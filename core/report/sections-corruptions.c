@@ -66,7 +66,7 @@ metric_table (Report *r, const RobustMetric *m)
                      "column).</p>\n");
   g_string_append (b, "<div class=\"scroll\"><table class=\"robustness\">\n<thead><tr>"
                    "<th>condition</th><th>clean</th><th>mean under corruptions</th>"
-                   "<th>mCE</th>");
+                   "<th>mCE</th><th>relative mCE</th>");
   for (guint k = 0; k < m->corruptions->len; k++)
     {
       const char *name = report_robustness_corruption (m, k);
@@ -87,6 +87,7 @@ metric_table (Report *r, const RobustMetric *m)
       cell_value (b, rc->clean, "no clean value", FALSE);
       cell_value (b, rc->mean_corrupted, "no value under any corruption", FALSE);
       cell_value (b, rc->mce, rc->mce_note, TRUE);
+      cell_value (b, rc->rel_mce, rc->rel_mce_note, TRUE);
       for (guint k = 0; k < m->corruptions->len; k++)
         cell_value (b, rc->ce[k], m->baseline ? rc->ce_note[k] : "no baseline", TRUE);
       g_string_append (b, "</tr>\n");
@@ -140,7 +141,9 @@ report_section_corruption_summary (Report *r, GError **error)
   g_string_append_printf (r->body, "<p>Mean under corruptions: the mean over every corruption and "
                       "severity of the condition's mean over trials. CE of a corruption: the "
                       "condition's errors summed over severities divided by the baseline's "
-                      "(Hendrycks &amp; Dietterich 2019); mCE: the mean CE over corruptions. "
+                      "(Hendrycks &amp; Dietterich 2019); mCE: the mean CE over corruptions; "
+                      "relative mCE: the same with each error minus the condition's own clean "
+                      "error. "
                       "Also in <span class=\"file\">%s</span>.</p>\n", ROBUSTNESS_FILE);
   for (guint i = 0; i < metrics->len; i++)
     metric_table (r, g_ptr_array_index (metrics, i));

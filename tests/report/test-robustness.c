@@ -200,6 +200,12 @@ Test (robustness, mce_and_mean_corruption_accuracy_by_hand)
   cr_assert_float_eq (json_object_get_double_member (w2, "mce"), 0.53125, TOL);
   cr_assert_float_eq (json_object_get_double_member (w1, "mce"), 1.0, TOL);
   cr_assert (json_object_get_null_member (w2, "mce_note"));
+  /* Relative: clean errors .15 (baseline) and .05.  Baseline noise (.3 - .15)
+   * + (.5 - .15) = .5, blur .05 + .25 = .3; width=2 noise .1 + .25 = .35,
+   * blur .05 + .15 = .2: (.35/.5 + .2/.3) / 2 = (.7 + 2/3) / 2. */
+  cr_assert_float_eq (json_object_get_double_member (w2, "relative_mce"),
+                      (0.7 + 2.0 / 3.0) / 2.0, TOL);
+  cr_assert_float_eq (json_object_get_double_member (w1, "relative_mce"), 1.0, TOL);
 
   char *html = read_html (run);
   cr_assert_not_null (strstr (html, "<section id=\"corruption-summary\">"));
@@ -226,6 +232,7 @@ Test (robustness, zero_baseline_error_makes_ce_undefined)
   cr_assert (json_object_get_null_member (w2, "mce"));
   cr_assert_str_eq (json_object_get_string_member (w2, "mce_note"),
                     "a corruption error (CE) is undefined");
+  cr_assert (json_object_get_null_member (w2, "relative_mce"));
   /* Mean accuracy is still defined: (.85 + .7 + .9 + .8 + 1 + .9) / 6. */
   cr_assert_float_eq (json_object_get_double_member (w2, "mean_corrupted"), 5.15 / 6.0, TOL);
   char *html = read_html (run);
