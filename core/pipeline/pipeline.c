@@ -23,6 +23,15 @@ const InterpParamSpec interp_pipeline_params[] = {
     .help = "seed every random stream of a trial derives from" },
   { .key = "output", .type = INTERP_PARAM_STRING, .default_value = "",
     .help = "run folder (default: results/<name>); a finished run is never overwritten" },
+  /* Report options live here, next to "description": the report reads them
+   * from the manifest's resolved [pipeline]. */
+  { .key = "corruption-examples", .type = INTERP_PARAM_INT, .default_value = "4", .min = 0,
+    .max = 64,
+    .help = "test images saved as PNG (clean and under every corruption and severity) for the "
+            "report's example grids; 0 = none" },
+  { .key = "mce-baseline", .type = INTERP_PARAM_STRING, .default_value = "",
+    .help = "condition (report label, e.g. alpha=0) whose errors normalise the mean corruption "
+            "error (mCE); empty = no mCE" },
   { NULL }
 };
 

@@ -52,6 +52,11 @@ static const char page_css[] =
   "td.path{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12px;"
   "word-break:break-all}\n"
   ".scroll{overflow-x:auto}\n"
+  /* Example images are small and enlarged by whole pixels: keep them sharp. */
+  "table.examples img{display:block;max-width:128px;height:auto;image-rendering:pixelated}\n"
+  "table.examples td{padding:3px}\n"
+  "td.undefined{color:var(--muted);font-style:italic}\n"
+  "tr.baseline th{border-left:4px solid var(--accent)}\n"
   "table.hypotheses{width:100%}\n"
   "table.hypotheses .claim{color:var(--fg);font-size:13px;margin-top:2px}\n"
   "table.hypotheses .message{color:var(--muted);font-size:12.5px;margin-top:2px}\n"

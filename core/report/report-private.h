@@ -189,6 +189,62 @@ void report_section_environment (Report *r, const TrialTiming *timings);
 char *report_format_time (const char *iso);
 char *report_format_duration (double s);
 
+/* robustness.c: mean corruption value and mCE (Hendrycks & Dietterich 2019)
+ * per condition, for every scalar metric that declares a direction and a
+ * finite range.  A cell is (condition, corruption, severity): the mean over
+ * the condition's trials.  The error of a value is its distance from the
+ * best end of the range (1 - accuracy).  mean_corrupted = mean over all the
+ * condition's cells; CE_c = sum_s E_{s,c} / sum_s E^base_{s,c} over the
+ * baseline's severities of c; mCE = mean of CE_c over the corruptions.  A CE
+ * is undefined (NaN with a note, never a silent NaN) when the baseline makes
+ * no error under c or a cell is missing; the mCE then is too. */
+typedef struct {
+  const char *label;      /* condition label, borrowed */
+  double clean;           /* mean clean value (NaN: none) */
+  guint n_clean;
+  double mean_corrupted;  /* NaN when no cell */
+  guint n_cells;
+  guint min_trials, max_trials;   /* trials per cell */
+  double *ce;             /* per corruption (RobustMetric.corruptions); NaN: undefined */
+  const char **ce_note;   /* why a CE is undefined (static text), else NULL */
+  double mce;             /* NaN when undefined or without a baseline */
+  const char *mce_note;   /* why, else NULL */
+  /* Relative: sum_s (E_{s,c} - E_clean) / the baseline's; undefined when the
+   * baseline's sum is <= 0. */
+  double *rel_ce;
+  double rel_mce;
+  const char *rel_mce_note;
+} RobustCondition;
+
+typedef struct {
+  const char *metric;           /* borrowed from the rows */
+  const Output *output;
+  const char *baseline;         /* condition label, or NULL: no mCE */
+  GPtrArray *corruptions;       /* private: the corruptions with their levels, by name */
+  RobustCondition *conditions;  /* in report_condition_labels order */
+  guint n_conditions;
+} RobustMetric;
+
+/* [pipeline] mce-baseline from the manifest, or NULL when empty. */
+const char *report_mce_baseline (const Report *r);
+/* INTERP_ERROR_BAD_VALUE naming the pipeline file, [pipeline] and the key,
+ * with the closest condition, when mce-baseline names no condition. */
+gboolean report_check_mce_baseline (const Report *r, GError **error);
+/* RobustMetric*, one per metric (first-seen order); free the array. */
+GPtrArray *report_robustness (const Report *r);
+void report_robustness_free (RobustMetric *m);
+const char *report_robustness_corruption (const RobustMetric *m, guint k);
+guint report_robustness_n_levels (const RobustMetric *m, guint k);
+/* {"baseline": LABEL|null, "metrics": [{metric, error, conditions: [{condition,
+ * clean, mean_corrupted, cells, ce: {CORRUPTION: v|null}, mce, mce_note,
+ * relative_mce, relative_mce_note}]}]} */
+JsonNode *report_robustness_json (const GPtrArray *metrics);
+
+/* sections-corruptions.c: the mean corruption value / mCE table (also
+ * RUN/corruption-robustness.json) and the grids of example images. */
+gboolean report_section_corruption_summary (Report *r, GError **error);
+void report_section_corruption_examples (Report *r);
+
 /* html.c */
 void report_write_page (Report *r, GString *page);
 

@@ -65,6 +65,31 @@ report_clear (Report *r)
   g_ptr_array_unref (r->outputs);
 }
 
+static void
+report_init (Report *r, const char *run_dir)
+{
+  *r = (Report) { 0 };
+  r->dir = g_strdup (run_dir);
+  r->trials = g_ptr_array_new_with_free_func (report_trial_free);
+  r->rows = g_ptr_array_new_with_free_func (report_row_free);
+  r->conditions = g_ptr_array_new_with_free_func (report_condition_free);
+  r->body = g_string_new (NULL);
+  r->sections = g_array_new (FALSE, FALSE, sizeof (SectionRef));
+  r->plot_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->plots_dir = g_build_filename (run_dir, "plots", NULL);
+  r->outputs = g_ptr_array_new_with_free_func (report_output_free);
+}
+
+gboolean
+interp_report_check_options (const char *run_dir, GError **error)
+{
+  Report r;
+  report_init (&r, run_dir);
+  gboolean ok = report_load_manifest (&r, error) && report_check_mce_baseline (&r, error);
+  report_clear (&r);
+  return ok;
+}
+
 gboolean
 interp_report_write (const char *run_dir, GError **error)
 {
@@ -74,16 +99,8 @@ interp_report_write (const char *run_dir, GError **error)
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND, "%s: no such run folder", run_dir);
       return FALSE;
     }
-  Report r = { 0 };
-  r.dir = g_strdup (run_dir);
-  r.trials = g_ptr_array_new_with_free_func (report_trial_free);
-  r.rows = g_ptr_array_new_with_free_func (report_row_free);
-  r.conditions = g_ptr_array_new_with_free_func (report_condition_free);
-  r.body = g_string_new (NULL);
-  r.sections = g_array_new (FALSE, FALSE, sizeof (SectionRef));
-  r.plot_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  r.plots_dir = g_build_filename (run_dir, "plots", NULL);
-  r.outputs = g_ptr_array_new_with_free_func (report_output_free);
+  Report r;
+  report_init (&r, run_dir);
 
   gboolean ok = report_load_manifest (&r, error) && report_load_summary (&r, error);
   TrialTiming *timings = NULL;
@@ -96,8 +113,13 @@ interp_report_write (const char *run_dir, GError **error)
   if (ok)
     {
       report_section_results (&r);
+      ok = report_check_mce_baseline (&r, error) && report_section_corruption_summary (&r, error);
+    }
+  if (ok)
+    {
       report_section_perturbations (&r, "corruption:", "corruptions", "Robustness to corruptions",
                                     "severity (level)", "severity");
+      report_section_corruption_examples (&r);
       report_section_perturbations (&r, "attack:", "attacks", "Robustness to adversarial attacks",
                                     "epsilon (input scale 0..1)", "epsilon");
       report_section_sweep (&r);

@@ -8,8 +8,10 @@
  * Content-Security-Policy forbids every network load.
  *
  * Sections appear only when the run has their data: hypotheses
- * (hypotheses.json), clean results, robustness vs severity per corruption
- * and vs epsilon per attack, metrics vs swept keys, then one section per
+ * (hypotheses.json), clean results, the corruption summary (mean corruption
+ * value and mCE, also RUN/corruption-robustness.json), robustness vs
+ * severity per corruption (and per condition), the example images of
+ * TRIAL/examples/, robustness vs epsilon per attack, metrics vs swept keys, then one section per
  * declared per-layer, histogram and curve output (summary.json "outputs",
  * arrays from trials/<id>/metrics.json), training curves
  * (trials/<id>/train-log.csv), plugin sections, the resolved pipeline and
@@ -43,6 +45,12 @@ G_BEGIN_DECLS
  * train-log.csv is malformed; INTERP_ERROR_IO when the report cannot be written.  Optional
  * files that are absent only leave their sections out. */
 gboolean interp_report_write (const char *run_dir, GError **error);
+
+/* Checks the report's options in RUN/manifest.json before any trial runs, so
+ * a typo does not wait for the end of the run: [pipeline] mce-baseline must
+ * name a condition of the sweep (INTERP_ERROR_BAD_VALUE with the closest
+ * one).  Also INTERP_ERROR_NOT_FOUND / FORMAT for the manifest. */
+gboolean interp_report_check_options (const char *run_dir, GError **error);
 
 G_END_DECLS
 

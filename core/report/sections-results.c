@@ -286,6 +286,64 @@ robustness_metrics (const Report *r, const char *prefix)
   return out;
 }
 
+/* The same values cut the other way: per condition and metric, one line per
+ * perturbation of the family (mean +- sd over the condition's trials), the
+ * clean value at level 0 of every line. */
+static void
+perturbations_by_condition (Report *r, GString *b, const char *prefix, const char *id,
+                            const char *x_label, const char *what, GPtrArray *metrics,
+                            GPtrArray *names, GPtrArray *order)
+{
+  for (guint c = 0; c < order->len; c++)
+    for (guint m = 0; m < metrics->len; m++)
+      {
+        const char *label = g_ptr_array_index (order, c);
+        const char *metric = g_ptr_array_index (metrics, m);
+        const Output *o = report_output (r, metric);
+        Accum acc;
+        report_accum_init (&acc);
+        GPtrArray *series = g_ptr_array_new ();
+        for (guint p = 0; p < names->len; p++)
+          {
+            const char *pert = g_ptr_array_index (names, p);
+            g_ptr_array_add (series, (gpointer) (pert + strlen (prefix)));
+            for (guint i = 0; i < r->rows->len; i++)
+              {
+                Row *row = g_ptr_array_index (r->rows, i);
+                if (strcmp (row->metric, metric) != 0 || *row->target
+                    || strcmp (row->condition, label) != 0)
+                  continue;
+                if (strcmp (row->perturbation, pert) == 0)
+                  report_accum_add (&acc, pert + strlen (prefix), row->level_value, row->value);
+                else if (strcmp (row->perturbation, "clean") == 0)
+                  report_accum_add (&acc, pert + strlen (prefix), 0.0, row->value);
+              }
+          }
+        const char *shown = *label ? label : "all trials";
+        char *ptitle = g_strdup_printf ("%s: %s vs %s", shown, metric, what);
+        char *ylabel = report_axis_label (metric, o);
+        InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, ptitle, x_label, ylabel);
+        interp_plot_set_integer_x (plot, strcmp (prefix, "corruption:") == 0);
+        report_limit_y (plot, o, TRUE);
+        report_accum_to_plot (&acc, plot, series, "?");
+        char *ns = report_n_text (acc.min_n, acc.max_n, "trial");
+        char *caption = g_strdup_printf ("%s of %s by %s, one line per %.*s (%s; %s is "
+                                         "better).", o->description, shown, what,
+                                         (int) strlen (prefix) - 1, prefix, ns,
+                                         interp_better_name (o->better));
+        /* Condition labels are free text: the slug keeps plot names file-safe. */
+        char *name = g_strdup_printf ("%s-condition-%s-%s", id, shown, metric);
+        report_emit_plot (r, b, plot, name, caption);
+        g_free (name);
+        g_free (caption);
+        g_free (ns);
+        g_free (ylabel);
+        g_free (ptitle);
+        g_ptr_array_unref (series);
+        report_accum_clear (&acc);
+      }
+}
+
 /* Each robustness metric vs level for every perturbation of a family
  * ("corruption:" or "attack:"); the clean value is drawn at level 0. */
 void
@@ -353,6 +411,8 @@ report_section_perturbations (Report *r, const char *prefix, const char *id, con
         g_free (ptitle);
         report_accum_clear (&acc);
       }
+  if (names->len > 1)
+    perturbations_by_condition (r, b, prefix, id, x_label, what, metrics, names, order);
   g_string_append (b, "</div>\n");
   report_section_end (r);
   g_ptr_array_unref (order);

@@ -8,6 +8,7 @@
 #include "host/context-private.h"
 #include <interp/progress.h>
 #include "host/results-private.h"
+#include "runner/examples.h"
 #include "util/error-prefix.h"
 
 typedef enum { PERTURB_NONE, PERTURB_CORRUPTION, PERTURB_ATTACK } PerturbKind;
@@ -114,10 +115,24 @@ perturb_batch (const Condition *c, InterpNet *net, const InterpTensor *x, const 
   return TRUE;
 }
 
+/* The first `n_examples` perturbed test images of a clean or corruption
+ * condition, for the report (examples.h); nothing without an output folder
+ * (--check) or for attacks. */
+static gboolean
+save_examples (const Condition *c, InterpContext *ctx, const InterpTensor *xp,
+               int64_t first_index, int64_t n_examples, GError **error)
+{
+  const char *dir = interp_context_output_dir (ctx);
+  if (dir == NULL || c->kind == PERTURB_ATTACK || first_index >= n_examples)
+    return TRUE;
+  return interp_examples_write (dir, c->kind == PERTURB_NONE ? NULL : c->stage->group,
+                                c->level_text, xp, first_index, n_examples, error);
+}
+
 static gboolean
 run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *metrics,
-               int64_t batch, InterpContext *ctx, JsonArray *rows, JsonArray *arrays,
-               GError **error)
+               int64_t batch, int64_t n_examples, InterpContext *ctx, JsonArray *rows,
+               JsonArray *arrays, GError **error)
 {
   for (guint m = 0; m < metrics->len; m++)
     {
@@ -145,6 +160,7 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
   while (ok && (n = interp_data_iter_next (it, x, &labels, error)) > 0)
     {
       ok = perturb_batch (c, net, x, labels, seen, batch_index, ctx, xp, error)
+           && save_examples (c, ctx, xp, seen, n_examples, error)
            && interp_net_forward (net, xp, error);
       for (guint m = 0; ok && m < metrics->len; m++)
         {
@@ -197,12 +213,15 @@ interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data, GPtr
   int64_t batch = interp_params_get_int (p->train, "eval-batch-size");
   interp_net_set_mode (net, INTERP_MODE_EVAL);
   interp_net_set_input_grad (net, TRUE);
-  Condition clean = { .kind = PERTURB_NONE };
-  if (!run_condition (&clean, net, data, metrics, batch, ctx, rows, arrays, error))
-    return FALSE;
-
   GPtrArray *lists[] = { interp_pipeline_instances (p, INTERP_KIND_CORRUPTION),
                          interp_pipeline_instances (p, INTERP_KIND_ATTACK) };
+  /* Clean examples are only the first column of the corruption grids. */
+  int64_t n_examples = lists[0]->len
+                         ? interp_params_get_int (p->pipeline, "corruption-examples") : 0;
+  Condition clean = { .kind = PERTURB_NONE };
+  if (!run_condition (&clean, net, data, metrics, batch, n_examples, ctx, rows, arrays, error))
+    return FALSE;
+
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     for (guint i = 0; i < lists[l]->len; i++)
       {
@@ -238,7 +257,8 @@ interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data, GPtr
           {
             c.level = levels[k];
             g_ascii_formatd (c.level_text, sizeof c.level_text, "%.6g", levels[k]);
-            ok = run_condition (&c, net, data, metrics, batch, ctx, rows, arrays, error);
+            ok = run_condition (&c, net, data, metrics, batch, n_examples, ctx, rows, arrays,
+                                error);
           }
         destroy (c.instance);
         if (!ok)

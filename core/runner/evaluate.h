@@ -6,6 +6,10 @@
  * forward in eval mode) and finished; its rows are recorded with the
  * condition's perturbation ("clean" or the group name) and level.
  *
+ * With corruptions in the pipeline, the first [pipeline] corruption-examples
+ * test images of the clean and of every corruption condition are saved as
+ * they were fed to the network (runner/examples.h).
+ *
  * Random perturbations are functions of the seed and the sample: corruptions
  * get a stream per image ("<group>/<level>/<index>"), so results do not
  * depend on eval-batch-size; attacks get a stream per batch.

@@ -13,5 +13,7 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/trial.c \
 	core/runner/trial.h \
 	core/runner/evaluate.c \
-	core/runner/evaluate.h
+	core/runner/evaluate.h \
+	core/runner/examples.c \
+	core/runner/examples.h
 core_runner_libinterp_runner_la_CFLAGS = $(core_cflags)

@@ -250,7 +250,8 @@ interp_run_execute (InterpRun *run, InterpExecutor *executor, GError **error)
   if (ok)
     {
       started = now_iso8601 ();
-      ok = interp_run_write_manifest (p, run->folder, threads, started, NULL, error);
+      ok = interp_run_write_manifest (p, run->folder, threads, started, NULL, error)
+           && interp_report_check_options (run->folder, error);
     }
   if (ok)
     {

@@ -18,6 +18,16 @@ tests_report_test_plot_LDFLAGS = $(test_ldflags)
 tests_report_test_plot_LDADD = $(test_ldadd)
 EXTRA_tests_report_test_plot_DEPENDENCIES = $(test_deps)
 
+check_PROGRAMS += tests/report/test-robustness
+TESTS += tests/report/test-robustness
+tests_report_test_robustness_SOURCES = tests/report/test-robustness.c \
+	tests/report/report-fixture.c \
+	tests/report/report-fixture.h
+tests_report_test_robustness_CFLAGS = $(test_cflags)
+tests_report_test_robustness_LDFLAGS = $(test_ldflags)
+tests_report_test_robustness_LDADD = $(test_ldadd)
+EXTRA_tests_report_test_robustness_DEPENDENCIES = $(test_deps)
+
 # Makes a fixture run folder and its report; used by check-browser.
 check_PROGRAMS += tests/report/report-fixture
 tests_report_report_fixture_SOURCES = tests/report/report-fixture.c tests/report/report-fixture.h

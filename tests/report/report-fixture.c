@@ -13,6 +13,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include <interp/interp.h>
+
+#include "runner/examples.h"
+
 static const char *const layers[] = { "conv1/relu", "conv2/relu", "fc1/relu" };
 #define N_LAYERS G_N_ELEMENTS (layers)
 #define N_BINS 20
@@ -188,6 +192,44 @@ write_fragments (const char *run_dir, const char *first_trial, GError **error)
   return ok;
 }
 
+/* The example images the runner saves (runner/examples.h), 2 of them, for
+ * the first trial of each condition: 28 x 28 grey gradients, darkened by
+ * gaussian-noise and thinned by contrast (any recognisable change will do). */
+/* Fixture example k (0: gaussian-noise, 1: contrast) at severity sev (0:
+ * clean): a diagonal grey ramp, darkened or flattened with severity. */
+static void
+fill_example (InterpTensor *x, int k, int sev)
+{
+  double f = 1.0 - sev / 6.0;
+  for (int64_t i = 0; i < 2; i++)
+    for (int64_t y = 0; y < 28; y++)
+      for (int64_t c = 0; c < 28; c++)
+        {
+          double v = (double) ((y + c + 14 * i) % 28) / 27.0;
+          x->data[(i * 28 + y) * 28 + c] = (float) (k == 0 ? v * f : 0.5 + (v - 0.5) * f);
+        }
+}
+
+static gboolean
+write_examples (const char *trial_dir, GError **error)
+{
+  InterpTensor *x = interp_tensor_new_4d (2, 1, 28, 28);
+  fill_example (x, 0, 0);
+  gboolean ok = interp_examples_write (trial_dir, NULL, "", x, 0, 2, error);
+  for (int k = 0; ok && k < 2; k++)
+    for (int sev = 1; ok && sev <= 5; sev++)
+      {
+        char level[4];
+        g_snprintf (level, sizeof level, "%d", sev);
+        fill_example (x, k, sev);
+        ok = interp_examples_write (trial_dir, k == 0 ? "corruption:gaussian-noise"
+                                                      : "corruption:contrast",
+                                    level, x, 0, 2, error);
+      }
+  interp_tensor_free (x);
+  return ok;
+}
+
 static gboolean
 write_trial (const char *run_dir, Sink *s, double alpha, GError **error)
 {
@@ -209,6 +251,8 @@ write_trial (const char *run_dir, Sink *s, double alpha, GError **error)
   /* g_string_append_printf uses the C locale here (tests never set another). */
   gboolean ok = write_text (dir, "train-log.csv", log->str, error);
   g_string_free (log, TRUE);
+  if (ok && s->alpha && s->seed == 1)
+    ok = write_examples (dir, error);
 
   s->metrics = json_builder_new ();
   json_builder_begin_object (s->metrics);
@@ -393,7 +437,7 @@ report_fixture_write (const char *run_dir, const ReportFixtureOptions *opts, GEr
   json_builder_begin_object (m);
   add_pipeline_group (m, "pipeline", (const char *const[]) {
       "name", opts->sweep ? "selectivity-vs-robustness" : "quickstart", "seed", "1",
-      "output", "results/fixture", NULL });
+      "output", "results/fixture", "mce-baseline", opts->sweep ? "alpha=0" : "", NULL });
   add_pipeline_group (m, "dataset", (const char *const[]) {
       "plugin", "fashion-mnist", "path", "/usr/share/datasets/fashion-mnist", NULL });
   add_pipeline_group (m, "model", (const char *const[]) { "plugin", "cnn", NULL });

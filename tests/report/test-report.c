@@ -170,7 +170,8 @@ Test (report, sweep_with_hypotheses)
   assert_self_contained (html);
 
   static const char *const present[] = {
-    "hypotheses", "results", "corruptions", "attacks", "sweep", "layers-selectivity-mean",
+    "hypotheses", "results", "corruption-summary", "corruptions", "corruption-examples",
+    "attacks", "sweep", "layers-selectivity-mean",
     "layers-silent-units", "histogram-selectivity-histogram", "curve-ablation-accuracy",
     "training", "plugin-sections", "pipeline", "environment",
   };
@@ -185,9 +186,10 @@ Test (report, sweep_with_hypotheses)
   /* Plots: 2 corruptions + 1 attack (accuracy only has perturbed rows) + 3
    * metrics vs alpha + 1 per-layer bars (silent-units, 0 everywhere, gets a
    * line of text) + 3 histograms (one per layer) + 1 curve + 2 condition
-   * curves + 2 per trial x 9. */
+   * curves + 2 per trial x 9, + 3 corruption plots per condition (one line
+   * per corruption; the one attack gets none). */
   guint plots = check_inline_plots (html);
-  cr_assert_eq (plots, PLOTS (2 + 1 + 3 + 1 + 3 + 1 + 2 + 18), "%u plots", plots);
+  cr_assert_eq (plots, PLOTS (2 + 1 + 3 + 1 + 3 + 1 + 2 + 18 + 3), "%u plots", plots);
   cr_assert_not_null (strstr (html, "silent-units = 0 in every analysed layer and trial "
                               "(metric:class-selectivity)."));
   char *plots_dir = g_build_filename (run, "plots", NULL);

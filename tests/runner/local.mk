@@ -13,3 +13,12 @@ TESTS += tests/runner/test-runner
 tests_runner_test_runner_SOURCES = tests/runner/test-runner.c
 tests_runner_test_runner_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_runner_test_runner_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
+
+# Example images of the evaluation and the report options checked before a run
+# (public API, with probes.la's corruptions).
+check_PROGRAMS += tests/runner/test-examples
+TESTS += tests/runner/test-examples
+tests_runner_test_examples_SOURCES = tests/runner/test-examples.c
+tests_runner_test_examples_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_runner_test_examples_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
+EXTRA_tests_runner_test_examples_DEPENDENCIES = tests/runner/probes.la

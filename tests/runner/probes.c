@@ -1,6 +1,8 @@
 /* Test-only components that exercise the runner's evaluation paths:
  *   metric:constant       reports a fixed value (0.5, NaN or +Inf) and the batch count
  *   corruption:darken     x * (1 - level / 10): deterministic, severity 1..5
+ *   corruption:speckle    x + level / 10 * U(-1, 1) per pixel, clipped: draws from the rng it
+ *                         is given (so example images test the per-image streams)
  *   attack:random-sign    x + level * random sign, clipped: draws from the rng it is given
  */
 #include <interp/interp.h>
@@ -117,6 +119,32 @@ static const InterpComponent darken = INTERP_COMPONENT (
   .description = "Scales pixels by 1 - severity/10 (test)", .params = darken_params,
   .vtable = &darken_vtable);
 
+static gboolean
+speckle_apply (gpointer self, const InterpTensor *x, double level, InterpRng *rng,
+               InterpTensor *out, GError **error)
+{
+  interp_tensor_reshape (out, x->ndim, x->shape);
+  for (size_t i = 0; i < x->numel; i++)
+    {
+      float v = x->data[i] + (float) (level / 10.0 * (2.0 * interp_rng_uniform (rng) - 1.0));
+      out->data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+  return TRUE;
+}
+
+static const InterpCorruptionVTable speckle_vtable = {
+  INTERP_VTABLE_SIZE (InterpCorruptionVTable),
+  .level_key = "severity",
+  .create = no_state,
+  .destroy = g_free,
+  .apply = speckle_apply,
+};
+
+static const InterpComponent speckle = INTERP_COMPONENT (
+  .kind = INTERP_KIND_CORRUPTION, .name = "speckle",
+  .description = "Adds severity/10 * U(-1, 1) to every pixel, clipped (test)",
+  .params = darken_params, .vtable = &speckle_vtable);
+
 static const InterpParamSpec sign_params[] = {
   { .key = "epsilon", .type = INTERP_PARAM_DOUBLE_LIST, .default_value = "0, 0.5", .min = 0,
     .max = 1, .help = "noise amplitudes" },
@@ -149,7 +177,7 @@ static const InterpComponent random_sign = INTERP_COMPONENT (
   .description = "Adds level * a random sign to every pixel (test)", .params = sign_params,
   .vtable = &sign_vtable);
 
-static const InterpComponent *const components[] = { &constant, &darken, &random_sign };
+static const InterpComponent *const components[] = { &constant, &darken, &speckle, &random_sign };
 
 INTERP_PLUGIN_DEFINE (.name = "runner-probes", .version = "1.0", .license = "MIT",
                       .description = "Test-only components for the runner's tests",
