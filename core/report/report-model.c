@@ -108,12 +108,20 @@ report_load_manifest (Report *r, GError **error)
 {
   char *path = g_build_filename (r->dir, "manifest.json", NULL);
   r->manifest_parser = report_read_json (path, TRUE, error);
-  if (!r->manifest_parser)
-    {
-      g_free (path);
-      return FALSE;
-    }
-  r->manifest = json_node_get_object (json_parser_get_root (r->manifest_parser));
+  gboolean ok = r->manifest_parser != NULL
+                && report_read_manifest (r, json_node_get_object (json_parser_get_root (
+                                              r->manifest_parser)),
+                                         path, error);
+  g_free (path);
+  return ok;
+}
+
+/* The swept keys and the trials (with their conditions) of a manifest;
+ * `path` names it in errors.  r->manifest borrows `manifest`. */
+gboolean
+report_read_manifest (Report *r, JsonObject *manifest, const char *path, GError **error)
+{
+  r->manifest = manifest;
 
   GPtrArray *keys = g_ptr_array_new ();
   JsonNode *sk = json_object_get_member (r->manifest, "swept_keys");
@@ -128,7 +136,6 @@ report_load_manifest (Report *r, GError **error)
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
                    "%s: \"swept_keys\" is not an array", path);
       g_ptr_array_free (keys, TRUE);
-      g_free (path);
       return FALSE;
     }
   r->n_swept = keys->len;
@@ -164,8 +171,7 @@ report_load_manifest (Report *r, GError **error)
             {
               g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
                            "%s: trial %u has no valid \"id\"", path, i);
-              g_free (path);
-              return FALSE;
+                      return FALSE;
             }
           Trial *t = g_new0 (Trial, 1);
           t->id = g_strdup (id);
@@ -182,7 +188,6 @@ report_load_manifest (Report *r, GError **error)
           g_ptr_array_add (r->trials, t);
         }
     }
-  g_free (path);
   return TRUE;
 }
 

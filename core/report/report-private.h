@@ -132,6 +132,7 @@ void report_output_free (gpointer p);
 int report_compare_conditions (gconstpointer a, gconstpointer b);
 guint report_n_varying_keys (const Report *r);
 gboolean report_load_manifest (Report *r, GError **error);
+gboolean report_read_manifest (Report *r, JsonObject *manifest, const char *path, GError **error);
 /* Rows and, when present, the declared outputs; a row whose metric is not
  * declared is an error naming summary.json. */
 gboolean report_load_summary (Report *r, GError **error);

@@ -3,6 +3,7 @@
 
 #include "report/report-private.h"
 #include "util/fs.h"
+#include "util/json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -81,11 +82,14 @@ report_init (Report *r, const char *run_dir)
 }
 
 gboolean
-interp_report_check_options (const char *run_dir, GError **error)
+interp_report_check_options (JsonObject *manifest, GError **error)
 {
   Report r;
-  report_init (&r, run_dir);
-  gboolean ok = report_load_manifest (&r, error) && report_check_mce_baseline (&r, error);
+  report_init (&r, ".");
+  const char *file = interp_json_get_string (manifest, "pipeline_file", "the pipeline");
+  gboolean ok = report_read_manifest (&r, manifest, file, error)
+                && report_check_mce_baseline (&r, error);
+  r.manifest = NULL;   /* borrowed */
   report_clear (&r);
   return ok;
 }

@@ -30,6 +30,7 @@
 #define INTERP_REPORT_H
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -46,11 +47,12 @@ G_BEGIN_DECLS
  * files that are absent only leave their sections out. */
 gboolean interp_report_write (const char *run_dir, GError **error);
 
-/* Checks the report's options in RUN/manifest.json before any trial runs, so
- * a typo does not wait for the end of the run: [pipeline] mce-baseline must
+/* Checks the report's options against a run's manifest (as
+ * interp_run_manifest builds it) before anything runs or is written, so a
+ * typo does not wait for the end of the run: [pipeline] mce-baseline must
  * name a condition of the sweep (INTERP_ERROR_BAD_VALUE with the closest
- * one).  Also INTERP_ERROR_NOT_FOUND / FORMAT for the manifest. */
-gboolean interp_report_check_options (const char *run_dir, GError **error);
+ * one).  INTERP_ERROR_FORMAT for a malformed manifest. */
+gboolean interp_report_check_options (JsonObject *manifest, GError **error);
 
 G_END_DECLS
 

@@ -53,9 +53,9 @@ add_stage_object (JsonBuilder *b, const InterpStage *s)
   json_builder_end_object (b);
 }
 
-gboolean
-interp_run_write_manifest (const InterpPipeline *p, const char *dir, int threads,
-                           const char *started, const char *finished, GError **error)
+JsonNode *
+interp_run_manifest (const InterpPipeline *p, int threads, const char *started,
+                     const char *finished)
 {
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
@@ -187,11 +187,19 @@ interp_run_write_manifest (const InterpPipeline *p, const char *dir, int threads
   json_builder_end_object (b);
 
   JsonNode *root = json_builder_get_root (b);
+  g_object_unref (b);
+  return root;
+}
+
+gboolean
+interp_run_write_manifest (const InterpPipeline *p, const char *dir, int threads,
+                           const char *started, const char *finished, GError **error)
+{
+  JsonNode *root = interp_run_manifest (p, threads, started, finished);
   char *path = g_build_filename (dir, "manifest.json", NULL);
   gboolean ok = interp_write_json_atomic (path, root, error);
   g_free (path);
   json_node_unref (root);
-  g_object_unref (b);
   return ok;
 }
 

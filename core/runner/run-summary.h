@@ -3,6 +3,7 @@
 #define INTERP_RUN_SUMMARY_H
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "pipeline/pipeline.h"
 
@@ -23,6 +24,11 @@ typedef struct {
 /* The run's name: [pipeline] name, else the file name without .ini. */
 char *interp_run_name (const InterpPipeline *p);
 
+/* RUN/manifest.json's content (a new node): the resolved pipeline, versions,
+ * seed, threads, host, times (finished NULL: not finished), plugins, swept
+ * keys and trials. */
+JsonNode *interp_run_manifest (const InterpPipeline *p, int threads, const char *started,
+                               const char *finished);
 gboolean interp_run_write_manifest (const InterpPipeline *p, const char *dir, int threads,
                                     const char *started, const char *finished, GError **error);
 

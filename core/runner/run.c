@@ -133,7 +133,14 @@ interp_run_check (InterpRun *run, GError **error)
         }
       interp_pipeline_free (t);
     }
-  return interp_run_check_hypotheses (p, error);
+  if (!interp_run_check_hypotheses (p, error))
+    return FALSE;
+  /* The report's options name conditions of the sweep: checked now, not
+   * when the report is written at the end of the run. */
+  JsonNode *manifest = interp_run_manifest (p, run->opts.threads, "", NULL);
+  gboolean ok = interp_report_check_options (json_node_get_object (manifest), error);
+  json_node_unref (manifest);
+  return ok;
 }
 
 gboolean
@@ -250,8 +257,7 @@ interp_run_execute (InterpRun *run, InterpExecutor *executor, GError **error)
   if (ok)
     {
       started = now_iso8601 ();
-      ok = interp_run_write_manifest (p, run->folder, threads, started, NULL, error)
-           && interp_report_check_options (run->folder, error);
+      ok = interp_run_write_manifest (p, run->folder, threads, started, NULL, error);
     }
   if (ok)
     {

@@ -374,7 +374,8 @@ shipped_pipeline (const char *name)
 
 Test (cli, shipped_pipelines_are_valid)
 {
-  static const char *const names[] = { "quickstart.ini", "smoke.ini", "selectivity.ini", NULL };
+  static const char *const names[] = { "quickstart.ini", "smoke.ini", "selectivity.ini",
+                                       "corruptions.ini", NULL };
   for (const char *const *n = names; *n; n++)
     {
       char *path = shipped_pipeline (*n);

@@ -283,10 +283,18 @@ Test (robustness, unknown_baseline_is_an_error_with_a_suggestion)
   cr_assert_not_null (strstr (error->message, "did you mean 'width=2'?"), "%s", error->message);
   cr_assert_not_null (strstr (error->message, "'width=1', 'width=2'"), "%s", error->message);
   g_clear_error (&error);
-  /* The check the runner makes before any trial gives the same error. */
-  cr_assert_not (interp_report_check_options (run, &error));
+  /* The check the runner makes on the manifest before anything runs gives
+   * the same error. */
+  char *manifest = g_build_filename (run, "manifest.json", NULL);
+  JsonParser *parser = json_parser_new ();
+  cr_assert (json_parser_load_from_file (parser, manifest, NULL));
+  cr_assert_not (interp_report_check_options (json_node_get_object (
+                                                json_parser_get_root (parser)), &error));
   cr_assert_eq (error->code, INTERP_ERROR_BAD_VALUE);
+  cr_assert_not_null (strstr (error->message, "did you mean 'width=2'?"), "%s", error->message);
   g_clear_error (&error);
+  g_object_unref (parser);
+  g_free (manifest);
   char *html = g_build_filename (run, "report.html", NULL);
   cr_assert_not (g_file_test (html, G_FILE_TEST_EXISTS), "no report from a bad option");
   g_free (html);

@@ -167,7 +167,7 @@ Test (examples, zero_saves_none)
   g_free (dir);
 }
 
-Test (examples, unknown_mce_baseline_fails_before_training)
+Test (examples, unknown_mce_baseline_fails_before_anything_is_written)
 {
   GError *error = NULL;
   static const char head[] = "[pipeline]\nmce-baseline = hiden=8\n"
@@ -178,7 +178,28 @@ Test (examples, unknown_mce_baseline_fails_before_training)
                       "%s", error->message);
   cr_assert_not_null (strstr (error->message, "did you mean 'hidden=8'?"), "%s", error->message);
   g_clear_error (&error);
-  char *trial = g_build_filename (tmpdir, "bad", "trials", "trial-000", "trial.json", NULL);
-  cr_assert_not (g_file_test (trial, G_FILE_TEST_EXISTS), "no trial ran");
-  g_free (trial);
+  char *folder = g_build_filename (tmpdir, "bad", NULL);
+  cr_assert_not (g_file_test (folder, G_FILE_TEST_EXISTS), "nothing written");
+  g_free (folder);
+}
+
+/* interp-run --check is interp_run_check: it catches the typo too. */
+Test (examples, unknown_mce_baseline_fails_the_check)
+{
+  char *text = g_strconcat ("[pipeline]\nmce-baseline = hiden=8\n[sweep]\nmodel.hidden = 8, 16\n",
+                            base, NULL);
+  char *path = g_strdup_printf ("%s/check.ini", tmpdir);
+  cr_assert (g_file_set_contents (path, text, -1, NULL));
+  InterpRunOptions opts;
+  interp_run_options_init (&opts);
+  GError *error = NULL;
+  InterpRun *run = interp_run_open (runner, path, &opts, &error);
+  cr_assert_not_null (run, "%s", error ? error->message : "");
+  cr_assert_not (interp_run_check (run, &error));
+  cr_assert_eq (error->code, INTERP_ERROR_BAD_VALUE, "%s", error->message);
+  cr_assert_not_null (strstr (error->message, "did you mean 'hidden=8'?"), "%s", error->message);
+  g_clear_error (&error);
+  interp_run_free (run);
+  g_free (path);
+  g_free (text);
 }
