@@ -85,7 +85,15 @@ perturb_batch (const Condition *c, InterpNet *net, const InterpTensor *x, const 
   if (c->kind == PERTURB_CORRUPTION)
     {
       const InterpCorruptionVTable *vt = c->stage->entry->component->vtable;
-      for (int64_t i = 0; i < x->shape[0]; i++)
+      /* Images are independent (each has its own stream), so they are
+       * corrupted on the interp threads; corruption.h makes apply re-entrant.
+       * Of several failures the lowest image's error is reported, so the
+       * message does not depend on the threads either. */
+      const int64_t n = x->shape[0];
+      int64_t failed_at = n;
+      GError *first = NULL;
+      #pragma omp parallel for schedule(dynamic, 4) if (n > 1)
+      for (int64_t i = 0; i < n; i++)
         {
           InterpTensor in = image_view (x, i), res = image_view (out, i);
           char *stream = g_strdup_printf ("%s/%s/%" G_GINT64_FORMAT, c->stage->group,
@@ -93,12 +101,30 @@ perturb_batch (const Condition *c, InterpNet *net, const InterpTensor *x, const 
           InterpRng rng;
           interp_context_rng (ctx, stream, &rng);
           g_free (stream);
+          GError *e = NULL;
           gboolean ok = INTERP_CORRUPTION_HAS_APPLY_INDEXED (vt)
                           ? vt->apply_indexed (c->instance, &in, first_index + i, labels[i],
-                                               c->level, &rng, &res, error)
-                          : vt->apply (c->instance, &in, c->level, &rng, &res, error);
+                                               c->level, &rng, &res, &e)
+                          : vt->apply (c->instance, &in, c->level, &rng, &res, &e);
           if (!ok)
-            return FALSE;
+            {
+              #pragma omp critical (interp_perturb_error)
+              {
+                if (i < failed_at)
+                  {
+                    failed_at = i;
+                    g_clear_error (&first);
+                    first = e;
+                    e = NULL;
+                  }
+              }
+              g_clear_error (&e);
+            }
+        }
+      if (first != NULL)
+        {
+          g_propagate_error (error, first);
+          return FALSE;
         }
     }
   else if (c->kind == PERTURB_ATTACK)

@@ -7,6 +7,7 @@
 #include <interp/npy.h>
 
 #include <errno.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -302,29 +303,34 @@ parse_header (InterpNpy *npy, Parser *p, GError **error)
   return TRUE;
 }
 
+/* Positioned reads (pread): no shared file offset, so several threads may
+ * read rows of one open file at once. */
 static gboolean
 read_exact (InterpNpy *npy, int64_t offset, void *dst, size_t n, GError **error)
 {
-  if (fseeko (npy->fp, (off_t) offset, SEEK_SET) != 0)
+  int fd = fileno (npy->fp);
+  size_t got = 0;
+  while (got < n)
     {
-      int e = errno;
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: seek to byte %" G_GINT64_FORMAT
-                   ": %s", npy->path, offset, g_strerror (e));
-      return FALSE;
+      ssize_t r = pread (fd, (char *) dst + got, n - got, (off_t) (offset + (int64_t) got));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int e = errno;
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: read at byte %" G_GINT64_FORMAT
+                       ": %s", npy->path, offset + (int64_t) got, g_strerror (e));
+          return FALSE;
+        }
+      if (r == 0)
+        break;
+      got += (size_t) r;
     }
-  size_t got = fread (dst, 1, n, npy->fp);
   if (got == n)
     return TRUE;
-  if (ferror (npy->fp))
-    {
-      int e = errno;
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: read at byte %" G_GINT64_FORMAT
-                   ": %s", npy->path, offset, g_strerror (e));
-    }
-  else
-    g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
-                 "%s: truncated: %" G_GSIZE_FORMAT " bytes needed at byte %" G_GINT64_FORMAT
-                 ", the file ends after %" G_GSIZE_FORMAT, npy->path, n, offset, got);
+  g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
+               "%s: truncated: %" G_GSIZE_FORMAT " bytes needed at byte %" G_GINT64_FORMAT
+               ", the file ends after %" G_GSIZE_FORMAT, npy->path, n, offset, got);
   return FALSE;
 }
 

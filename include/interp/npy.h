@@ -75,7 +75,8 @@ char *interp_npy_shape_string (const InterpNpy *npy);
  * n * interp_npy_row_numel elements of the file's dtype, in C order and
  * host byte order.  FALSE with INTERP_ERROR_INVALID_ARGUMENT for a range
  * outside [0, n_rows], or IO/FORMAT if the file cannot be read (changed
- * since open), naming the file and offset. */
+ * since open), naming the file and offset.  Several threads may read from
+ * one InterpNpy at once (positioned reads, no shared offset). */
 gboolean interp_npy_read_rows (InterpNpy *npy, int64_t first, int64_t n, void *dst,
                                GError **error);
 

@@ -41,7 +41,6 @@ typedef struct {
   char *where;
   SuiteBlock block[N_SEVERITIES];
   gboolean open[N_SEVERITIES];
-  uint8_t *pixels;            /* one image, C*H*W */
 } Stored;
 
 /* The group's name from "file.ini: [corruption:NAME]" (params.h's `where`
@@ -69,7 +68,6 @@ stored_destroy (gpointer p)
   for (int s = 0; s < N_SEVERITIES; s++)
     if (self->open[s])
       suite_block_clear (&self->block[s]);
-  g_free (self->pixels);
   g_free (self->where);
   g_free (self);
 }
@@ -112,10 +110,7 @@ stored_create (const InterpParams *params, InterpContext *ctx, GError **error)
       ok = suite_block_open_test (&self->block[s], where, dir, layout, corruption, s + 1, 0,
                                   error);
       self->open[s] = ok;
-      if (ok && self->pixels == NULL)
-        self->pixels = g_malloc ((gsize) (self->block[s].channels * self->block[s].height
-                                          * self->block[s].width));
-      else if (ok)
+      if (ok)
         {
           const SuiteBlock *a = &self->block[s], *b = NULL;
           for (int t = 0; t < N_SEVERITIES && b == NULL; t++)
@@ -193,15 +188,20 @@ stored_apply_indexed (gpointer p, const InterpTensor *x, int64_t index, int32_t 
                    (int) b->labels[index], index, (int) label);
       return FALSE;
     }
-  if (!suite_block_read (b, index, 1, self->pixels, error))
-    return FALSE;
-  interp_tensor_reshape (out, x->ndim, x->shape);
-  /* The same conversion as the datasets' (plugins/datasets/store.c), so a
-   * stored image evaluates exactly as when served by corrupted-set. */
-  const float scale = 1.0f / 255.0f;
-  for (size_t j = 0; j < out->numel; j++)
-    out->data[j] = (float) self->pixels[j] * scale;
-  return TRUE;
+  /* Per call, not in the instance: the runner corrupts from several threads. */
+  uint8_t *pixels = g_malloc (interp_tensor_sample_size (x));
+  gboolean ok = suite_block_read (b, index, 1, pixels, error);
+  if (ok)
+    {
+      interp_tensor_reshape (out, x->ndim, x->shape);
+      /* The same conversion as the datasets' (plugins/datasets/store.c), so a
+       * stored image evaluates exactly as when served by corrupted-set. */
+      const float scale = 1.0f / 255.0f;
+      for (size_t j = 0; j < out->numel; j++)
+        out->data[j] = (float) pixels[j] * scale;
+    }
+  g_free (pixels);
+  return ok;
 }
 
 static const InterpCorruptionVTable stored_vtable = {

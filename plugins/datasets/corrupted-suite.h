@@ -44,7 +44,6 @@ typedef struct {
   int32_t *labels;        /* n, owned */
   char *labels_path;      /* for messages */
   int64_t labels_first;   /* the label of image i is row labels_first + i there */
-  uint8_t *scratch;       /* one row, for the NHWC -> NCHW transpose */
 } SuiteBlock;
 
 /* Opens the test block of (corruption, severity 1..5).  n_classes > 0

@@ -22,3 +22,12 @@ tests_runner_test_examples_SOURCES = tests/runner/test-examples.c
 tests_runner_test_examples_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_runner_test_examples_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
 EXTRA_tests_runner_test_examples_DEPENDENCIES = tests/runner/probes.la
+
+check_PROGRAMS += tests/runner/test-corruption-determinism
+TESTS += tests/runner/test-corruption-determinism
+tests_runner_test_corruption_determinism_SOURCES = tests/runner/test-corruption-determinism.c
+tests_runner_test_corruption_determinism_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_runner_test_corruption_determinism_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
+EXTRA_tests_runner_test_corruption_determinism_DEPENDENCIES = \
+	plugins/corruptions/interp-corruptions.la plugins/datasets/interp-datasets.la \
+	plugins/models/interp-models.la plugins/metrics/interp-metrics.la
