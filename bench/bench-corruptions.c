@@ -168,6 +168,7 @@ typedef struct {
   double ref_img_per_s;     /* NAN: no reference */
   double ref_change[5];
   char *skip;               /* why it was not timed, or NULL */
+  char *ref_skip;           /* why the reference did not time it, or NULL */
 } Row;
 
 /* Corrupts every image at severity `sev`; FALSE with *error on the first
@@ -318,6 +319,8 @@ fill_reference (JsonObject *ref, Row *rows, int n_rows)
       JsonObject *o = ref && json_object_has_member (ref, key)
                         ? json_object_get_object_member (ref, key) : NULL;
       g_free (key);
+      if (o != NULL && json_object_has_member (o, "skip"))
+        rows[i].ref_skip = g_strdup (json_object_get_string_member (o, "skip"));
       if (o == NULL || !json_object_has_member (o, "img_per_s"))
         continue;
       rows[i].ref_img_per_s = json_object_get_double_member (o, "img_per_s");
@@ -353,6 +356,8 @@ print_table (const Row *rows, int n_rows, const char *ref_why)
           for (int s = 0; s < 5; s++)
             printf (" %.3f", r->ref_change[s]);
         }
+      else if (r->ref_skip)
+        printf ("  (reference: %s)", r->ref_skip);
       printf ("\n");
     }
   if (ref_why)
@@ -498,7 +503,10 @@ main (int argc, char **argv)
           r->name = e->component->name;
           r->size = &sizes[s];
           r->ref_img_per_s = NAN;
-          if (!time_row (e, frost_dir, clean[s], ctx, r, &error))
+          if (INTERP_CORRUPTION_HAS_APPLY_INDEXED (
+                (const InterpCorruptionVTable *) e->component->vtable))
+            r->skip = g_strdup ("reads a stored suite from disk (no computation to time)");
+          else if (!time_row (e, frost_dir, clean[s], ctx, r, &error))
             {
               /* A corruption that refuses a size (e.g. colour-only) is reported, not fatal. */
               r->skip = g_strdup (error->message);
@@ -546,7 +554,10 @@ main (int argc, char **argv)
       g_clear_error (&error);
     }
   for (int i = 0; i < n_rows; i++)
-    g_free (rows[i].skip);
+    {
+      g_free (rows[i].skip);
+      g_free (rows[i].ref_skip);
+    }
   g_free (rows);
   g_free (ref_why);
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)

@@ -156,7 +156,11 @@ def corrupt(name, x, s, rng):
         return rng.poisson(x * c) / c
     if name == "impulse-noise":
         needs(("scikit-image", skimage))
-        return skimage.util.random_noise(x, mode="s&p", amount=c, rng=int(rng.integers(1 << 31)))
+        seed = int(rng.integers(1 << 31))
+        try:
+            return skimage.util.random_noise(x, mode="s&p", amount=c, rng=seed)
+        except (TypeError, ValueError):  # scikit-image before 0.21 calls it seed
+            return skimage.util.random_noise(x, mode="s&p", amount=c, seed=seed)
     if name == "speckle-noise":
         return x + x * rng.normal(size=x.shape, scale=c)
     if name == "gaussian-blur":
