@@ -66,15 +66,7 @@ metric_table (Report *r, const RobustMetric *m)
                      "column).</p>\n");
   g_string_append (b, "<div class=\"scroll\"><table class=\"robustness\">\n<thead><tr>"
                    "<th>condition</th><th>clean</th><th>mean under corruptions</th>"
-                   "<th>mCE</th><th>relative mCE</th>");
-  for (guint k = 0; k < m->corruptions->len; k++)
-    {
-      const char *name = report_robustness_corruption (m, k);
-      g_string_append (b, "<th>CE ");
-      report_html_text (b, name + strlen ("corruption:"));
-      g_string_append (b, "</th>");
-    }
-  g_string_append (b, "</tr></thead>\n<tbody>\n");
+                   "<th>mCE</th><th>relative mCE</th></tr></thead>\n<tbody>\n");
   for (guint c = 0; c < m->n_conditions; c++)
     {
       const RobustCondition *rc = &m->conditions[c];
@@ -88,11 +80,37 @@ metric_table (Report *r, const RobustMetric *m)
       cell_value (b, rc->mean_corrupted, "no value under any corruption", FALSE);
       cell_value (b, rc->mce, rc->mce_note, TRUE);
       cell_value (b, rc->rel_mce, rc->rel_mce_note, TRUE);
-      for (guint k = 0; k < m->corruptions->len; k++)
-        cell_value (b, rc->ce[k], m->baseline ? rc->ce_note[k] : "no baseline", TRUE);
       g_string_append (b, "</tr>\n");
     }
   g_string_append (b, "</tbody></table></div>\n");
+  /* CE per corruption: corruptions down, conditions across, since a suite
+   * has many more corruptions (26 in corruptions.ini) than a sweep has
+   * conditions. */
+  if (m->baseline)
+    {
+      g_string_append (b, "<p>CE per corruption: the condition's errors summed over the "
+                       "severities, divided by the baseline's.</p>\n"
+                       "<div class=\"scroll\"><table class=\"robustness ce\">\n<thead><tr>"
+                       "<th>CE of corruption</th>");
+      for (guint c = 0; c < m->n_conditions; c++)
+        {
+          const RobustCondition *rc = &m->conditions[c];
+          g_string_append (b, "<th>");
+          report_html_text (b, *rc->label ? rc->label : "all trials");
+          g_string_append (b, "</th>");
+        }
+      g_string_append (b, "</tr></thead>\n<tbody>\n");
+      for (guint k = 0; k < m->corruptions->len; k++)
+        {
+          g_string_append (b, "<tr><th>");
+          report_html_text (b, report_robustness_corruption (m, k) + strlen ("corruption:"));
+          g_string_append (b, "</th>");
+          for (guint c = 0; c < m->n_conditions; c++)
+            cell_value (b, m->conditions[c].ce[k], m->conditions[c].ce_note[k], TRUE);
+          g_string_append (b, "</tr>\n");
+        }
+      g_string_append (b, "</tbody></table></div>\n");
+    }
   /* The reasons, in words: a hover title is not enough on paper. */
   GPtrArray *notes = g_ptr_array_new ();
   for (guint c = 0; c < m->n_conditions; c++)

@@ -212,6 +212,13 @@ Test (robustness, mce_and_mean_corruption_accuracy_by_hand)
   cr_assert_not_null (strstr (html, "<td class=\"num\">53.1%</td>"), "mCE of width=2 in %%");
   cr_assert_not_null (strstr (html, "<td class=\"num\">0.8125</td>"));
   cr_assert_not_null (strstr (html, "<tr class=\"baseline\"><th>width=1"));
+  /* The CE table: a row per corruption, a column per condition (width=1
+   * the baseline, then width=2). */
+  cr_assert_not_null (strstr (html, "<th>CE of corruption</th><th>width=1</th><th>width=2</th>"),
+                      "CE table header");
+  cr_assert_not_null (strstr (html, "<tr><th>noise</th><td class=\"num\">100.0%</td>"
+                                    "<td class=\"num\">56.2%</td></tr>"),
+                      "CE row of noise");
   g_free (html);
   g_object_unref (p);
   g_free (run);
