@@ -4,26 +4,9 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-static char *tmpdir;
+#include "../test-tree.h"
 
-static void
-remove_tree (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)))
-    {
-      char *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-      g_free (p);
-    }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (dir);
-}
+static char *tmpdir;
 
 static void
 setup (void)
@@ -34,7 +17,7 @@ setup (void)
 static void
 teardown (void)
 {
-  remove_tree (tmpdir);
+  test_remove_tree (tmpdir);
   g_free (tmpdir);
 }
 
@@ -279,7 +262,7 @@ Test (cli, sweep_parallel_equals_serial_and_resumes)
 
   /* Kill a sweep between trials: remove the last trial and the finish mark, resume. */
   char *t3 = g_build_filename (s1, "trials", "trial-003", NULL);
-  remove_tree (t3);
+  test_remove_tree (t3);
   char *manifest = g_build_filename (s1, "manifest.json", NULL);
   g_unlink (manifest);
   char *summary = g_build_filename (s1, "summary.csv", NULL);

@@ -38,6 +38,8 @@
 #include <interp/interp.h>
 #include "host/params-private.h"
 
+#include "../test-tree.h"
+
 #define N_STEPS 5
 
 static gboolean
@@ -261,22 +263,6 @@ static const OptCase opt_cases[] = {
 };
 
 static void
-remove_tree (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  if (d == NULL)
-    return;
-  const char *name;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_dir_close (d);
-  g_rmdir (dir);
-}
-
-static void
 run_case (const CrossCase *cc)
 {
   if (!have_torch ())
@@ -436,7 +422,7 @@ run_case (const CrossCase *cc)
   g_free (labels);
   interp_tensor_free (x);
   interp_net_free (net);
-  remove_tree (dir);
+  test_remove_tree (dir);
   g_free (dir);
 }
 

@@ -13,6 +13,8 @@
 
 #include "host/results-private.h"
 
+#include "../test-tree.h"
+
 static const InterpMetricOutput outputs[] = {
   { .name = "score", .kind = INTERP_OUTPUT_SCALAR, .description = "A score" },
   { .name = "per-layer", .kind = INTERP_OUTPUT_PER_LAYER, .description = "Per layer" },
@@ -135,25 +137,6 @@ make_tmp (void)
   return dir;
 }
 
-static void
-remove_tree (const char *dir)
-{
-  char *sections = g_build_filename (dir, "report-sections", NULL);
-  GDir *d = g_dir_open (sections, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)))
-    {
-      char *path = g_build_filename (sections, name, NULL);
-      g_unlink (path);
-      g_free (path);
-    }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (sections);
-  g_rmdir (dir);
-  g_free (sections);
-}
-
 Test (report_section, writes_title_and_html_atomically)
 {
   char *dir = make_tmp ();
@@ -189,7 +172,7 @@ Test (report_section, writes_title_and_html_atomically)
   g_free (sections);
   g_free (path);
   interp_context_free (ctx);
-  remove_tree (dir);
+  test_remove_tree (dir);
   g_free (dir);
 }
 
@@ -222,7 +205,7 @@ Test (report_section, bad_names_are_refused)
   cr_assert_not (g_file_test (sections, G_FILE_TEST_EXISTS));
   g_free (sections);
   interp_context_free (ctx);
-  remove_tree (dir);
+  test_remove_tree (dir);
   g_free (dir);
 }
 

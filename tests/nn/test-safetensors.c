@@ -11,6 +11,8 @@
 #include <interp/checkpoint.h>
 #include <interp/error.h>
 
+#include "../test-tree.h"
+
 static char *tmpdir;
 
 static void
@@ -21,29 +23,9 @@ setup (void)
 }
 
 static void
-remove_tree (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  if (d == NULL)
-    return;
-  const char *name;
-  while ((name = g_dir_read_name (d)))
-    {
-      char *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-      g_free (p);
-    }
-  g_dir_close (d);
-  g_rmdir (dir);
-}
-
-static void
 teardown (void)
 {
-  remove_tree (tmpdir);
+  test_remove_tree (tmpdir);
   g_free (tmpdir);
 }
 

@@ -9,6 +9,8 @@
 #include <interp/error.h>
 #include "registry-helpers.h"
 
+#include "../test-tree.h"
+
 char *tmp;   /* this test's private directory */
 
 void
@@ -22,31 +24,11 @@ make_tmp (void)
   unsetenv ("INTERP_PLUGIN_PATH");
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  if (d)
-    {
-      for (const char *n; (n = g_dir_read_name (d)) != NULL;)
-        {
-          char *child = g_build_filename (path, n, NULL);
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-          g_free (child);
-        }
-      g_dir_close (d);
-    }
-  g_rmdir (path);
-}
-
 void
 remove_tmp (void)
 {
   if (tmp)
-    remove_tree (tmp);
+    test_remove_tree (tmp);
   g_clear_pointer (&tmp, g_free);
 }
 

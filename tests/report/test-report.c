@@ -13,6 +13,8 @@
 #include "report/plot.h"
 #include "report-fixture.h"
 
+#include "../test-tree.h"
+
 /* Without cairo the report has notes where plots would be. */
 #ifdef HAVE_CAIRO
 #define PLOTS(n) (n)
@@ -29,26 +31,6 @@ make_tmp (void)
   char *dir = g_dir_make_tmp ("interp-report-XXXXXX", &error);
   cr_assert_not_null (dir, "%s", error ? error->message : "");
   return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  if (d)
-    {
-      const char *name;
-      while ((name = g_dir_read_name (d)))
-        {
-          char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-          g_free (child);
-        }
-      g_dir_close (d);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
 }
 
 static char *
@@ -251,7 +233,7 @@ Test (report, sweep_with_hypotheses)
 
   g_free (html);
   g_free (run);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
   g_free (tmp);
 }
 
@@ -282,7 +264,7 @@ Test (report, single_trial_without_sweep)
   cr_assert_not_null (strstr (html, "<title>quickstart \u2013 interp report</title>"));
   g_free (html);
   g_free (run);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
   g_free (tmp);
 }
 
@@ -309,7 +291,7 @@ Test (report, regenerating_gives_the_same_page)
   g_free (first);
   g_free (second);
   g_free (run);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
   g_free (tmp);
 }
 
@@ -339,7 +321,7 @@ check_bad_file (const char *file, const char *contents, int code, const char *me
   g_free (before);
   g_free (path);
   g_free (run);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
   g_free (tmp);
 }
 
@@ -433,7 +415,7 @@ Test (report, per_layer_section_for_any_declared_name)
   g_free (path);
   g_free (html);
   g_free (run);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
   g_free (tmp);
 }
 
@@ -460,7 +442,7 @@ Test (report, histograms_and_curves_from_declarations)
   g_free (path);
   g_free (html);
   g_free (run);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
   g_free (tmp);
 }
 
@@ -479,7 +461,7 @@ Test (report, run_without_declarations)
   cr_assert_not_null (strstr (html, "does not say what its metrics declare"));
   g_free (html);
   g_free (run);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
   g_free (tmp);
 }
 
@@ -519,7 +501,7 @@ Test (report, missing_run)
   cr_assert_not_null (strstr (error->message, "manifest.json"), "%s", error->message);
   g_clear_error (&error);
   g_free (run);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
   g_free (tmp);
 }
 
@@ -544,6 +526,6 @@ Test (report, manifest_only)
   g_free (html);
   g_free (path);
   g_free (run);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
   g_free (tmp);
 }

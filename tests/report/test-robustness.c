@@ -14,27 +14,9 @@
 #include "report/report.h"
 #include "report-fixture.h"
 
-static char *tmp;
+#include "../test-tree.h"
 
-static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  if (d)
-    {
-      const char *name;
-      while ((name = g_dir_read_name (d)))
-        {
-          char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-          g_free (child);
-        }
-      g_dir_close (d);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
+static char *tmp;
 
 static void
 setup (void)
@@ -46,7 +28,7 @@ setup (void)
 static void
 teardown (void)
 {
-  remove_tree (tmp);
+  test_remove_tree (tmp);
   g_free (tmp);
 }
 

@@ -12,27 +12,10 @@
 #include <interp/interp.h>
 #include <interp/runner.h>
 
+#include "../test-tree.h"
+
 static char *tmpdir;
 static InterpRunner *runner;
-
-static void
-remove_tree (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)))
-    {
-      char *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-      g_free (p);
-    }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (dir);
-}
 
 static void
 setup (void)
@@ -45,7 +28,7 @@ static void
 teardown (void)
 {
   interp_runner_free (runner);
-  remove_tree (tmpdir);
+  test_remove_tree (tmpdir);
   g_free (tmpdir);
 }
 
