@@ -7,6 +7,7 @@ struct InterpContext {
   int threads;
   char *output_dir;
   char *condition;
+  const InterpTensor *clean_batch;   /* borrowed, during metric updates */
 };
 
 InterpContext *
@@ -64,4 +65,16 @@ interp_context_set_condition (InterpContext *ctx, const char *condition)
 {
   g_free (ctx->condition);
   ctx->condition = g_strdup (condition);
+}
+
+const InterpTensor *
+interp_context_clean_batch (const InterpContext *ctx)
+{
+  return ctx->clean_batch;
+}
+
+void
+interp_context_set_clean_batch (InterpContext *ctx, const InterpTensor *clean)
+{
+  ctx->clean_batch = clean;
 }

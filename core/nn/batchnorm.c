@@ -100,7 +100,7 @@ bn_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
   if (m == 0)
     return;
   InterpParam *pg = node->params[0], *pb = node->params[1];
-  gboolean want_g = net_param_wants_grad (pg), want_b = net_param_wants_grad (pb);
+  gboolean want_g = net_param_wants_grad (net, pg), want_b = net_param_wants_grad (net, pb);
   const float *gamma = pg->value->data;
   gboolean train = node->fwd_train;
   gboolean set = grad_in[0] == NET_GRAD_SET;

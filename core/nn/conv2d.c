@@ -301,8 +301,8 @@ conv_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
   NetNode *src = net_input (net, node, 0);
   InterpParam *wp = node->params[0];
   InterpParam *bp = node->has_bias ? node->params[1] : NULL;
-  gboolean want_dw = net_param_wants_grad (wp);
-  gboolean want_db = bp != NULL && net_param_wants_grad (bp);
+  gboolean want_dw = net_param_wants_grad (net, wp);
+  gboolean want_db = bp != NULL && net_param_wants_grad (net, bp);
   NetGradMode dx_mode = grad_in[0];
   if (n == 0 || (!want_dw && !want_db && dx_mode == NET_GRAD_SKIP))
     return;

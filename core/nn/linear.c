@@ -43,8 +43,8 @@ linear_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
   int64_t n = net_batch (node), in = net_sample_size (src), out = node->out;
   InterpParam *wp = node->params[0];
   InterpParam *bp = node->has_bias ? node->params[1] : NULL;
-  gboolean want_dw = net_param_wants_grad (wp);
-  gboolean want_db = bp != NULL && net_param_wants_grad (bp);
+  gboolean want_dw = net_param_wants_grad (net, wp);
+  gboolean want_db = bp != NULL && net_param_wants_grad (net, bp);
   const float *dy = node->grad->data;
   const float *x = src->value->data;
   if (n == 0)

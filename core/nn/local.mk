@@ -5,6 +5,8 @@ core_nn_libinterp_nn_la_SOURCES = \
 	core/nn/net.c \
 	core/nn/net-pass.c \
 	core/nn/net-params.c \
+	core/nn/net-state.c \
+	core/nn/perturbation.c \
 	core/nn/shape-ops.c \
 	core/nn/activation.c \
 	core/nn/pool.c \

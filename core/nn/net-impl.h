@@ -74,6 +74,7 @@ struct InterpNet {
   GHashTable *node_ids;       /* name -> id + 1 */
   InterpMode mode;
   gboolean input_grad;
+  gboolean param_grad;        /* interp_net_set_param_grad; TRUE by default */
   InterpRng rng;
   InterpInit init;            /* scheme of conv/linear init (interp_net_set_init) */
   int last_forward;           /* highest node run by the last forward, -1 before */
@@ -149,11 +150,12 @@ float *net_workspace (InterpNet *net, size_t n);
  * (net-pass.c; interp_net_free calls it). */
 void net_profile_print (InterpNet *net);
 
-/* A parameter gradient is accumulated only when not frozen. */
+/* A parameter gradient is accumulated only when not frozen and the network
+ * computes parameter gradients at all. */
 static inline gboolean
-net_param_wants_grad (const InterpParam *p)
+net_param_wants_grad (const InterpNet *net, const InterpParam *p)
 {
-  return p->grad != NULL && !p->frozen;
+  return net->param_grad && p->grad != NULL && !p->frozen;
 }
 
 /* Building (net.c).  net_node_begin validates the name and inputs and

@@ -92,6 +92,24 @@ interp_net_set_input_grad (InterpNet *net, gboolean enabled)
   net->input_grad = enabled;
 }
 
+void
+interp_net_set_param_grad (InterpNet *net, gboolean enabled)
+{
+  net->param_grad = enabled;
+}
+
+gboolean
+interp_net_param_grad (const InterpNet *net)
+{
+  return net->param_grad;
+}
+
+gboolean
+interp_net_input_grad_enabled (const InterpNet *net)
+{
+  return net->input_grad;
+}
+
 InterpRng *
 interp_net_rng (InterpNet *net)
 {
@@ -217,10 +235,10 @@ interp_net_zero_param_grad (InterpNet *net)
 }
 
 static gboolean
-node_has_trainable (const NetNode *node)
+node_has_trainable (const InterpNet *net, const NetNode *node)
 {
   for (int k = 0; k < node->n_params; k++)
-    if (net_param_wants_grad (node->params[k]))
+    if (net_param_wants_grad (net, node->params[k]))
       return TRUE;
   return FALSE;
 }
@@ -238,7 +256,7 @@ interp_net_backward (InterpNet *net)
   for (int i = 1; i <= last; i++)
     {
       NetNode *node = net_node (net, i);
-      need[i] = node_has_trainable (node);
+      need[i] = node_has_trainable (net, node);
       for (int k = 0; k < node->n_in; k++)
         need[i] = need[i] || need[node->in[k]];
     }
@@ -268,7 +286,7 @@ interp_net_backward (InterpNet *net)
       if (net->profile)
         profile_add (net, i, 1, now_seconds () - t0);
       for (int k = 0; k < node->n_params; k++)
-        if (net_param_wants_grad (node->params[k]))
+        if (net_param_wants_grad (net, node->params[k]))
           net_mask_grad (node->params[k]);
     }
   interp_blas_serial_end ();

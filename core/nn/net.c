@@ -151,6 +151,7 @@ interp_net_new (int64_t c, int64_t h, int64_t w)
   net->params = g_ptr_array_new_with_free_func (param_free);
   net->node_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   net->mode = INTERP_MODE_EVAL;
+  net->param_grad = TRUE;
   net->last_forward = -1;
   interp_rng_derive (&net->rng, 0, "dropout");
   if (g_getenv ("INTERP_NN_PROFILE") != NULL)

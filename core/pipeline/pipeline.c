@@ -29,6 +29,10 @@ const InterpParamSpec interp_pipeline_params[] = {
     .max = 64,
     .help = "test images saved as PNG (clean and under every corruption and severity) for the "
             "report's example grids; 0 = none" },
+  { .key = "attack-examples", .type = INTERP_PARAM_INT, .default_value = "4", .min = 0,
+    .max = 64,
+    .help = "test images saved as PNG under every attack and epsilon (the adversarial image "
+            "and its perturbation, amplified) for the report; 0 = none" },
   { .key = "mce-baseline", .type = INTERP_PARAM_STRING, .default_value = "",
     .help = "condition (report label, e.g. alpha=0) whose errors normalise the mean corruption "
             "error (mCE); empty = no mCE" },

@@ -30,7 +30,7 @@ static const InterpKindCall regularizer_calls[] = {
   CALL (InterpRegularizerVTable, apply), { NULL, 0 } };
 static const InterpKindCall attack_calls[] = {
   CALL (InterpAttackVTable, create), CALL (InterpAttackVTable, destroy),
-  CALL (InterpAttackVTable, perturb), { NULL, 0 } };
+  CALL (InterpAttackVTable, perturb), CALL (InterpAttackVTable, describe), { NULL, 0 } };
 static const InterpKindCall corruption_calls[] = {
   CALL (InterpCorruptionVTable, create), CALL (InterpCorruptionVTable, destroy),
   CALL (InterpCorruptionVTable, apply), { NULL, 0 } };
@@ -90,6 +90,27 @@ static const InterpParamSpec pruner_schedule_params[] = {
   { NULL }
 };
 
+/* The runner's keys of every [attack:*] group (attack.h): whether and how
+ * to search each test image's minimal adversarial epsilon. */
+static const InterpParamSpec attack_core_params[] = {
+  { .key = "minimal-epsilon", .type = INTERP_PARAM_BOOL, .default_value = "false",
+    .help = "also find each test image's smallest epsilon (up to the largest level) that "
+            "fools the network: bisection for fixed-budget attacks, directly for "
+            "minimal-norm ones (deepfool, cw-l2)" },
+  { .key = "minimal-epsilon-steps", .type = INTERP_PARAM_INT, .default_value = "8", .min = 1,
+    .max = 30,
+    .help = "bisection steps of the minimal-epsilon search (resolution: largest level / 2^steps)" },
+  { NULL }
+};
+
+/* The runner's key of every [metric:*] group: on which conditions it runs. */
+static const InterpParamSpec metric_core_params[] = {
+  { .key = "perturbations", .type = INTERP_PARAM_STRING_LIST, .default_value = "*",
+    .help = "the conditions the metric is measured on, as summary.csv names them: clean, "
+            "corruption:NAME, attack:NAME; globs allowed (corruption:*); default every one" },
+  { NULL }
+};
+
 /* Indexed by InterpKind: a new kind is a new row at the end. */
 static const InterpKindInfo kinds[INTERP_N_KINDS] = {
   [INTERP_KIND_MODEL] = {
@@ -113,7 +134,9 @@ static const InterpKindInfo kinds[INTERP_N_KINDS] = {
     .min_vtable_size = sizeof (InterpAttackVTable), .required = attack_calls,
     .level_type = INTERP_LEVEL_DOUBLES,
     .level_key_offset = offsetof (InterpAttackVTable, level_key),
-    .group = INTERP_GROUP_INSTANCES, .example = "pgd", .run_order = 6 },
+    .group = INTERP_GROUP_INSTANCES, .example = "pgd", .run_order = 6,
+    .core_params = attack_core_params,
+    .core_params_title = "runner keys (every [attack:*] group)" },
   [INTERP_KIND_CORRUPTION] = {
     .kind = INTERP_KIND_CORRUPTION, .name = "corruption", .plural = "corruptions",
     /* apply_indexed (the last member) is optional: tables built before it
@@ -127,7 +150,9 @@ static const InterpKindInfo kinds[INTERP_N_KINDS] = {
     .kind = INTERP_KIND_METRIC, .name = "metric", .plural = "metrics",
     .min_vtable_size = sizeof (InterpMetricVTable), .required = metric_calls,
     .required_tables = metric_tables, .describe = describe_metric_outputs,
-    .group = INTERP_GROUP_INSTANCES, .example = "accuracy", .run_order = 7 },
+    .group = INTERP_GROUP_INSTANCES, .example = "accuracy", .run_order = 7,
+    .core_params = metric_core_params,
+    .core_params_title = "runner keys (every [metric:*] group)" },
   [INTERP_KIND_SALIENCY] = {
     .kind = INTERP_KIND_SALIENCY, .name = "saliency", .plural = "saliency",
     .min_vtable_size = sizeof (InterpSaliencyVTable), .required = saliency_calls,

@@ -135,7 +135,13 @@ perturb_batch (const Condition *c, InterpNet *net, const InterpTensor *x, const 
       InterpRng rng;
       interp_context_rng (ctx, stream, &rng);
       g_free (stream);
-      if (!vt->perturb (c->instance, net, x, labels, c->level, &rng, out, error))
+      const int64_t n = x->shape[0];
+      double *eps = g_new (double, n);
+      for (int64_t i = 0; i < n; i++)
+        eps[i] = c->level;
+      gboolean ok = vt->perturb (c->instance, net, x, labels, eps, &rng, out, error);
+      g_free (eps);
+      if (!ok)
         return FALSE;
     }
   return TRUE;
@@ -155,11 +161,34 @@ save_examples (const Condition *c, InterpContext *ctx, const InterpTensor *xp,
                                 c->level_text, xp, first_index, n_examples, error);
 }
 
+/* Whether a metric's `perturbations` key (kinds.c) selects the condition. */
 static gboolean
-run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *metrics,
+metric_runs_on (const InterpMetricInstance *mi, const Condition *c)
+{
+  const char *name = c->kind == PERTURB_NONE ? "clean" : c->stage->group;
+  size_t n = 0;
+  const char *const *globs = interp_params_get_string_list (mi->stage->common, "perturbations",
+                                                            &n);
+  for (size_t i = 0; i < n; i++)
+    if (g_pattern_match_simple (globs[i], name))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *all_metrics,
                int64_t batch, int64_t n_examples, InterpContext *ctx, JsonArray *rows,
                JsonArray *arrays, GError **error)
 {
+  g_autoptr (GPtrArray) metrics = g_ptr_array_new ();
+  for (guint m = 0; m < all_metrics->len; m++)
+    {
+      InterpMetricInstance *mi = g_ptr_array_index (all_metrics, m);
+      if (metric_runs_on (mi, c))
+        g_ptr_array_add (metrics, mi);
+    }
+  if (metrics->len == 0)
+    return TRUE;
   for (guint m = 0; m < metrics->len; m++)
     {
       InterpMetricInstance *mi = g_ptr_array_index (metrics, m);
@@ -188,6 +217,7 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
       ok = perturb_batch (c, net, x, labels, seen, batch_index, ctx, xp, error)
            && save_examples (c, ctx, xp, seen, n_examples, error)
            && interp_net_forward (net, xp, error);
+      interp_context_set_clean_batch (ctx, x);
       for (guint m = 0; ok && m < metrics->len; m++)
         {
           InterpMetricInstance *mi = g_ptr_array_index (metrics, m);
@@ -195,6 +225,7 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
           if (!ok)
             interp_error_prefix_group (error, mi->stage->group);
         }
+      interp_context_set_clean_batch (ctx, NULL);
       seen += n;
       batch_index++;
       interp_progress_update (progress, (guint64) seen, NULL);

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 #include <interp/rng.h>
+#include <interp/tensor.h>
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,12 @@ void interp_context_rng (const InterpContext *ctx, const char *stream, InterpRng
  * evaluation (training).  Borrowed.  The context lives for the whole trial,
  * so a component may keep the pointer it was created with. */
 const char *interp_context_condition (const InterpContext *ctx);
+/* During a metric's update(): the clean (unperturbed) images of the batch
+ * whose perturbed version the metric was given, so a metric can compare
+ * the two representations (perturbed - clean).  Under the clean condition
+ * it is the same images as update()'s x.  NULL outside update().  Borrowed,
+ * valid until update() returns. */
+const InterpTensor *interp_context_clean_batch (const InterpContext *ctx);
 
 G_END_DECLS
 

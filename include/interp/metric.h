@@ -5,8 +5,17 @@
  * calls reset(), then for every batch runs the network forward in eval mode
  * on the (perturbed) images and calls update(), then finish().  update() may
  * read any node's value from that forward pass, or run its own
- * forward/backward passes (e.g. input gradients).  Metrics must not keep all
- * activations: accumulate sufficient statistics.
+ * forward/backward passes (e.g. input gradients, or the clean images of
+ * interp_context_clean_batch to compare representations).  A metric that
+ * runs its own passes leaves the network as it found it for the next
+ * metric: interp_net_state_save/_restore for flags and gradients, and a
+ * final forward on x so node values are those of x again.  Metrics must not
+ * keep all activations: accumulate sufficient statistics.
+ *
+ * Every [metric:*] group takes the runner key `perturbations` (a list of
+ * globs over clean, corruption:NAME, attack:NAME; default "*"): the metric
+ * is reset, updated and finished only on the conditions it selects, so an
+ * expensive metric can run on clean data and one attack only.
  *
  * Outputs.  A metric declares what finish() writes in a table of
  * InterpMetricOutput, the way it declares its parameters, and points

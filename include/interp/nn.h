@@ -152,8 +152,26 @@ InterpMode interp_net_mode (const InterpNet *net);
 /* Whether backward computes d/d(input) (attacks, saliency); default FALSE,
  * which skips the first layer's input-gradient work during training. */
 void interp_net_set_input_grad (InterpNet *net, gboolean enabled);
+/* Whether backward accumulates parameter gradients; default TRUE.  FALSE
+ * skips the weight-gradient work of every layer (an attack or a saliency
+ * method needs only d/d(input)) and leaves every parameter gradient as it
+ * is, whatever the frozen flags say. */
+void interp_net_set_param_grad (InterpNet *net, gboolean enabled);
+gboolean interp_net_param_grad (const InterpNet *net);
+gboolean interp_net_input_grad_enabled (const InterpNet *net);
 /* The stream dropout draws from. */
 InterpRng *interp_net_rng (InterpNet *net);
+
+/* What a component that borrows the network must give back (attack.h:
+ * "leaves the network as it found it"): the mode, the input- and
+ * parameter-gradient flags, every node's gradient accumulator (touched or
+ * not, and its values) and every parameter gradient.  Node values (the last
+ * forward) are not kept.  save copies; restore puts everything back
+ * bit for bit and frees the state; free discards it. */
+typedef struct InterpNetState InterpNetState;
+InterpNetState *interp_net_state_save (const InterpNet *net);
+void interp_net_state_restore (InterpNet *net, InterpNetState *state);
+void interp_net_state_free (InterpNetState *state);
 
 /* Runs the network on x (N x C x H x W; N may change between calls).
  * x is copied into the input node.  Sets error on a shape mismatch. */

@@ -1,1 +1,11 @@
-# plugins/attacks: one module holding every attacks component.
+# plugins/attacks: one module holding every attack component.
+plugins_LTLIBRARIES += plugins/attacks/interp-attacks.la
+plugins_attacks_interp_attacks_la_SOURCES = \
+	plugins/attacks/plugin.c \
+	plugins/attacks/plugin-components.h \
+	plugins/attacks/attack-common.h \
+	plugins/attacks/attack-common.c \
+	plugins/attacks/fgsm.c
+plugins_attacks_interp_attacks_la_CFLAGS = $(plugin_cflags)
+plugins_attacks_interp_attacks_la_LDFLAGS = $(plugin_ldflags)
+plugins_attacks_interp_attacks_la_LIBADD = $(plugin_libs)

@@ -153,15 +153,24 @@ static const InterpParamSpec sign_params[] = {
 
 static gboolean
 sign_perturb (gpointer self, InterpNet *net, const InterpTensor *x, const int32_t *labels,
-              double level, InterpRng *rng, InterpTensor *x_adv, GError **error)
+              const double *eps, InterpRng *rng, InterpTensor *x_adv, GError **error)
 {
   interp_tensor_reshape (x_adv, x->ndim, x->shape);
+  const size_t d = interp_tensor_sample_size (x);
   for (size_t i = 0; i < x->numel; i++)
     {
-      float v = x->data[i] + (float) level * (interp_rng_uniform (rng) < 0.5 ? -1.0f : 1.0f);
+      float level = (float) eps[i / d];
+      float v = x->data[i] + level * (interp_rng_uniform (rng) < 0.5 ? -1.0f : 1.0f);
       x_adv->data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
   return TRUE;
+}
+
+static void
+sign_describe (gpointer self, InterpAttackInfo *info)
+{
+  info->norm = INTERP_NORM_LINF;
+  info->flags = INTERP_ATTACK_GRADIENT_FREE | INTERP_ATTACK_RANDOMIZED;
 }
 
 static const InterpAttackVTable sign_vtable = {
@@ -170,6 +179,7 @@ static const InterpAttackVTable sign_vtable = {
   .create = no_state,
   .destroy = g_free,
   .perturb = sign_perturb,
+  .describe = sign_describe,
 };
 
 static const InterpComponent random_sign = INTERP_COMPONENT (

@@ -1,0 +1,16 @@
+/* interp-attacks: white-box and score-based adversarial attacks on [0, 1] pixels. */
+#include "config.h"
+
+#include <interp/interp.h>
+
+#include "plugin-components.h"
+
+static const InterpComponent *const components[] = {
+  &interp_attack_fgsm,
+};
+
+INTERP_PLUGIN_DEFINE (.name = "interp-attacks", .version = INTERP_VERSION_STRING,
+                      .license = "MIT",
+                      .description = "Adversarial attacks (gradient, minimal-norm, score-based).",
+                      .components = components,
+                      .n_components = G_N_ELEMENTS (components))
