@@ -7,5 +7,9 @@
 #include <interp/plugin.h>
 
 extern const InterpComponent interp_attack_fgsm;
+extern const InterpComponent interp_attack_cw_l2;
+extern const InterpComponent interp_attack_deepfool;
+extern const InterpComponent interp_attack_square;
+extern const InterpComponent interp_attack_auto;
 
 #endif

@@ -7,6 +7,10 @@
 
 static const InterpComponent *const components[] = {
   &interp_attack_fgsm,
+  &interp_attack_cw_l2,
+  &interp_attack_deepfool,
+  &interp_attack_square,
+  &interp_attack_auto,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-attacks", .version = INTERP_VERSION_STRING,

@@ -1,0 +1,309 @@
+/* attack:deepfool, attack:cw-l2, attack:square and attack:auto on affine
+ * classifiers whose minimal adversarial perturbations are known in closed
+ * form: between classes i and j the boundary is at L2 distance
+ * |f_i - f_j| / ||w_i - w_j||_2 and Linf distance |f_i - f_j| / ||w_i - w_j||_1.
+ *
+ * This program is linked with --wrap for interp_net_forward and
+ * interp_net_backward (tests/attacks/local.mk): the wrappers count the
+ * passes, so "Square computes no gradient" is observed, not assumed. */
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include <interp/interp.h>
+
+#include "host/params-private.h"
+#include "../../plugins/attacks/attack-common.h"
+#include "../../plugins/attacks/plugin-components.h"
+
+/* ---- counting passes ---------------------------------------------------- */
+
+gboolean __real_interp_net_forward (InterpNet *net, const InterpTensor *x, GError **error);
+gboolean __wrap_interp_net_forward (InterpNet *net, const InterpTensor *x, GError **error);
+void __real_interp_net_backward (InterpNet *net);
+void __wrap_interp_net_backward (InterpNet *net);
+
+static int n_forward, n_forward_with_grad, n_backward;
+
+gboolean
+__wrap_interp_net_forward (InterpNet *net, const InterpTensor *x, GError **error)
+{
+  n_forward++;
+  if (interp_net_input_grad_enabled (net) || interp_net_param_grad (net))
+    n_forward_with_grad++;
+  return __real_interp_net_forward (net, x, error);
+}
+
+void
+__wrap_interp_net_backward (InterpNet *net)
+{
+  n_backward++;
+  __real_interp_net_backward (net);
+}
+
+/* ---- affine models ------------------------------------------------------ */
+
+/* input 1 x H x W -> flatten -> fc (k classes): z = W x + b, W given
+ * row-major k x (H W). */
+static InterpNet *
+affine_net (int64_t h, int64_t w, int64_t k, const double *weight, const double *bias)
+{
+  GError *error = NULL;
+  InterpNet *net = interp_net_new (1, h, w);
+  int flat = interp_net_flatten (net, "flatten", 0, &error);
+  cr_assert_geq (flat, 0, "%s", error ? error->message : "");
+  cr_assert_geq (interp_net_linear (net, "fc", flat, k, TRUE, &error), 0, "%s",
+                 error ? error->message : "");
+  InterpParam *pw = interp_net_find_param (net, "fc.weight");
+  InterpParam *pb = interp_net_find_param (net, "fc.bias");
+  for (int64_t i = 0; i < k * h * w; i++)
+    pw->value->data[i] = (float) weight[i];
+  for (int64_t i = 0; i < k; i++)
+    pb->value->data[i] = (float) bias[i];
+  interp_net_set_mode (net, INTERP_MODE_EVAL);
+  return net;
+}
+
+/* Binary, 2 x 2 pixels: z_0 = 0, z_1 = v.x + b with v = (0.8, -0.4, 0.2, 0.4)
+ * (||v||_2 = 1, ||v||_1 = 1.8) and b = -0.8.  At x = 0.5 everywhere
+ * f = z_1 - z_0 = -0.3: class 0, at L2 distance 0.3 and Linf distance
+ * 0.3 / 1.8 = 1/6 from the boundary. */
+static const double BIN_W[] = { 0, 0, 0, 0, 0.8, -0.4, 0.2, 0.4 };
+static const double BIN_B[] = { 0, -0.8 };
+static const double BIN_L2 = 0.3, BIN_LINF = 0.3 / 1.8;
+
+/* Three classes sharing w_0 = (0.1, 0.2, -0.1, 0.3), b_0 = 0.05:
+ * w_1 - w_0 = (0.8, -0.4, 0.2, 0.4), b_1 - b_0 = -0.8   (f_1 - f_0 = -0.3, distance 0.3)
+ * w_2 - w_0 = (0, 0.6, 0, -0.8),     b_2 - b_0 = -0.1   (f_2 - f_0 = -0.2, distance 0.2)
+ * at x = 0.5: the nearest boundary is class 2's, at L2 distance 0.2. */
+static const double TRI_W[] = { 0.1, 0.2, -0.1, 0.3,  0.9, -0.2, 0.1, 0.7,  0.1, 0.8, -0.1, -0.5 };
+static const double TRI_B[] = { 0.05, -0.75, -0.05 };
+
+static InterpTensor *
+constant_images (int64_t n, int64_t h, int64_t w, float v)
+{
+  InterpTensor *x = interp_tensor_new_4d (n, 1, h, w);
+  interp_tensor_fill (x, v);
+  return x;
+}
+
+/* |f_i - f_j| / ||w_i - w_j|| in the dual norm of `norm` (L2: L2, Linf: L1),
+ * for one image xi of d pixels. */
+static double
+analytic_distance (InterpNorm norm, const double *wt, const double *b, size_t d, int i, int j,
+                   const float *xi)
+{
+  double f = b[i] - b[j], nrm = 0;
+  for (size_t q = 0; q < d; q++)
+    {
+      double dw = wt[i * d + q] - wt[j * d + q];
+      f += dw * xi[q];
+      nrm += norm == INTERP_NORM_L2 ? dw * dw : fabs (dw);
+    }
+  return fabs (f) / (norm == INTERP_NORM_L2 ? sqrt (nrm) : nrm);
+}
+
+/* ---- running attacks ---------------------------------------------------- */
+
+static gpointer
+attack_new (const InterpComponent *comp, const char *const *pairs)
+{
+  GError *error = NULL;
+  InterpParams *p = interp_params_new_from_pairs (comp->params, "test.ini: [attack:a]", pairs,
+                                                  &error);
+  cr_assert_not_null (p, "%s", error ? error->message : "");
+  const InterpAttackVTable *vt = comp->vtable;
+  gpointer self = vt->create (p, NULL, &error);
+  cr_assert_not_null (self, "%s", error ? error->message : "");
+  interp_params_free (p);
+  return self;
+}
+
+static void
+attack_free (const InterpComponent *comp, gpointer self)
+{
+  ((const InterpAttackVTable *) comp->vtable)->destroy (self);
+}
+
+/* x_adv = attack (x) with every image's budget eps and stream seed 7. */
+static InterpTensor *
+run (const InterpComponent *comp, gpointer self, InterpNet *net, const InterpTensor *x,
+     const int32_t *labels, double eps)
+{
+  const int64_t n = x->shape[0];
+  double *e = g_new (double, n);
+  for (int64_t i = 0; i < n; i++)
+    e[i] = eps;
+  InterpRng rng;
+  interp_rng_seed (&rng, 7);
+  InterpTensor *adv = interp_tensor_new (x->ndim, x->shape);
+  GError *error = NULL;
+  gboolean ok = ((const InterpAttackVTable *) comp->vtable)
+                  ->perturb (self, net, x, labels, e, &rng, adv, &error);
+  cr_assert (ok, "%s", error ? error->message : "");
+  g_free (e);
+  return adv;
+}
+
+static int32_t
+predict (InterpNet *net, const InterpTensor *x, int64_t i)
+{
+  GError *error = NULL;
+  InterpTensor *z = interp_tensor_new_2d (1, 1);
+  cr_assert (attack_logits (net, x, z, &error), "%s", error ? error->message : "");
+  int64_t k = attack_n_classes (z);
+  int32_t c = attack_argmax (z->data + i * k, k);
+  interp_tensor_free (z);
+  return c;
+}
+
+static double
+norm_of (InterpNorm norm, const InterpTensor *a, const InterpTensor *x, int64_t i)
+{
+  size_t d = interp_tensor_sample_size (x);
+  return interp_perturbation_norm (norm, a->data + i * d, x->data + i * d, d);
+}
+
+/* Float32 rounding of a handful of pixels near 0.5 is ~6e-8 each; 1e-6
+ * bounds the norm error of 4-16 such differences with a wide margin while
+ * staying far below DeepFool's own 1e-4 step. */
+#define ROUNDING 1e-6
+
+/* ---- DeepFool ----------------------------------------------------------- */
+
+Test (deepfool, l2_binary_one_step_is_the_analytic_distance)
+{
+  InterpNet *net = affine_net (2, 2, 2, BIN_W, BIN_B);
+  InterpTensor *x = constant_images (1, 2, 2, 0.5f);
+  cr_assert_float_eq (analytic_distance (INTERP_NORM_L2, BIN_W, BIN_B, 4, 1, 0, x->data),
+                      BIN_L2, 1e-12);
+  int32_t label = 0;
+  /* One step, no overshoot: the step is (d + 1e-4) along w / ||w|| (LTS4's
+   * 1e-4 pushes it across), so the norm is d + 1e-4. */
+  gpointer df = attack_new (&interp_attack_deepfool,
+                            (const char *[]) { "steps=1", "overshoot=0", NULL });
+  InterpTensor *adv = run (&interp_attack_deepfool, df, net, x, &label, INFINITY);
+  cr_assert_eq (predict (net, adv, 0), 1, "one step crosses the boundary");
+  cr_assert_float_eq (norm_of (INTERP_NORM_L2, adv, x, 0), BIN_L2 + 1e-4, ROUNDING);
+  /* The direction is w's: x + (d + 1e-4) v. */
+  for (int q = 0; q < 4; q++)
+    cr_assert_float_eq (adv->data[q], 0.5 + (BIN_L2 + 1e-4) * BIN_W[4 + q], ROUNDING);
+  interp_tensor_free (adv);
+  attack_free (&interp_attack_deepfool, df);
+
+  /* Defaults: overshoot 0.02 scales the total perturbation. */
+  df = attack_new (&interp_attack_deepfool, NULL);
+  adv = run (&interp_attack_deepfool, df, net, x, &label, INFINITY);
+  cr_assert_float_eq (norm_of (INTERP_NORM_L2, adv, x, 0), 1.02 * (BIN_L2 + 1e-4), ROUNDING);
+  interp_tensor_free (adv);
+  attack_free (&interp_attack_deepfool, df);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+Test (deepfool, linf_binary_is_distance_over_l1_norm)
+{
+  InterpNet *net = affine_net (2, 2, 2, BIN_W, BIN_B);
+  InterpTensor *x = constant_images (1, 2, 2, 0.5f);
+  cr_assert_float_eq (analytic_distance (INTERP_NORM_LINF, BIN_W, BIN_B, 4, 1, 0, x->data),
+                      BIN_LINF, 1e-12);
+  int32_t label = 0;
+  gpointer df = attack_new (&interp_attack_deepfool,
+                            (const char *[]) { "norm=linf", "steps=1", "overshoot=0", NULL });
+  InterpTensor *adv = run (&interp_attack_deepfool, df, net, x, &label, INFINITY);
+  cr_assert_eq (predict (net, adv, 0), 1);
+  cr_assert_float_eq (norm_of (INTERP_NORM_LINF, adv, x, 0), BIN_LINF + 1e-4, ROUNDING);
+  /* Every pixel moves by the same amount along sign (v). */
+  for (int q = 0; q < 4; q++)
+    cr_assert_float_eq (fabs (adv->data[q] - 0.5), BIN_LINF + 1e-4, ROUNDING);
+  interp_tensor_free (adv);
+  attack_free (&interp_attack_deepfool, df);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+Test (deepfool, multiclass_goes_to_the_nearest_boundary)
+{
+  InterpNet *net = affine_net (2, 2, 3, TRI_W, TRI_B);
+  InterpTensor *x = constant_images (1, 2, 2, 0.5f);
+  double d1 = analytic_distance (INTERP_NORM_L2, TRI_W, TRI_B, 4, 1, 0, x->data);
+  double d2 = analytic_distance (INTERP_NORM_L2, TRI_W, TRI_B, 4, 2, 0, x->data);
+  cr_assert_float_eq (d1, 0.3, 1e-12);
+  cr_assert_float_eq (d2, 0.2, 1e-12);
+  int32_t label = 0;
+  gpointer df = attack_new (&interp_attack_deepfool,
+                            (const char *[]) { "steps=1", "overshoot=0", NULL });
+  InterpTensor *adv = run (&interp_attack_deepfool, df, net, x, &label, INFINITY);
+  cr_assert_eq (predict (net, adv, 0), 2);
+  cr_assert_float_eq (norm_of (INTERP_NORM_L2, adv, x, 0), d2 + 1e-4, ROUNDING);
+  interp_tensor_free (adv);
+  attack_free (&interp_attack_deepfool, df);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+/* ---- CW-L2 -------------------------------------------------------------- */
+
+Test (cw_l2, finds_the_analytic_distance_within_one_adam_step)
+{
+  InterpNet *net = affine_net (2, 2, 2, BIN_W, BIN_B);
+  InterpTensor *x = constant_images (1, 2, 2, 0.5f);
+  int32_t label = 0;
+  gpointer cw = attack_new (&interp_attack_cw_l2, (const char *[]) { "steps=300", NULL });
+  InterpTensor *adv = run (&interp_attack_cw_l2, cw, net, x, &label, INFINITY);
+  cr_assert_eq (predict (net, adv, 0), 1);
+  double l2 = norm_of (INTERP_NORM_L2, adv, x, 0);
+  cr_log_info ("cw-l2: L2 %.6f for the minimum %.6f", l2, BIN_L2);
+  /* No image closer than the boundary is misclassified, so l2 >= 0.3 is a
+   * theorem, checked up to rounding.  From above: the kept iterate is the
+   * first (smallest) to cross, at most one Adam step past the boundary; a
+   * step moves each tanh coordinate by at most about lr = 0.01, each pixel
+   * by half that (dx/dw = (1 - tanh^2)/2 <= 1/2), so by at most
+   * sqrt (4) 0.005 = 0.01 in L2: 3.3% of 0.3. */
+  cr_assert_geq (l2, BIN_L2 - ROUNDING);
+  cr_assert_leq (l2, BIN_L2 + 0.01, "CW found %g, the minimum is %g", l2, BIN_L2);
+  interp_tensor_free (adv);
+  attack_free (&interp_attack_cw_l2, cw);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+/* ---- minimal-norm budgets ---------------------------------------------- */
+
+static void
+check_budget (const InterpComponent *comp, const char *const *pairs)
+{
+  InterpNet *net = affine_net (2, 2, 2, BIN_W, BIN_B);
+  InterpTensor *x = constant_images (1, 2, 2, 0.5f);
+  int32_t label = 0;
+  gpointer a = attack_new (comp, pairs);
+  /* Below the minimal distance nothing can be found: x comes back. */
+  InterpTensor *adv = run (comp, a, net, x, &label, 0.29);
+  cr_assert_arr_eq (adv->data, x->data, x->numel * sizeof (float));
+  interp_tensor_free (adv);
+  adv = run (comp, a, net, x, &label, 0);
+  cr_assert_arr_eq (adv->data, x->data, x->numel * sizeof (float));
+  interp_tensor_free (adv);
+  /* Above what the attack finds (DeepFool 1.02 (0.3 + 1e-4), CW <= 0.31). */
+  adv = run (comp, a, net, x, &label, 0.32);
+  cr_assert_eq (predict (net, adv, 0), 1);
+  cr_assert_leq (norm_of (INTERP_NORM_L2, adv, x, 0), 0.32);
+  interp_tensor_free (adv);
+  attack_free (comp, a);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+Test (minimal_norm, deepfool_returns_x_when_eps_is_below_the_found_norm)
+{
+  check_budget (&interp_attack_deepfool, NULL);
+}
+
+Test (minimal_norm, cw_returns_x_when_eps_is_below_the_found_norm)
+{
+  check_budget (&interp_attack_cw_l2, (const char *[]) { "steps=300", NULL });
+}
