@@ -112,7 +112,7 @@ auto_create (const InterpParams *params, InterpContext *ctx, GError **error)
           GString *known = g_string_new (NULL);
           for (size_t k = 0; k < G_N_ELEMENTS (member_kinds); k++)
             g_string_append_printf (known, "%s%s", k ? ", " : "", member_kinds[k].name);
-          g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND,
                        "%s: key 'members': '%s' is not an attack auto can run (it knows: %s)",
                        interp_params_where (params), names[i], known->str);
           g_string_free (known, TRUE);
@@ -121,7 +121,7 @@ auto_create (const InterpParams *params, InterpContext *ctx, GError **error)
         }
       if (!(self->norm == INTERP_NORM_LINF ? kind->linf : kind->l2))
         {
-          g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_UNSUPPORTED,
                        "%s: key 'members': '%s' does not bound the %s norm of key 'norm'",
                        interp_params_where (params), names[i],
                        self->norm == INTERP_NORM_LINF ? "linf" : "l2");

@@ -9,8 +9,7 @@
  *     vertical stripes the paper found best for untargeted attacks;
  *   then, while m > 0 and queries remain: a window of side
  *     s = round (sqrt (p d / c)) clamped to [1, min (h, w) - 1] at a
- *     uniform corner (randint (0, h - s), as the reference, which never
- *     uses the last row/column as corner), whose deltas become +-eps per
+ *     uniform position inside the image, whose deltas become +-eps per
  *     channel (redrawn while the window would not change x_best);
  *     x_new = clip (x + delta); kept when its margin is lower.
  *   p follows the reference's p_selection schedule, in steps of 10000
@@ -20,6 +19,12 @@
  * reference's n_iters; AutoAttack: 5000, p_init 0.8).  An image already
  * misclassified, or with eps[i] = 0, is returned as x[i]; otherwise x_best
  * (within the Linf ball, fooled or not).
+ *
+ * One departure from the reference code: its corner is randint (0, h - s),
+ * which excludes h - s, so the last row and column never change after the
+ * initial stripes (on a 2 x 2 image only pixel (0, 0) would ever move).
+ * The paper samples the square's position uniformly; here the corner is
+ * uniform in [0, h - s] x [0, w - s], every position a square can take.
  *
  * Determinism: image i draws only from its own stream, seeded from the
  * batch stream in image order, so its result does not depend on which
@@ -147,8 +152,8 @@ propose (Work *w, const InterpTensor *x, int64_t i, int side, float e)
   const int64_t c = x->shape[1], h = x->shape[2], wd = x->shape[3];
   const size_t d = interp_tensor_sample_size (x);
   InterpRng *rng = &w->rng[i];
-  int64_t r0 = (int64_t) interp_rng_below (rng, (uint64_t) (h - side));
-  int64_t c0 = (int64_t) interp_rng_below (rng, (uint64_t) (wd - side));
+  int64_t r0 = (int64_t) interp_rng_below (rng, (uint64_t) (h - side + 1));
+  int64_t c0 = (int64_t) interp_rng_below (rng, (uint64_t) (wd - side + 1));
   const float *xi = x->data + i * d, *bi = w->best + i * d;
   float *di = w->delta + i * d;
   /* Redraw while the window equals x_best's (1e-7 as the reference); with

@@ -18,6 +18,7 @@
 
 #include "host/params-private.h"
 #include "../../plugins/attacks/attack-common.h"
+#include "../../plugins/attacks/attack-members.h"
 #include "../../plugins/attacks/plugin-components.h"
 
 /* ---- counting passes ---------------------------------------------------- */
@@ -306,4 +307,339 @@ Test (minimal_norm, deepfool_returns_x_when_eps_is_below_the_found_norm)
 Test (minimal_norm, cw_returns_x_when_eps_is_below_the_found_norm)
 {
   check_budget (&interp_attack_cw_l2, (const char *[]) { "steps=300", NULL });
+}
+
+/* ---- Square ------------------------------------------------------------- */
+
+Test (square, runs_no_backward_and_no_forward_with_gradients_on)
+{
+  InterpNet *net = affine_net (2, 2, 2, BIN_W, BIN_B);
+  InterpTensor *x = constant_images (1, 2, 2, 0.5f);
+  int32_t label = 0;
+  /* The network arrives with both gradient flags on: Square must turn them
+   * off rather than leave them as found during its forwards. */
+  interp_net_set_input_grad (net, TRUE);
+  interp_net_set_param_grad (net, TRUE);
+  gpointer sq = attack_new (&interp_attack_square, (const char *[]) { "queries=200", NULL });
+  n_forward = n_forward_with_grad = n_backward = 0;
+  InterpTensor *adv = run (&interp_attack_square, sq, net, x, &label, 0.2);
+  cr_assert_gt (n_forward, 1);
+  cr_assert_eq (n_backward, 0);
+  cr_assert_eq (n_forward_with_grad, 0);
+  cr_assert (interp_net_input_grad_enabled (net) && interp_net_param_grad (net));
+  /* The instrument sees gradients when there are some: DeepFool's. */
+  gpointer df = attack_new (&interp_attack_deepfool, NULL);
+  InterpTensor *adv2 = run (&interp_attack_deepfool, df, net, x, &label, INFINITY);
+  cr_assert_gt (n_backward, 0);
+  cr_assert_gt (n_forward_with_grad, 0);
+  interp_tensor_free (adv2);
+  attack_free (&interp_attack_deepfool, df);
+  interp_tensor_free (adv);
+  attack_free (&interp_attack_square, sq);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+Test (square, fools_exactly_when_the_linf_ball_reaches_the_boundary)
+{
+  InterpNet *net = affine_net (2, 2, 2, BIN_W, BIN_B);
+  InterpTensor *x = constant_images (1, 2, 2, 0.5f);
+  int32_t label = 0;
+  gpointer sq = attack_new (&interp_attack_square, (const char *[]) { "queries=200", NULL });
+  /* eps 0.2 > 1/6: the corner x + 0.2 sign (v) raises f by 0.2 * 1.8 = 0.36
+   * > 0.3.  With one channel every query flips one uniformly drawn pixel
+   * (a 1 x 1 square; the sign must change it) and keeps the flip when the
+   * margin falls, which on a linear f it does exactly when the pixel goes
+   * to sign (v): after 199 queries a pixel is never drawn with probability
+   * (3/4)^199 < 1e-24, and the seed is fixed. */
+  InterpTensor *adv = run (&interp_attack_square, sq, net, x, &label, 0.2);
+  cr_assert_eq (predict (net, adv, 0), 1);
+  for (int q = 0; q < 4; q++)
+    cr_assert_leq (fabs (adv->data[q] - 0.5), 0.2 + FLT_EPSILON);
+  interp_tensor_free (adv);
+  /* eps 0.15 < 1/6: no image in the ball is misclassified. */
+  adv = run (&interp_attack_square, sq, net, x, &label, 0.15);
+  cr_assert_eq (predict (net, adv, 0), 0);
+  for (int q = 0; q < 4; q++)
+    cr_assert_leq (fabs (adv->data[q] - 0.5), 0.15 + FLT_EPSILON);
+  interp_tensor_free (adv);
+  attack_free (&interp_attack_square, sq);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+/* A 3-class affine model on 4 x 4 images with N (0, 0.5^2) weights and
+ * biases, and n images of U(0, 1) pixels labelled with their clean argmax
+ * (all correctly classified).  Fixed seeds: the same model every run. */
+#define RND_N 12
+static InterpNet *
+random_model (InterpTensor **x, int32_t *labels)
+{
+  InterpRng rng;
+  interp_rng_seed (&rng, 2024);
+  double wt[3 * 16], b[3];
+  for (int i = 0; i < 3 * 16; i++)
+    wt[i] = 0.5 * interp_rng_normal (&rng);
+  for (int i = 0; i < 3; i++)
+    b[i] = 0.5 * interp_rng_normal (&rng);
+  InterpNet *net = affine_net (4, 4, 3, wt, b);
+  *x = interp_tensor_new_4d (RND_N, 1, 4, 4);
+  for (size_t i = 0; i < (*x)->numel; i++)
+    (*x)->data[i] = (float) interp_rng_uniform (&rng);
+  for (int64_t i = 0; i < RND_N; i++)
+    labels[i] = predict (net, *x, i);
+  return net;
+}
+
+Test (square, stays_in_the_linf_ball_and_in_the_pixel_range)
+{
+  InterpTensor *x;
+  int32_t labels[RND_N];
+  InterpNet *net = random_model (&x, labels);
+  gpointer sq = attack_new (&interp_attack_square, (const char *[]) { "queries=300", NULL });
+  const double eps = 0.1;
+  InterpTensor *adv = run (&interp_attack_square, sq, net, x, labels, eps);
+  int fooled = 0;
+  for (int64_t i = 0; i < RND_N; i++)
+    {
+      cr_assert_leq (norm_of (INTERP_NORM_LINF, adv, x, i), eps + FLT_EPSILON);
+      fooled += predict (net, adv, i) != labels[i];
+    }
+  for (size_t q = 0; q < adv->numel; q++)
+    cr_assert (adv->data[q] >= 0.0f && adv->data[q] <= 1.0f);
+  cr_log_info ("square: %d of %d fooled at eps %g", fooled, RND_N, eps);
+  interp_tensor_free (adv);
+  attack_free (&interp_attack_square, sq);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+Test (square, is_deterministic_and_an_image_does_not_depend_on_its_batch)
+{
+  InterpTensor *x;
+  int32_t labels[RND_N];
+  InterpNet *net = random_model (&x, labels);
+  gpointer sq = attack_new (&interp_attack_square, (const char *[]) { "queries=100", NULL });
+  InterpTensor *a = run (&interp_attack_square, sq, net, x, labels, 0.05);
+  InterpTensor *b = run (&interp_attack_square, sq, net, x, labels, 0.05);
+  cr_assert_arr_eq (a->data, b->data, a->numel * sizeof (float));
+  /* Image 5 alone, with the seed it had in the batch (run() seeds 7). */
+  InterpRng rng;
+  interp_rng_seed (&rng, 7);
+  guint64 seed = 0;
+  for (int i = 0; i <= 5; i++)
+    seed = interp_rng_next (&rng);
+  const size_t d = 16;
+  InterpTensor *one = interp_tensor_new_4d (1, 1, 4, 4);
+  memcpy (one->data, x->data + 5 * d, d * sizeof (float));
+  InterpTensor *one_adv = interp_tensor_new_4d (1, 1, 4, 4);
+  double eps = 0.05;
+  GError *error = NULL;
+  cr_assert (square_perturb_seeded (sq, net, one, labels + 5, &eps, &seed, one_adv, &error),
+             "%s", error ? error->message : "");
+  cr_assert_arr_eq (one_adv->data, a->data + 5 * d, d * sizeof (float));
+  interp_tensor_free (one);
+  interp_tensor_free (one_adv);
+  interp_tensor_free (a);
+  interp_tensor_free (b);
+  attack_free (&interp_attack_square, sq);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+/* ---- auto --------------------------------------------------------------- */
+
+Test (auto_ensemble, fools_every_image_a_member_fools_alone)
+{
+  InterpTensor *x;
+  int32_t labels[RND_N];
+  InterpNet *net = random_model (&x, labels);
+  const double eps = 0.06;
+  gpointer ens = attack_new (&interp_attack_auto,
+                             (const char *[]) { "members=deepfool, square",
+                                                "square-queries=300", NULL });
+  gpointer df = attack_new (&interp_attack_deepfool, (const char *[]) { "norm=linf", NULL });
+  gpointer sq = attack_new (&interp_attack_square, (const char *[]) { "queries=300", NULL });
+  InterpTensor *a = run (&interp_attack_auto, ens, net, x, labels, eps);
+  InterpTensor *ad = run (&interp_attack_deepfool, df, net, x, labels, eps);
+  InterpTensor *as = run (&interp_attack_square, sq, net, x, labels, eps);
+  int robust_auto = 0, robust_df = 0, robust_sq = 0;
+  for (int64_t i = 0; i < RND_N; i++)
+    {
+      gboolean fa = predict (net, a, i) != labels[i];
+      gboolean fd = predict (net, ad, i) != labels[i];
+      gboolean fs = predict (net, as, i) != labels[i];
+      cr_assert (fa || !(fd || fs), "image %ld: a member alone fools it, auto does not",
+                 (long) i);
+      cr_assert_leq (norm_of (INTERP_NORM_LINF, a, x, i), eps + FLT_EPSILON);
+      robust_auto += !fa;
+      robust_df += !fd;
+      robust_sq += !fs;
+    }
+  cr_log_info ("robust of %d: auto %d, deepfool %d, square %d", RND_N, robust_auto, robust_df,
+               robust_sq);
+  cr_assert_leq (robust_auto, robust_df);
+  cr_assert_leq (robust_auto, robust_sq);
+  /* Neither member fools every image nor none, so the comparison says
+   * something: the budget sits between the images' distances. */
+  cr_assert (robust_df > 0 && robust_df < RND_N);
+  InterpTensor *a2 = run (&interp_attack_auto, ens, net, x, labels, eps);
+  cr_assert_arr_eq (a->data, a2->data, a->numel * sizeof (float), "deterministic");
+  interp_tensor_free (a2);
+  interp_tensor_free (a);
+  interp_tensor_free (ad);
+  interp_tensor_free (as);
+  attack_free (&interp_attack_auto, ens);
+  attack_free (&interp_attack_deepfool, df);
+  attack_free (&interp_attack_square, sq);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+/* ---- the network given back as found ----------------------------------- */
+
+static void
+check_left_as_found (const InterpComponent *comp, const char *const *pairs, double eps,
+                     gboolean input_grad)
+{
+  InterpTensor *x;
+  int32_t labels[RND_N];
+  InterpNet *net = random_model (&x, labels);
+  GError *error = NULL;
+  /* A state no attack would leave by accident: seeded output gradient,
+   * sentinel parameter gradients, both flags chosen by the caller. */
+  cr_assert (__real_interp_net_forward (net, x, &error), "%s", error ? error->message : "");
+  InterpTensor *g = interp_net_grad (net, interp_net_output_node (net));
+  interp_tensor_fill (g, 0.125f);
+  InterpParam *pw = interp_net_find_param (net, "fc.weight");
+  interp_tensor_fill (pw->grad, 0.25f);
+  interp_net_set_input_grad (net, input_grad);
+  interp_net_set_param_grad (net, TRUE);
+  gpointer a = attack_new (comp, pairs);
+  InterpTensor *adv = run (comp, a, net, x, labels, eps);
+  cr_assert_eq (interp_net_mode (net), INTERP_MODE_EVAL);
+  cr_assert_eq (interp_net_input_grad_enabled (net), input_grad);
+  cr_assert (interp_net_param_grad (net));
+  g = interp_net_grad (net, interp_net_output_node (net));
+  for (size_t i = 0; i < g->numel; i++)
+    cr_assert_eq (g->data[i], 0.125f, "%s: output gradient changed", comp->name);
+  for (size_t i = 0; i < pw->grad->numel; i++)
+    cr_assert_eq (pw->grad->data[i], 0.25f, "%s: weight gradient changed", comp->name);
+  InterpParam *pb = interp_net_find_param (net, "fc.bias");
+  for (size_t i = 0; i < pb->grad->numel; i++)
+    cr_assert_eq (pb->grad->data[i], 0.0f, "%s: bias gradient changed", comp->name);
+  interp_tensor_free (adv);
+  attack_free (comp, a);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+Test (left_as_found, every_attack)
+{
+  for (int flag = 0; flag < 2; flag++)
+    {
+      check_left_as_found (&interp_attack_deepfool, NULL, 1.0, flag);
+      check_left_as_found (&interp_attack_cw_l2, (const char *[]) { "steps=20", NULL }, 1.0,
+                           flag);
+      check_left_as_found (&interp_attack_square, (const char *[]) { "queries=50", NULL }, 0.1,
+                           flag);
+      check_left_as_found (&interp_attack_auto, (const char *[]) { "square-queries=50", NULL },
+                           0.1, flag);
+    }
+}
+
+/* ---- errors and descriptions ------------------------------------------- */
+
+static GError *
+create_error (const InterpComponent *comp, const char *const *pairs)
+{
+  GError *error = NULL;
+  InterpParams *p = interp_params_new_from_pairs (comp->params, "test.ini: [attack:a]", pairs,
+                                                  &error);
+  if (p == NULL)
+    return error;
+  gpointer self = ((const InterpAttackVTable *) comp->vtable)->create (p, NULL, &error);
+  cr_assert_null (self, "created despite %s", pairs[0]);
+  interp_params_free (p);
+  return error;
+}
+
+Test (errors, a_bad_key_or_member_is_named)
+{
+  GError *e = create_error (&interp_attack_deepfool, (const char *[]) { "stpes=3", NULL });
+  cr_assert_eq (e->code, INTERP_ERROR_UNKNOWN_KEY);
+  cr_assert (strstr (e->message, "stpes") && strstr (e->message, "[attack:a]"), "%s",
+             e->message);
+  g_error_free (e);
+  e = create_error (&interp_attack_cw_l2, (const char *[]) { "binary-steps=0", NULL });
+  cr_assert_eq (e->code, INTERP_ERROR_OUT_OF_RANGE);
+  g_error_free (e);
+  e = create_error (&interp_attack_auto, (const char *[]) { "members=deepfool, sqare", NULL });
+  cr_assert_eq (e->code, INTERP_ERROR_NOT_FOUND);
+  cr_assert (strstr (e->message, "'members'") && strstr (e->message, "sqare")
+             && strstr (e->message, "[attack:a]"), "%s", e->message);
+  g_error_free (e);
+  e = create_error (&interp_attack_auto, (const char *[]) { "norm=l2", "members=square", NULL });
+  cr_assert_eq (e->code, INTERP_ERROR_UNSUPPORTED);
+  cr_assert (strstr (e->message, "'members'") && strstr (e->message, "square"), "%s",
+             e->message);
+  g_error_free (e);
+  e = create_error (&interp_attack_auto, (const char *[]) { "members=", NULL });
+  cr_assert_eq (e->code, INTERP_ERROR_BAD_VALUE);
+  g_error_free (e);
+}
+
+Test (errors, a_label_outside_the_classes_is_an_error)
+{
+  InterpNet *net = affine_net (2, 2, 2, BIN_W, BIN_B);
+  InterpTensor *x = constant_images (1, 2, 2, 0.5f);
+  InterpTensor *adv = interp_tensor_new_4d (1, 1, 2, 2);
+  int32_t label = 5;
+  double eps = 1;
+  InterpRng rng;
+  interp_rng_seed (&rng, 1);
+  const InterpComponent *comps[] = { &interp_attack_deepfool, &interp_attack_cw_l2 };
+  for (size_t c = 0; c < G_N_ELEMENTS (comps); c++)
+    {
+      gpointer a = attack_new (comps[c], NULL);
+      GError *error = NULL;
+      cr_assert_not (((const InterpAttackVTable *) comps[c]->vtable)
+                       ->perturb (a, net, x, &label, &eps, &rng, adv, &error));
+      cr_assert (strstr (error->message, "label 5"), "%s", error->message);
+      g_error_free (error);
+      attack_free (comps[c], a);
+    }
+  interp_tensor_free (adv);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+static InterpAttackInfo
+info_of (const InterpComponent *comp, const char *const *pairs)
+{
+  gpointer a = attack_new (comp, pairs);
+  InterpAttackInfo info = { 0 };
+  ((const InterpAttackVTable *) comp->vtable)->describe (a, &info);
+  attack_free (comp, a);
+  return info;
+}
+
+Test (describe, norms_and_flags)
+{
+  InterpAttackInfo i = info_of (&interp_attack_deepfool, (const char *[]) { "norm=linf", NULL });
+  cr_assert_eq (i.norm, INTERP_NORM_LINF);
+  cr_assert_eq (i.flags, INTERP_ATTACK_MINIMAL_NORM);
+  i = info_of (&interp_attack_cw_l2, NULL);
+  cr_assert_eq (i.norm, INTERP_NORM_L2);
+  cr_assert_eq (i.flags, INTERP_ATTACK_MINIMAL_NORM);
+  i = info_of (&interp_attack_square, NULL);
+  cr_assert_eq (i.norm, INTERP_NORM_LINF);
+  cr_assert_eq (i.flags, INTERP_ATTACK_GRADIENT_FREE | INTERP_ATTACK_RANDOMIZED);
+  i = info_of (&interp_attack_auto, (const char *[]) { "members=square", NULL });
+  cr_assert_eq (i.flags, INTERP_ATTACK_GRADIENT_FREE | INTERP_ATTACK_RANDOMIZED);
+  i = info_of (&interp_attack_auto, (const char *[]) { "members=deepfool, square", NULL });
+  cr_assert_eq (i.flags, INTERP_ATTACK_RANDOMIZED);
+  i = info_of (&interp_attack_auto, (const char *[]) { "norm=l2", "members=cw-l2", NULL });
+  cr_assert_eq (i.norm, INTERP_NORM_L2);
+  cr_assert_eq (i.flags, 0u);
 }
