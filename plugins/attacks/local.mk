@@ -5,7 +5,8 @@ plugins_attacks_interp_attacks_la_SOURCES = \
 	plugins/attacks/plugin-components.h \
 	plugins/attacks/attack-common.h \
 	plugins/attacks/attack-common.c \
-	plugins/attacks/fgsm.c
+	plugins/attacks/fgsm.c \
+	plugins/attacks/pgd.c
 plugins_attacks_interp_attacks_la_CFLAGS = $(plugin_cflags)
 plugins_attacks_interp_attacks_la_LDFLAGS = $(plugin_ldflags)
 plugins_attacks_interp_attacks_la_LIBADD = $(plugin_libs)

@@ -7,5 +7,6 @@
 #include <interp/plugin.h>
 
 extern const InterpComponent interp_attack_fgsm;
+extern const InterpComponent interp_attack_pgd;
 
 #endif

@@ -7,6 +7,7 @@
 
 static const InterpComponent *const components[] = {
   &interp_attack_fgsm,
+  &interp_attack_pgd,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-attacks", .version = INTERP_VERSION_STRING,
