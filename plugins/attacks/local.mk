@@ -6,6 +6,7 @@ plugins_attacks_interp_attacks_la_SOURCES = \
 	plugins/attacks/attack-common.h \
 	plugins/attacks/attack-common.c \
 	plugins/attacks/fgsm.c \
+	plugins/attacks/pgd.c \
 	plugins/attacks/attack-members.h \
 	plugins/attacks/cw-l2.c \
 	plugins/attacks/deepfool.c \

@@ -7,6 +7,7 @@
 #include <interp/plugin.h>
 
 extern const InterpComponent interp_attack_fgsm;
+extern const InterpComponent interp_attack_pgd;
 extern const InterpComponent interp_attack_cw_l2;
 extern const InterpComponent interp_attack_deepfool;
 extern const InterpComponent interp_attack_square;

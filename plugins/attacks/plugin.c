@@ -7,6 +7,7 @@
 
 static const InterpComponent *const components[] = {
   &interp_attack_fgsm,
+  &interp_attack_pgd,
   &interp_attack_cw_l2,
   &interp_attack_deepfool,
   &interp_attack_square,
