@@ -52,6 +52,23 @@ gboolean square_perturb_seeded (gpointer self, InterpNet *net, const InterpTenso
                                 const int32_t *labels, const double *eps,
                                 const guint64 *seeds, InterpTensor *x_adv, GError **error);
 
+/* perturb()'s budget check for the attacks that accept eps[i] = +inf (the
+ * minimal-norm ones, and auto, whose members check their own): every
+ * eps[i] >= 0, NaN refused. */
+static inline gboolean
+attack_check_budgets_or_inf (const char *attack, const double *eps, int64_t n, GError **error)
+{
+  for (int64_t i = 0; i < n; i++)
+    if (!(eps[i] >= 0))
+      {
+        g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
+                     "%s: image %" G_GINT64_FORMAT "'s budget %g is not a number >= 0",
+                     attack, i, eps[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 G_END_DECLS
 
 #endif

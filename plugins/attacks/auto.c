@@ -229,7 +229,8 @@ auto_perturb (gpointer data, InterpNet *net, const InterpTensor *x, const int32_
               const double *eps, InterpRng *rng, InterpTensor *x_adv, GError **error)
 {
   Auto *self = data;
-  if (!attack_check_batch (x, x_adv, error))
+  if (!attack_check_batch (x, x_adv, error)
+      || !attack_check_budgets_or_inf ("auto", eps, x->shape[0], error))
     return FALSE;
   const int64_t n = x->shape[0];
   /* auto's own forwards need no gradient; the members borrow the network

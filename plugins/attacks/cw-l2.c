@@ -300,7 +300,8 @@ cw_perturb (gpointer data, InterpNet *net, const InterpTensor *x, const int32_t 
 {
   Cw *self = data;
   (void) rng;
-  if (!attack_check_batch (x, x_adv, error))
+  if (!attack_check_batch (x, x_adv, error)
+      || !attack_check_budgets_or_inf ("cw-l2", eps, x->shape[0], error))
     return FALSE;
   AttackGuard guard;
   attack_guard_begin (&guard, net);

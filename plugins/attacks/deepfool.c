@@ -262,7 +262,8 @@ deepfool_perturb (gpointer data, InterpNet *net, const InterpTensor *x, const in
 {
   DeepFool *self = data;
   (void) rng;
-  if (!attack_check_batch (x, x_adv, error))
+  if (!attack_check_batch (x, x_adv, error)
+      || !attack_check_budgets_or_inf ("deepfool", eps, x->shape[0], error))
     return FALSE;
   AttackGuard guard;
   attack_guard_begin (&guard, net);

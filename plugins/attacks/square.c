@@ -283,7 +283,8 @@ square_perturb_seeded (gpointer data, InterpNet *net, const InterpTensor *x,
                        InterpTensor *x_adv, GError **error)
 {
   Square *self = data;
-  if (!attack_check_batch (x, x_adv, error))
+  if (!attack_check_batch (x, x_adv, error)
+      || !attack_check_budgets ("square", eps, x->shape[0], error))
     return FALSE;
   /* Not attack_guard_begin, which turns the input gradient on: Square runs
    * forwards only, with both gradient flags off. */

@@ -17,6 +17,7 @@
 #include <interp/interp.h>
 
 #include "host/params-private.h"
+#include "attack-fixture.h"
 #include "../../plugins/attacks/attack-common.h"
 #include "../../plugins/attacks/attack-members.h"
 #include "../../plugins/attacks/plugin-components.h"
@@ -498,6 +499,8 @@ Test (auto_ensemble, fools_every_image_a_member_fools_alone)
 
 /* ---- the network given back as found ----------------------------------- */
 
+/* The fixture's check: mode, both flags, which nodes' gradients were
+ * touched, every node and parameter gradient bit for bit. */
 static void
 check_left_as_found (const InterpComponent *comp, const char *const *pairs, double eps,
                      gboolean input_grad)
@@ -505,31 +508,15 @@ check_left_as_found (const InterpComponent *comp, const char *const *pairs, doub
   InterpTensor *x;
   int32_t labels[RND_N];
   InterpNet *net = random_model (&x, labels);
-  GError *error = NULL;
-  /* A state no attack would leave by accident: seeded output gradient,
-   * sentinel parameter gradients, both flags chosen by the caller. */
-  cr_assert (__real_interp_net_forward (net, x, &error), "%s", error ? error->message : "");
-  InterpTensor *g = interp_net_grad (net, interp_net_output_node (net));
-  interp_tensor_fill (g, 0.125f);
-  InterpParam *pw = interp_net_find_param (net, "fc.weight");
-  interp_tensor_fill (pw->grad, 0.25f);
-  interp_net_set_input_grad (net, input_grad);
-  interp_net_set_param_grad (net, TRUE);
-  gpointer a = attack_new (comp, pairs);
-  InterpTensor *adv = run (comp, a, net, x, labels, eps);
-  cr_assert_eq (interp_net_mode (net), INTERP_MODE_EVAL);
-  cr_assert_eq (interp_net_input_grad_enabled (net), input_grad);
-  cr_assert (interp_net_param_grad (net));
-  g = interp_net_grad (net, interp_net_output_node (net));
-  for (size_t i = 0; i < g->numel; i++)
-    cr_assert_eq (g->data[i], 0.125f, "%s: output gradient changed", comp->name);
-  for (size_t i = 0; i < pw->grad->numel; i++)
-    cr_assert_eq (pw->grad->data[i], 0.25f, "%s: weight gradient changed", comp->name);
-  InterpParam *pb = interp_net_find_param (net, "fc.bias");
-  for (size_t i = 0; i < pb->grad->numel; i++)
-    cr_assert_eq (pb->grad->data[i], 0.0f, "%s: bias gradient changed", comp->name);
-  interp_tensor_free (adv);
-  attack_free (comp, a);
+  for (int param_grad = 0; param_grad < 2; param_grad++)
+    {
+      FixtureNetSnapshot *snap = fixture_net_seed (net, x, input_grad, param_grad);
+      gpointer a = attack_new (comp, pairs);
+      InterpTensor *adv = run (comp, a, net, x, labels, eps);
+      fixture_net_check (net, snap, comp->name);
+      interp_tensor_free (adv);
+      attack_free (comp, a);
+    }
   interp_tensor_free (x);
   interp_net_free (net);
 }
@@ -642,4 +629,144 @@ Test (describe, norms_and_flags)
   i = info_of (&interp_attack_auto, (const char *[]) { "norm=l2", "members=cw-l2", NULL });
   cr_assert_eq (i.norm, INTERP_NORM_L2);
   cr_assert_eq (i.flags, 0u);
+}
+
+Test (errors, a_nan_or_negative_budget_is_refused)
+{
+  InterpNet *net = affine_net (2, 2, 2, BIN_W, BIN_B);
+  InterpTensor *x = constant_images (1, 2, 2, 0.5f);
+  InterpTensor *adv = interp_tensor_new_4d (1, 1, 2, 2);
+  int32_t label = 0;
+  InterpRng rng;
+  interp_rng_seed (&rng, 1);
+  const InterpComponent *comps[] = { &interp_attack_deepfool, &interp_attack_cw_l2,
+                                     &interp_attack_square, &interp_attack_auto };
+  const double bad[] = { NAN, -0.1 };
+  for (size_t c = 0; c < G_N_ELEMENTS (comps); c++)
+    for (size_t b = 0; b < G_N_ELEMENTS (bad); b++)
+      {
+        gpointer a = attack_new (comps[c], NULL);
+        GError *error = NULL;
+        cr_assert_not (((const InterpAttackVTable *) comps[c]->vtable)
+                         ->perturb (a, net, x, &label, &bad[b], &rng, adv, &error),
+                       "%s accepted eps %g", comps[c]->name, bad[b]);
+        cr_assert (strstr (error->message, comps[c]->name), "%s", error->message);
+        g_error_free (error);
+        attack_free (comps[c], a);
+      }
+  interp_tensor_free (adv);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+/* ---- a trained conv net ------------------------------------------------- */
+
+/* Per-image budgets on a real network: one run at +inf gives each image's
+ * found norm n_i; rerun with eps[i] = n_i (1 +- 1e-3), alternating, gives
+ * the same image where it is within budget and x[i] where it is not (an
+ * image's search does not depend on its budget or its batch). */
+static void
+check_per_image_budgets (const InterpComponent *comp, const char *const *pairs, InterpNorm norm)
+{
+  FixtureBatch test;
+  InterpNet *net = fixture_conv_net (16, &test);
+  const int64_t n = test.n;
+  const size_t d = interp_tensor_sample_size (test.x);
+  gpointer a = attack_new (comp, pairs);
+  InterpTensor *free_adv = run (comp, a, net, test.x, test.labels, INFINITY);
+  double *eps = g_new (double, n), *found = g_new (double, n);
+  int fooled = 0;
+  for (int64_t i = 0; i < n; i++)
+    {
+      found[i] = norm_of (norm, free_adv, test.x, i);
+      gboolean correct = predict (net, test.x, i) == test.labels[i];
+      if (correct)
+        {
+          cr_assert_neq (predict (net, free_adv, i), test.labels[i],
+                         "%s: image %ld not fooled without a budget", comp->name, (long) i);
+          fooled++;
+        }
+      eps[i] = found[i] * (i % 2 ? 1 + 1e-3 : 1 - 1e-3);
+    }
+  cr_log_info ("%s: %d correct images all fooled; image 0's norm %g", comp->name, fooled,
+               found[0]);
+  InterpRng rng;
+  interp_rng_seed (&rng, 7);
+  InterpTensor *adv = interp_tensor_new (test.x->ndim, test.x->shape);
+  GError *error = NULL;
+  cr_assert (((const InterpAttackVTable *) comp->vtable)
+               ->perturb (a, net, test.x, test.labels, eps, &rng, adv, &error),
+             "%s", error ? error->message : "");
+  for (int64_t i = 0; i < n; i++)
+    {
+      const float *want = found[i] > 0 && i % 2 == 0 ? test.x->data + i * d
+                                                     : free_adv->data + i * d;
+      cr_assert_arr_eq (adv->data + i * d, want, d * sizeof (float), "%s: image %ld",
+                        comp->name, (long) i);
+    }
+  interp_tensor_free (adv);
+  interp_tensor_free (free_adv);
+  g_free (eps);
+  g_free (found);
+  attack_free (comp, a);
+  fixture_batch_free (&test);
+  interp_net_free (net);
+}
+
+Test (conv_net, deepfool_l2_per_image_budgets, .timeout = 120)
+{
+  check_per_image_budgets (&interp_attack_deepfool, NULL, INTERP_NORM_L2);
+}
+
+Test (conv_net, deepfool_linf_per_image_budgets, .timeout = 120)
+{
+  check_per_image_budgets (&interp_attack_deepfool, (const char *[]) { "norm=linf", NULL },
+                           INTERP_NORM_LINF);
+}
+
+Test (conv_net, cw_per_image_budgets, .timeout = 120)
+{
+  check_per_image_budgets (&interp_attack_cw_l2, NULL, INTERP_NORM_L2);
+}
+
+Test (conv_net, auto_is_at_least_as_strong_as_each_member, .timeout = 120)
+{
+  FixtureBatch test;
+  InterpNet *net = fixture_conv_net (32, &test);
+  const double eps = 0.06;
+  gpointer ens = attack_new (&interp_attack_auto,
+                             (const char *[]) { "members=deepfool, square",
+                                                "square-queries=500", NULL });
+  gpointer df = attack_new (&interp_attack_deepfool, (const char *[]) { "norm=linf", NULL });
+  gpointer sq = attack_new (&interp_attack_square, (const char *[]) { "queries=500", NULL });
+  n_forward = n_forward_with_grad = n_backward = 0;
+  InterpTensor *as = run (&interp_attack_square, sq, net, test.x, test.labels, eps);
+  cr_assert_eq (n_backward, 0, "square ran a backward pass");
+  InterpTensor *a = run (&interp_attack_auto, ens, net, test.x, test.labels, eps);
+  InterpTensor *ad = run (&interp_attack_deepfool, df, net, test.x, test.labels, eps);
+  double acc_clean = fixture_accuracy (net, test.x, test.labels);
+  double acc_auto = fixture_accuracy (net, a, test.labels);
+  double acc_df = fixture_accuracy (net, ad, test.labels);
+  double acc_sq = fixture_accuracy (net, as, test.labels);
+  cr_log_info ("conv net at eps %g: clean %.3f, auto %.3f, deepfool %.3f, square %.3f", eps,
+               acc_clean, acc_auto, acc_df, acc_sq);
+  for (int64_t i = 0; i < test.n; i++)
+    {
+      gboolean fa = predict (net, a, i) != test.labels[i];
+      cr_assert (fa || (predict (net, ad, i) == test.labels[i]
+                        && predict (net, as, i) == test.labels[i]),
+                 "image %ld: a member alone fools it, auto does not", (long) i);
+      cr_assert_leq (norm_of (INTERP_NORM_LINF, a, test.x, i), eps + FLT_EPSILON);
+    }
+  cr_assert_leq (acc_auto, acc_df);
+  cr_assert_leq (acc_auto, acc_sq);
+  cr_assert_lt (acc_auto, acc_clean, "the budget is large enough to fool some images");
+  interp_tensor_free (a);
+  interp_tensor_free (ad);
+  interp_tensor_free (as);
+  attack_free (&interp_attack_auto, ens);
+  attack_free (&interp_attack_deepfool, df);
+  attack_free (&interp_attack_square, sq);
+  fixture_batch_free (&test);
+  interp_net_free (net);
 }
