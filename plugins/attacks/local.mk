@@ -5,6 +5,8 @@ plugins_attacks_interp_attacks_la_SOURCES = \
 	plugins/attacks/plugin-components.h \
 	plugins/attacks/attack-common.h \
 	plugins/attacks/attack-common.c \
+	plugins/attacks/apgd.c \
+	plugins/attacks/bim.c \
 	plugins/attacks/fgsm.c \
 	plugins/attacks/pgd.c \
 	plugins/attacks/attack-members.h \

@@ -6,6 +6,8 @@
 #include "plugin-components.h"
 
 static const InterpComponent *const components[] = {
+  &interp_attack_apgd,
+  &interp_attack_bim,
   &interp_attack_fgsm,
   &interp_attack_pgd,
   &interp_attack_cw_l2,

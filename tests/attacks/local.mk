@@ -13,6 +13,8 @@ check_PROGRAMS += tests/attacks/test-attacks-gradient
 TESTS += tests/attacks/test-attacks-gradient
 tests_attacks_test_attacks_gradient_SOURCES = tests/attacks/test-attacks-gradient.c \
 	$(attack_fixture_sources) \
+	plugins/attacks/apgd.c \
+	plugins/attacks/bim.c \
 	plugins/attacks/fgsm.c \
 	plugins/attacks/pgd.c
 tests_attacks_test_attacks_gradient_CFLAGS = $(test_cflags) $(OPENMP_CFLAGS) -I$(srcdir)/plugins/attacks

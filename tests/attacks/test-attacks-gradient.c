@@ -121,3 +121,102 @@ Test (left_as_found, pgd)
   const char *const pairs[] = { "restarts=2", NULL };
   check_left_as_found (&interp_attack_pgd, pairs);
 }
+
+Test (left_as_found, bim)
+{
+  check_left_as_found (&interp_attack_bim, NULL);
+}
+
+Test (left_as_found, apgd)
+{
+  const char *const pairs[] = { "steps=10", "restarts=2", NULL };
+  check_left_as_found (&interp_attack_apgd, pairs);
+}
+
+/* APGD-T attacks sub-batches (the images not yet fooled) of varying sizes. */
+Test (left_as_found, apgd_targeted_l2)
+{
+  /* DLR-targeted needs 4 classes and the conv fixture has 3: the CE one. */
+  const char *const ce[] = { "steps=10", "targeted=true", "n-target-classes=2", "norm=l2",
+                             NULL };
+  check_left_as_found (&interp_attack_apgd, ce);
+}
+
+/* ---- FGSM and one PGD step on a linear classifier, by hand ----------------- */
+
+/* Two classes over 4 pixels: z_c = w_c . x.  For label y the CE gradient is
+ * p_o (w_o - w_y) with p_o > 0, so FGSM moves pixel j by eps sign(w_o - w_y),
+ * then clips.  (No pixel has w_o = w_y: the float gradient there is
+ * (p_y - 1 + p_o) w, rounding noise of either sign, not 0.) */
+static const float lin_w[] = {
+  1.0f, -2.0f, 0.5f, 3.0f,    /* w_0 */
+  2.0f, -2.5f, -1.0f, 1.0f,   /* w_1 */
+};
+static const float lin_b[] = { 0.0f, 0.0f };
+
+Test (fgsm, linear_moves_by_eps_sign)
+{
+  InterpNet *net = fixture_linear_net (4, 2, lin_w, lin_b);
+  /* w_1 - w_0 = (1, -0.5, -1.5, -2): label 0 moves (+, -, -, -) and label 1
+   * (-, +, +, +); image 1's pixel 3 at 0.98 goes up by eps and is clipped. */
+  const float xv[] = { 0.5f, 0.5f, 0.5f, 0.5f,
+                       0.3f, 0.6f, 0.2f, 0.98f };
+  InterpTensor *x = interp_tensor_new_4d (2, 4, 1, 1);
+  memcpy (x->data, xv, sizeof xv);
+  const int32_t labels[] = { 0, 1 };
+  gpointer fgsm = attack_new (&interp_attack_fgsm, NULL);
+  InterpTensor *adv = interp_tensor_new_4d (2, 4, 1, 1);
+  const float e = 0.05f;
+  fixture_attack_run (&interp_attack_fgsm, fgsm, net, x, labels, e, 1, adv);
+  /* x + e rounds once in float; the expected values are the same float sums. */
+  const float want[] = { 0.5f + e, 0.5f - e, 0.5f - e, 0.5f - e,
+                         0.3f - e, 0.6f + e, 0.2f + e, 1.0f };
+  for (int j = 0; j < 8; j++)
+    cr_assert_eq (adv->data[j], want[j], "pixel %d: %.9g, want %.9g", j,
+                  (double) adv->data[j], (double) want[j]);
+
+  /* PGD with one step of eps and no random start is FGSM bit for bit. */
+  const char *const pairs[] = { "steps=1", "random-start=false", "step-size=0.05", NULL };
+  gpointer pgd = attack_new (&interp_attack_pgd, pairs);
+  InterpTensor *adv2 = interp_tensor_new_4d (2, 4, 1, 1);
+  fixture_attack_run (&interp_attack_pgd, pgd, net, x, labels, e, 1, adv2);
+  cr_assert_arr_eq (adv2->data, adv->data, sizeof xv);
+  /* And so is BIM with one step of eps. */
+  const char *const bp[] = { "steps=1", "step-size=0.05", NULL };
+  gpointer bim = attack_new (&interp_attack_bim, bp);
+  fixture_attack_run (&interp_attack_bim, bim, net, x, labels, e, 1, adv2);
+  cr_assert_arr_eq (adv2->data, adv->data, sizeof xv);
+  fixture_attack_free (&interp_attack_bim, bim);
+  fixture_attack_free (&interp_attack_pgd, pgd);
+  fixture_attack_free (&interp_attack_fgsm, fgsm);
+  interp_tensor_free (adv2);
+  interp_tensor_free (adv);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+/* One L2 step of alpha from x (no random start, inside the box and ball):
+ * the CE gradient is parallel to u = w_1 - w_0 for label 0, so the step is
+ * alpha u / ||u||: u = (1, -0.5, -1.5, -2), ||u|| = sqrt(7.5). */
+Test (pgd, l2_one_step_by_hand)
+{
+  InterpNet *net = fixture_linear_net (4, 2, lin_w, lin_b);
+  InterpTensor *x = interp_tensor_new_4d (1, 4, 1, 1);
+  interp_tensor_fill (x, 0.5f);
+  const int32_t labels[] = { 0 };
+  const char *const pairs[] = { "norm=l2", "steps=1", "random-start=false", "step-size=0.1",
+                                NULL };
+  gpointer pgd = attack_new (&interp_attack_pgd, pairs);
+  InterpTensor *adv = interp_tensor_new_4d (1, 4, 1, 1);
+  fixture_attack_run (&interp_attack_pgd, pgd, net, x, labels, 1.0, 1, adv);
+  const double u[] = { 1, -0.5, -1.5, -2 }, nu = sqrt (7.5);
+  /* The float gradient p_o u has relative rounding ~1e-7 per component, and
+   * the step's float sum one rounding of 0.5 (3e-8): 1e-6 bounds both. */
+  for (int j = 0; j < 4; j++)
+    cr_assert_float_eq (adv->data[j], 0.5 + 0.1 * u[j] / nu, 1e-6, "pixel %d: %.9g", j,
+                        (double) adv->data[j]);
+  fixture_attack_free (&interp_attack_pgd, pgd);
+  interp_tensor_free (adv);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
