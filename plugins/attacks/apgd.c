@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "attack-common.h"
+#include "attack-members.h"
 #include "plugin-components.h"
 
 typedef struct {
@@ -115,6 +116,26 @@ interp_attack_apgd_trace (gpointer apgd, double *steps)
 
 /* ---- create / destroy ------------------------------------------------------- */
 
+gpointer
+apgd_new (const ApgdSettings *s)
+{
+  Apgd *self = g_new0 (Apgd, 1);
+  self->norm = s->norm;
+  self->targeted = s->targeted;
+  self->objective = s->targeted ? (s->dlr ? ATTACK_LOSS_DLR_TARGETED : ATTACK_LOSS_CE_TARGETED)
+                                : (s->dlr ? ATTACK_LOSS_DLR : ATTACK_LOSS_CE);
+  self->steps = s->steps;
+  self->restarts = s->restarts;
+  self->n_targets = s->targeted ? s->n_targets : 1;
+  self->rho = s->rho;
+  self->logits = interp_tensor_new_2d (1, 1);
+  InterpTensor **t[] = { &self->xs, &self->xa, &self->x_old, &self->grad, &self->grad_best,
+                         &self->x_best, &self->x_best_adv, &self->z };
+  for (size_t i = 0; i < G_N_ELEMENTS (t); i++)
+    *t[i] = interp_tensor_new_4d (1, 1, 1, 1);
+  return self;
+}
+
 static gpointer
 apgd_create (const InterpParams *params, InterpContext *ctx, GError **error)
 {
@@ -127,23 +148,17 @@ apgd_create (const InterpParams *params, InterpContext *ctx, GError **error)
                    where);
       return NULL;
     }
-  Apgd *self = g_new0 (Apgd, 1);
-  self->norm = strcmp (interp_params_get_string (params, "norm"), "l2") == 0
-                 ? INTERP_NORM_L2 : INTERP_NORM_LINF;
-  gboolean dlr = strcmp (interp_params_get_string (params, "loss"), "dlr") == 0;
-  self->targeted = interp_params_get_bool (params, "targeted");
-  self->objective = self->targeted ? (dlr ? ATTACK_LOSS_DLR_TARGETED : ATTACK_LOSS_CE_TARGETED)
-                              : (dlr ? ATTACK_LOSS_DLR : ATTACK_LOSS_CE);
-  self->steps = interp_params_get_int (params, "steps");
-  self->restarts = interp_params_get_int (params, "restarts");
-  self->n_targets = self->targeted ? interp_params_get_int (params, "n-target-classes") : 1;
-  self->rho = rho;
-  self->logits = interp_tensor_new_2d (1, 1);
-  InterpTensor **t[] = { &self->xs, &self->xa, &self->x_old, &self->grad, &self->grad_best,
-                         &self->x_best, &self->x_best_adv, &self->z };
-  for (size_t i = 0; i < G_N_ELEMENTS (t); i++)
-    *t[i] = interp_tensor_new_4d (1, 1, 1, 1);
-  return self;
+  ApgdSettings s = {
+    .norm = strcmp (interp_params_get_string (params, "norm"), "l2") == 0 ? INTERP_NORM_L2
+                                                                         : INTERP_NORM_LINF,
+    .dlr = strcmp (interp_params_get_string (params, "loss"), "dlr") == 0,
+    .targeted = interp_params_get_bool (params, "targeted"),
+    .steps = interp_params_get_int (params, "steps"),
+    .restarts = interp_params_get_int (params, "restarts"),
+    .n_targets = interp_params_get_int (params, "n-target-classes"),
+    .rho = rho,
+  };
+  return apgd_new (&s);
 }
 
 static void

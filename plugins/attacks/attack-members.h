@@ -11,6 +11,20 @@
 
 G_BEGIN_DECLS
 
+/* APGD (apgd.c, the "gradient" engineer's): AutoAttack's APGD-CE is
+ * { LINF, dlr FALSE, targeted FALSE, 100 steps, 1 restart, -, rho 0.75 },
+ * APGD-T { LINF, dlr TRUE, targeted TRUE, 100, 1, 9 targets, 0.75 }
+ * (fra31/auto-attack, the "standard" version). */
+typedef struct {
+  InterpNorm norm;
+  gboolean dlr;         /* DLR loss, else cross-entropy */
+  gboolean targeted;    /* APGD-T: towards each of n_targets runner-up classes */
+  gint64 steps, restarts, n_targets;
+  double rho;
+} ApgdSettings;
+
+gpointer apgd_new (const ApgdSettings *s);
+
 /* DeepFool (deepfool.c). */
 typedef struct {
   InterpNorm norm;      /* L2 or Linf */

@@ -9,14 +9,21 @@
  * same stream as alone (a copy of the batch stream) and an image's result
  * does not depend on the other images in its batch (Square: per-image
  * seeds drawn from the batch stream in whole-batch order, passed through
- * square_perturb_seeded).
+ * square_perturb_seeded); see below for APGD.
  *
  * Members are this module's attacks with their own defaults (see
- * attack-members.h), in auto's norm; only Square's query budget has a key
- * of its own here (`square-queries`), so a run can be made cheaper.  To run
- * a member with other settings, list it as its own [attack:*] group.
- * AutoAttack's standard version is APGD-CE, APGD-T, FAB-T and Square;
- * interp has no FAB. */
+ * attack-members.h), in auto's norm: apgd-ce and apgd-t as AutoAttack's
+ * standard version sets them, square, deepfool, cw-l2.  Only the budgets
+ * that set the cost have keys here (`apgd-steps`, `square-queries`); to
+ * run a member with other settings, list it as its own [attack:*] group.
+ * The default members are AutoAttack's standard APGD-CE, APGD-T, FAB-T and
+ * Square without FAB-T, which interp does not have.
+ *
+ * The "at most each member's alone" guarantee is exact for members whose
+ * result for an image depends only on that image and the stream (square,
+ * deepfool, cw-l2).  APGD draws its random starts from one stream in image
+ * order, so on the subset auto hands it an image gets other starts than in
+ * the whole batch: there the bound holds only in distribution. */
 #include "config.h"
 
 #include <string.h>
@@ -25,16 +32,77 @@
 #include "attack-members.h"
 #include "plugin-components.h"
 
+/* A member: its vtable is its component's; make() creates it with its
+ * defaults in auto's norm.  A new member is one row here and a
+ * constructor from settings in attack-members.h. */
 typedef struct {
   const char *name;
   const InterpComponent *component;
   gboolean linf, l2;         /* the norms the member can bound */
+  gpointer (*make) (InterpNorm norm, const InterpParams *params);
 } MemberKind;
 
+static gpointer
+make_square (InterpNorm norm, const InterpParams *params)
+{
+  (void) norm;
+  SquareSettings s;
+  square_settings_default (&s);
+  s.queries = (int) interp_params_get_int (params, "square-queries");
+  return square_new (&s);
+}
+
+static gpointer
+make_deepfool (InterpNorm norm, const InterpParams *params)
+{
+  (void) params;
+  DeepFoolSettings s;
+  deepfool_settings_default (&s);
+  s.norm = norm;
+  return deepfool_new (&s);
+}
+
+static gpointer
+make_cw (InterpNorm norm, const InterpParams *params)
+{
+  (void) norm;
+  (void) params;
+  CwSettings s;
+  cw_settings_default (&s);
+  return cw_new (&s);
+}
+
+/* AutoAttack's APGD-CE and APGD-T ("standard" version: 1 restart, 9
+ * targets for APGD-T, rho 0.75), `apgd-steps` iterations (its 100). */
+static gpointer
+make_apgd (InterpNorm norm, const InterpParams *params, gboolean targeted)
+{
+  ApgdSettings s = {
+    .norm = norm, .dlr = targeted, .targeted = targeted,
+    .steps = interp_params_get_int (params, "apgd-steps"),
+    .restarts = 1, .n_targets = 9, .rho = 0.75,
+  };
+  return apgd_new (&s);
+}
+
+static gpointer
+make_apgd_ce (InterpNorm norm, const InterpParams *params)
+{
+  return make_apgd (norm, params, FALSE);
+}
+
+static gpointer
+make_apgd_t (InterpNorm norm, const InterpParams *params)
+{
+  return make_apgd (norm, params, TRUE);
+}
+
 static const MemberKind member_kinds[] = {
-  { "square", &interp_attack_square, TRUE, FALSE },
-  { "deepfool", &interp_attack_deepfool, TRUE, TRUE },
-  { "cw-l2", &interp_attack_cw_l2, FALSE, TRUE },
+  { "apgd-ce", &interp_attack_apgd, TRUE, TRUE, make_apgd_ce },
+  { "apgd-t", &interp_attack_apgd, TRUE, TRUE, make_apgd_t },
+  { "square", &interp_attack_square, TRUE, FALSE, make_square },
+  { "deepfool", &interp_attack_deepfool, TRUE, TRUE, make_deepfool },
+  { "cw-l2", &interp_attack_cw_l2, FALSE, TRUE, make_cw },
 };
 
 typedef struct {
@@ -58,28 +126,6 @@ auto_destroy (gpointer data)
         ->destroy (self->members[i].instance);
   g_free (self->members);
   g_free (self);
-}
-
-static gpointer
-member_new (const MemberKind *kind, InterpNorm norm, const InterpParams *params)
-{
-  if (kind->component == &interp_attack_square)
-    {
-      SquareSettings s;
-      square_settings_default (&s);
-      s.queries = (int) interp_params_get_int (params, "square-queries");
-      return square_new (&s);
-    }
-  if (kind->component == &interp_attack_deepfool)
-    {
-      DeepFoolSettings s;
-      deepfool_settings_default (&s);
-      s.norm = norm;
-      return deepfool_new (&s);
-    }
-  CwSettings s;
-  cw_settings_default (&s);
-  return cw_new (&s);
 }
 
 static gpointer
@@ -129,7 +175,7 @@ auto_create (const InterpParams *params, InterpContext *ctx, GError **error)
           return NULL;
         }
       self->members[i].kind = kind;
-      self->members[i].instance = member_new (kind, self->norm, params);
+      self->members[i].instance = kind->make (self->norm, params);
     }
   return self;
 }
@@ -286,8 +332,12 @@ static const InterpParamSpec auto_params[] = {
     .min = 0, .max = 1e6, .help = "budgets in `norm`, pixel units ([0, 1] images)" },
   { .key = "norm", .type = INTERP_PARAM_CHOICE, .default_value = "linf", .choices = "linf|l2",
     .help = "the norm every member bounds" },
-  { .key = "members", .type = INTERP_PARAM_STRING_LIST, .default_value = "deepfool, square",
-    .help = "attacks run in order, each on the images still correct (square, deepfool, cw-l2)" },
+  { .key = "members", .type = INTERP_PARAM_STRING_LIST,
+    .default_value = "apgd-ce, apgd-t, square",
+    .help = "attacks run in order, each on the images still correct: apgd-ce, apgd-t, square, "
+            "deepfool, cw-l2 (AutoAttack standard minus FAB)" },
+  { .key = "apgd-steps", .type = INTERP_PARAM_INT, .default_value = "100", .min = 1,
+    .max = 1000000, .help = "iterations of the apgd-ce and apgd-t members (AutoAttack: 100)" },
   { .key = "square-queries", .type = INTERP_PARAM_INT, .default_value = "5000", .min = 1,
     .max = 10000000, .help = "the square member's queries per image (AutoAttack: 5000)" },
   { NULL }

@@ -29,6 +29,7 @@ TESTS += tests/attacks/test-attacks-minimal
 tests_attacks_test_attacks_minimal_SOURCES = tests/attacks/test-attacks-minimal.c \
 	$(attack_fixture_sources) \
 	plugins/attacks/attack-members.h \
+	plugins/attacks/apgd.c \
 	plugins/attacks/cw-l2.c \
 	plugins/attacks/deepfool.c \
 	plugins/attacks/square.c \
