@@ -448,6 +448,17 @@ prepare (Apgd *self, InterpNet *net, const InterpTensor *x, const int32_t *label
                    G_GINT64_FORMAT " classes other than the label", self->n_targets, k - 1);
       return FALSE;
     }
+  /* Checked here too (attack_loss_grad does), so that a batch with nothing
+   * left to attack fails the same way. */
+  const int64_t need = self->objective == ATTACK_LOSS_DLR ? 3
+                       : self->objective == ATTACK_LOSS_DLR_TARGETED ? 4 : 2;
+  if (k < need)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_UNSUPPORTED,
+                   "apgd: the DLR loss needs at least %" G_GINT64_FORMAT " classes; the network "
+                   "has %" G_GINT64_FORMAT, need, k);
+      return FALSE;
+    }
   memcpy (x_adv->data, x->data, x->numel * sizeof (float));
   for (int64_t i = 0; i < n; i++)
     {

@@ -220,3 +220,416 @@ Test (pgd, l2_one_step_by_hand)
   interp_tensor_free (x);
   interp_net_free (net);
 }
+
+/* ---- APGD's schedule ----------------------------------------------------------- */
+
+Test (apgd, checkpoints_by_hand)
+{
+  /* N = 100: w_1 = 22, intervals 19, 16, 13, 10, 7, then 6 (the floor):
+   * p_{j+1} = p_j + max(p_j - p_{j-1} - 0.03, 0.06). */
+  const gint64 want100[] = { 22, 41, 57, 70, 80, 87, 93, 99 };
+  gint64 w[16];
+  cr_assert_eq (interp_attack_apgd_checkpoints (100, w, 16), 8);
+  cr_assert_arr_eq (w, want100, sizeof want100);
+  /* N = 10: int(2.2) = 2, then intervals of max(int(0.3), 1) less, at least
+   * max(int(0.6), 1) = 1: 2, 3, ..., 10. */
+  const gint64 want10[] = { 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+  cr_assert_eq (interp_attack_apgd_checkpoints (10, w, 16), 9);
+  cr_assert_arr_eq (w, want10, sizeof want10);
+}
+
+Test (apgd, halving_conditions_by_hand)
+{
+  /* Condition 1: rose in at most rho of the window (0.75 * 22 = 16.5). */
+  cr_assert (interp_attack_apgd_halve (16, 22, 0.75, TRUE, 1.0, 2.0));
+  cr_assert_not (interp_attack_apgd_halve (17, 22, 0.75, TRUE, 1.0, 2.0));
+  /* "At most": 3 of 4 at rho 0.75 halves. */
+  cr_assert (interp_attack_apgd_halve (3, 4, 0.75, TRUE, 1.0, 2.0));
+  /* Condition 2: not halved last time and the best loss did not improve. */
+  cr_assert (interp_attack_apgd_halve (17, 22, 0.75, FALSE, 2.0, 2.0));
+  cr_assert_not (interp_attack_apgd_halve (17, 22, 0.75, FALSE, 2.0, 2.5));
+  /* ... but not when it was halved last time. */
+  cr_assert_not (interp_attack_apgd_halve (17, 22, 0.75, TRUE, 2.0, 2.0));
+}
+
+/* A binary classifier that can never be fooled within the budget (z_1 =
+ * w.x - 10 < 0 on [0, 1]^4) and whose CE loss for label 0 grows along
+ * sign(w): the first step (2 eps) lands on the corner x + eps sign(w) of
+ * the ball, the maximum, and every later step stays there.  So the loss
+ * rises once (first iteration) and then never: condition 1 holds at every
+ * checkpoint and the step halves at each one, exactly at 22, 41, 57, ... */
+Test (apgd, step_halves_at_the_checkpoints)
+{
+  const float w[] = { 1.0f, -1.0f, 2.0f, 0.5f };
+  InterpNet *net = fixture_binary_net (4, w, -10.0f);
+  InterpTensor *x = interp_tensor_new_4d (1, 4, 1, 1);
+  interp_tensor_fill (x, 0.5f);
+  const int32_t labels[] = { 0 };
+  gpointer apgd = attack_new (&interp_attack_apgd, NULL);
+  double trace[100];
+  for (int i = 0; i < 100; i++)
+    trace[i] = NAN;
+  interp_attack_apgd_trace (apgd, trace);
+  InterpTensor *adv = interp_tensor_new_4d (1, 4, 1, 1);
+  const double eps = 0.1;
+  fixture_attack_run (&interp_attack_apgd, apgd, net, x, labels, eps, 5, adv);
+  const int checks[] = { 22, 41, 57, 70, 80, 87, 93, 99 };
+  double want = 2 * eps;
+  int next = 0;
+  for (int it = 0; it < 100; it++)
+    {
+      if (next < 8 && it == checks[next])
+        {
+          want /= 2;
+          next++;
+        }
+      /* Halving a double is exact, so equality. */
+      cr_assert_eq (trace[it], want, "iteration %d: step %g, want %g", it, trace[it], want);
+    }
+  /* Not fooled: the highest-loss point, the corner 0.5 + 0.1 sign(w). */
+  for (int j = 0; j < 4; j++)
+    cr_assert_eq (adv->data[j], 0.5f + (w[j] > 0 ? 0.1f : -0.1f), "pixel %d: %.9g", j,
+                  (double) adv->data[j]);
+  fixture_attack_free (&interp_attack_apgd, apgd);
+  interp_tensor_free (adv);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
+/* ---- robust accuracy on the trained net ------------------------------------------ */
+
+static void
+check_monotone (const InterpComponent *c, const char *const *pairs, const double *eps, int n_eps)
+{
+  FixtureBatch test;
+  InterpNet *net = fixture_conv_net (45, &test);
+  gpointer self = attack_new (c, pairs);
+  InterpTensor *adv = interp_tensor_new_4d (1, 1, 1, 1);
+  const double clean = fixture_accuracy (net, test.x, test.labels);
+  double last = clean;
+  for (int e = 0; e < n_eps; e++)
+    {
+      fixture_attack_run (c, self, net, test.x, test.labels, eps[e], 17, adv);
+      double acc = fixture_accuracy (net, adv, test.labels);
+      cr_log_info ("%s eps %g: robust accuracy %.3f (clean %.3f)", c->name, eps[e], acc, clean);
+      cr_assert_leq (acc, last, "%s: robust accuracy rose from %.3f to %.3f at eps %g", c->name,
+                     last, acc, eps[e]);
+      last = acc;
+    }
+  /* The largest budget must actually hurt: bars of contrast 0.4-0.6 are
+   * erased by a perturbation of that size. */
+  cr_assert_lt (last, clean - 0.3, "%s barely hurts: %.3f vs clean %.3f", c->name, last, clean);
+  interp_tensor_free (adv);
+  fixture_attack_free (c, self);
+  fixture_batch_free (&test);
+  interp_net_free (net);
+}
+
+static const double linf_grid[] = { 0, 0.02, 0.05, 0.1, 0.2, 0.3 };
+static const double l2_grid[] = { 0, 0.1, 0.3, 0.6, 1.2, 2.4 };
+
+Test (robust_accuracy, fgsm)
+{
+  check_monotone (&interp_attack_fgsm, NULL, linf_grid, 6);
+}
+
+Test (robust_accuracy, bim)
+{
+  const char *const bp[] = { "step-size=0.03", NULL };
+  check_monotone (&interp_attack_bim, bp, linf_grid, 6);
+}
+
+Test (robust_accuracy, pgd_linf)
+{
+  const char *const pairs[] = { "relative-step-size=0.25", NULL };
+  check_monotone (&interp_attack_pgd, pairs, linf_grid, 6);
+}
+
+Test (robust_accuracy, pgd_l2)
+{
+  const char *const pairs[] = { "norm=l2", "relative-step-size=0.25", "restarts=2", NULL };
+  check_monotone (&interp_attack_pgd, pairs, l2_grid, 6);
+}
+
+Test (robust_accuracy, apgd_ce)
+{
+  const char *const pairs[] = { "steps=20", NULL };
+  check_monotone (&interp_attack_apgd, pairs, linf_grid, 6);
+}
+
+Test (robust_accuracy, apgd_dlr_l2)
+{
+  const char *const pairs[] = { "steps=20", "loss=dlr", "norm=l2", NULL };
+  check_monotone (&interp_attack_apgd, pairs, l2_grid, 6);
+}
+
+Test (robust_accuracy, apgd_targeted_ce)
+{
+  const char *const pairs[] = { "steps=20", "targeted=true", "n-target-classes=2", NULL };
+  check_monotone (&interp_attack_apgd, pairs, linf_grid, 6);
+}
+
+/* ---- every attack: eps = 0, budgets, determinism ------------------------------- */
+
+typedef struct {
+  const InterpComponent *c;
+  const char *pairs[6];
+  InterpNorm norm;
+} Config;
+
+static const Config configs[] = {
+  { &interp_attack_fgsm, { NULL }, INTERP_NORM_LINF },
+  { &interp_attack_bim, { NULL }, INTERP_NORM_LINF },
+  { &interp_attack_pgd, { "restarts=2", NULL }, INTERP_NORM_LINF },
+  { &interp_attack_pgd, { "norm=l2", "relative-step-size=0.3", NULL }, INTERP_NORM_L2 },
+  { &interp_attack_apgd, { "steps=12", NULL }, INTERP_NORM_LINF },
+  { &interp_attack_apgd, { "steps=12", "norm=l2", "restarts=2", NULL }, INTERP_NORM_L2 },
+  { &interp_attack_apgd, { "steps=12", "targeted=true", "n-target-classes=2", NULL },
+    INTERP_NORM_LINF },
+};
+
+/* One batch, per-image budgets (0 for every third image), twice with the
+ * same seed: bit-identical; eps = 0 images are x exactly; everyone within
+ * its budget and in [0, 1]. */
+Test (every_attack, zero_budget_budgets_and_determinism)
+{
+  FixtureBatch test;
+  InterpNet *net = fixture_conv_net (18, &test);
+  const int64_t n = test.n;
+  const size_t d = interp_tensor_sample_size (test.x);
+  double *eps = g_new (double, n);
+  for (size_t ci = 0; ci < G_N_ELEMENTS (configs); ci++)
+    {
+      const Config *cf = &configs[ci];
+      const double scale = cf->norm == INTERP_NORM_L2 ? 1.0 : 0.1;
+      for (int64_t i = 0; i < n; i++)
+        eps[i] = i % 3 == 0 ? 0.0 : scale * (double) (1 + i % 4) / 4.0;
+      gpointer self = attack_new (cf->c, cf->pairs);
+      const InterpAttackVTable *vt = cf->c->vtable;
+      InterpTensor *a1 = interp_tensor_new_4d (n, 1, 8, 8), *a2 = interp_tensor_new_4d (n, 1, 8, 8);
+      GError *error = NULL;
+      InterpRng rng;
+      interp_rng_seed (&rng, 99);
+      cr_assert (vt->perturb (self, net, test.x, test.labels, eps, &rng, a1, &error), "%s: %s",
+                 cf->c->name, error ? error->message : "");
+      interp_rng_seed (&rng, 99);
+      cr_assert (vt->perturb (self, net, test.x, test.labels, eps, &rng, a2, &error), "%s: %s",
+                 cf->c->name, error ? error->message : "");
+      cr_assert_arr_eq (a1->data, a2->data, a1->numel * sizeof (float),
+                        "%s (config %zu) is not deterministic", cf->c->name, ci);
+      assert_in_box01 (a1, cf->c->name);
+      InterpAttackInfo info;
+      vt->describe (self, &info);
+      cr_assert_eq (info.norm, cf->norm, "%s describes the wrong norm", cf->c->name);
+      for (int64_t i = 0; i < n; i++)
+        {
+          const float *xi = test.x->data + i * d, *ai = a1->data + i * d;
+          if (eps[i] == 0)
+            cr_assert_arr_eq (ai, xi, d * sizeof (float), "%s moved image %" G_GINT64_FORMAT
+                              " with eps 0", cf->c->name, i);
+          /* 1e-6: the projection's float rounding, as in check_pgd_budget. */
+          double m = interp_perturbation_norm (cf->norm, ai, xi, d);
+          cr_assert_leq (m, eps[i] + 1e-6, "%s: image %" G_GINT64_FORMAT " at %.9g > eps %g",
+                         cf->c->name, i, m, eps[i]);
+        }
+      interp_tensor_free (a1);
+      interp_tensor_free (a2);
+      fixture_attack_free (cf->c, self);
+    }
+  g_free (eps);
+  fixture_batch_free (&test);
+  interp_net_free (net);
+}
+
+/* Randomised attacks draw from the stream: another seed, another result. */
+Test (every_attack, randomised_ones_use_the_stream)
+{
+  FixtureBatch test;
+  InterpNet *net = fixture_conv_net (6, &test);
+  const char *const pairs[] = { "steps=3", NULL };
+  gpointer pgd = attack_new (&interp_attack_pgd, pairs);
+  InterpTensor *a1 = interp_tensor_new_4d (1, 1, 1, 1), *a2 = interp_tensor_new_4d (1, 1, 1, 1);
+  fixture_attack_run (&interp_attack_pgd, pgd, net, test.x, test.labels, 0.05, 1, a1);
+  fixture_attack_run (&interp_attack_pgd, pgd, net, test.x, test.labels, 0.05, 2, a2);
+  cr_assert (memcmp (a1->data, a2->data, a1->numel * sizeof (float)) != 0);
+  interp_tensor_free (a1);
+  interp_tensor_free (a2);
+  fixture_attack_free (&interp_attack_pgd, pgd);
+  fixture_batch_free (&test);
+  interp_net_free (net);
+}
+
+/* ---- attack_loss_row's gradients by central differences ------------------------- */
+
+/* Logits with gaps >= 0.6 between any two, so a step of h = 1e-2 never
+ * changes their order (DLR's pi_k and the margin's max are then smooth). */
+static const float fd_z[] = { 3.0f, 1.0f, -0.5f, -2.0f, 0.4f };
+
+Test (losses, gradients_by_central_differences)
+{
+  const struct { AttackLoss loss; int32_t label, target; } cases[] = {
+    { ATTACK_LOSS_CE, 1, -1 },          { ATTACK_LOSS_CE, 0, -1 },
+    { ATTACK_LOSS_CE_TARGETED, 0, 2 },  { ATTACK_LOSS_DLR, 1, -1 },
+    { ATTACK_LOSS_DLR, 0, -1 },         { ATTACK_LOSS_DLR, 4, -1 },
+    { ATTACK_LOSS_DLR_TARGETED, 0, 2 }, { ATTACK_LOSS_DLR_TARGETED, 1, 4 },
+    { ATTACK_LOSS_MARGIN, 0, -1 },      { ATTACK_LOSS_MARGIN, 3, -1 },
+  };
+  const int64_t k = 5;
+  const float h = 1e-2f;
+  for (size_t c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      float dz[5], z[5];
+      attack_loss_row (cases[c].loss, fd_z, k, cases[c].label, cases[c].target, dz);
+      for (int64_t i = 0; i < k; i++)
+        {
+          memcpy (z, fd_z, sizeof z);
+          z[i] = fd_z[i] + h;
+          const float up = z[i];
+          double lp = attack_loss_row (cases[c].loss, z, k, cases[c].label, cases[c].target, NULL);
+          z[i] = fd_z[i] - h;
+          const float down = z[i];
+          double lm = attack_loss_row (cases[c].loss, z, k, cases[c].label, cases[c].target, NULL);
+          /* The step actually taken (float z +- h rounds), exactly in double. */
+          double fd = (lp - lm) / ((double) up - (double) down);
+          /* Tolerance: the central difference's error is h^2/6 |L'''| with
+           * |L'''| <= 2 for these logits (CE: softmax moments <= 1; DLR: 6
+           * |num| / den^4 <= 6 * 3.5 / 2.6^4 < 1 and the mixed terms 2 / den^3
+           * < 0.2), i.e. 3.4e-5; dz is a float (rounding < 1e-7 for |dz| <=
+           * 1); the losses are doubles of float inputs (error ~1e-16 / h).
+           * 5e-5 covers the sum. */
+          cr_assert_float_eq (dz[i], fd, 5e-5, "loss %d case %zu: d/dz_%" G_GINT64_FORMAT
+                              " = %.8g, differences %.8g", cases[c].loss, c, i,
+                              (double) dz[i], fd);
+        }
+    }
+}
+
+/* The values themselves, by hand for the same logits (sorted 3, 1, 0.4,
+ * -0.5, -2 at indices 0, 1, 4, 2, 3). */
+Test (losses, values_by_hand)
+{
+  const int64_t k = 5;
+  double lse = 0;
+  for (int i = 0; i < 5; i++)
+    lse += exp ((double) fd_z[i]);
+  lse = log (lse);
+  /* 1e-12: the sums of five exps in double. */
+  cr_assert_float_eq (attack_loss_row (ATTACK_LOSS_CE, fd_z, k, 1, -1, NULL), lse - 1.0, 1e-12);
+  cr_assert_float_eq (attack_loss_row (ATTACK_LOSS_CE_TARGETED, fd_z, k, 0, 2, NULL),
+                      -(lse + 0.5), 1e-12);
+  /* DLR, label 1: -(1 - 3) / (3 - 0.4); label 0: -(3 - 1) / 2.6.  The logits
+   * are floats (0.4f is 0.4 + 6e-9), hence 1e-7. */
+  cr_assert_float_eq (attack_loss_row (ATTACK_LOSS_DLR, fd_z, k, 1, -1, NULL), 2.0 / 2.6, 1e-7);
+  cr_assert_float_eq (attack_loss_row (ATTACK_LOSS_DLR, fd_z, k, 0, -1, NULL), -2.0 / 2.6,
+                      1e-7);
+  /* DLR-targeted, label 0, target 2: -(3 + 0.5) / (3 - (0.4 - 0.5) / 2). */
+  cr_assert_float_eq (attack_loss_row (ATTACK_LOSS_DLR_TARGETED, fd_z, k, 0, 2, NULL),
+                      -3.5 / 3.05, 1e-7);
+  /* Margin, label 3: 3 - (-2). */
+  cr_assert_float_eq (attack_loss_row (ATTACK_LOSS_MARGIN, fd_z, k, 3, -1, NULL), 5.0, 1e-12);
+}
+
+/* ---- the ascent step and the random start -------------------------------------- */
+
+Test (common, sign_step_leaves_zero_gradients)
+{
+  float a[] = { 0.5f, 0.5f, 0.5f };
+  const float g[] = { 2.0f, 0.0f, -1e-30f };
+  attack_ascent_step (INTERP_NORM_LINF, a, g, 3, 0.25);
+  cr_assert_eq (a[0], 0.75f);
+  cr_assert_eq (a[1], 0.5f);
+  cr_assert_eq (a[2], 0.25f);
+  float b[] = { 0.5f, 0.5f };
+  const float zero[] = { 0.0f, 0.0f };
+  attack_ascent_step (INTERP_NORM_L2, b, zero, 2, 0.25);
+  cr_assert_eq (b[0], 0.5f);
+  cr_assert_eq (b[1], 0.5f);
+}
+
+Test (common, random_start_in_ball)
+{
+  InterpRng rng;
+  interp_rng_seed (&rng, 3);
+  float x[64], a[64];
+  for (int j = 0; j < 64; j++)
+    x[j] = (float) j / 63.0f;
+  for (int rep = 0; rep < 20; rep++)
+    for (int nrm = 0; nrm < 2; nrm++)
+      {
+        InterpNorm norm = nrm ? INTERP_NORM_L2 : INTERP_NORM_LINF;
+        attack_random_start (norm, x, a, 64, 0.1, &rng);
+        /* x + e * u rounds once per pixel: 1e-6 as for the projection. */
+        cr_assert_leq (interp_perturbation_norm (norm, a, x, 64), 0.1 + 1e-6);
+        for (int j = 0; j < 64; j++)
+          cr_assert (a[j] >= 0.0f && a[j] <= 1.0f);
+      }
+}
+
+/* ---- errors -------------------------------------------------------------------- */
+
+static void
+assert_refused (const InterpComponent *c, const char *const *pairs, const char *needle)
+{
+  GError *error = NULL;
+  gpointer self = fixture_attack_new (c, pairs, &error);
+  cr_assert_null (self, "%s accepted %s", c->name, pairs[0]);
+  cr_assert_not_null (error);
+  cr_assert (strstr (error->message, needle) != NULL, "'%s' does not name %s", error->message,
+             needle);
+  g_error_free (error);
+}
+
+Test (errors, bad_keys_are_named)
+{
+  const char *const l3[] = { "norm=l3", NULL };
+  assert_refused (&interp_attack_pgd, l3, "norm");
+  assert_refused (&interp_attack_apgd, l3, "norm");
+  const char *const loss[] = { "loss=hinge", NULL };
+  assert_refused (&interp_attack_apgd, loss, "loss");
+  const char *const both[] = { "step-size=0.01", "relative-step-size=0.2", NULL };
+  assert_refused (&interp_attack_pgd, both, "relative-step-size");
+  const char *const zero[] = { "relative-step-size=0", NULL };
+  assert_refused (&interp_attack_pgd, zero, "relative-step-size");
+  const char *const fixed[] = { "random-start=false", "restarts=3", NULL };
+  assert_refused (&interp_attack_pgd, fixed, "random-start");
+  const char *const steps[] = { "steps=0", NULL };
+  assert_refused (&interp_attack_bim, steps, "steps");
+  const char *const rho[] = { "rho=1.5", NULL };
+  assert_refused (&interp_attack_apgd, rho, "rho");
+}
+
+Test (errors, budgets_and_classes_at_perturb)
+{
+  InterpNet *net = fixture_linear_net (4, 2, lin_w, lin_b);
+  InterpTensor *x = interp_tensor_new_4d (1, 4, 1, 1), *adv = interp_tensor_new_4d (1, 4, 1, 1);
+  interp_tensor_fill (x, 0.5f);
+  const int32_t labels[] = { 0 };
+  InterpRng rng;
+  interp_rng_seed (&rng, 1);
+  GError *error = NULL;
+  const double inf = INFINITY;
+  gpointer pgd = attack_new (&interp_attack_pgd, NULL);
+  const InterpAttackVTable *vt = interp_attack_pgd.vtable;
+  cr_assert_not (vt->perturb (pgd, net, x, labels, &inf, &rng, adv, &error));
+  cr_assert (strstr (error->message, "budget") != NULL, "%s", error->message);
+  g_clear_error (&error);
+  fixture_attack_free (&interp_attack_pgd, pgd);
+  /* Two classes: no runner-up beyond the first, and DLR needs three. */
+  const char *const tg[] = { "targeted=true", "n-target-classes=2", NULL };
+  gpointer apgd = attack_new (&interp_attack_apgd, tg);
+  const double e = 0.1;
+  vt = interp_attack_apgd.vtable;
+  cr_assert_not (vt->perturb (apgd, net, x, labels, &e, &rng, adv, &error));
+  cr_assert (strstr (error->message, "n-target-classes") != NULL, "%s", error->message);
+  g_clear_error (&error);
+  fixture_attack_free (&interp_attack_apgd, apgd);
+  const char *const dlr[] = { "loss=dlr", NULL };
+  apgd = attack_new (&interp_attack_apgd, dlr);
+  cr_assert_not (vt->perturb (apgd, net, x, labels, &e, &rng, adv, &error));
+  cr_assert (strstr (error->message, "DLR") != NULL, "%s", error->message);
+  g_clear_error (&error);
+  fixture_attack_free (&interp_attack_apgd, apgd);
+  interp_tensor_free (x);
+  interp_tensor_free (adv);
+  interp_net_free (net);
+}
