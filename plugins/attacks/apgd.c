@@ -127,6 +127,16 @@ apgd_create (const InterpParams *params, InterpContext *ctx, GError **error)
                    where);
       return NULL;
     }
+  /* The default 8/255 is a Linf budget; an L2 one of that size would
+   * silently test almost nothing (torchattacks uses 1.0, AutoAttack 0.5). */
+  if (strcmp (interp_params_get_string (params, "norm"), "l2") == 0
+      && !interp_params_is_set (params, "epsilon"))
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_MISSING,
+                   "%s: norm = l2 needs its own epsilon (the default 8/255 is a Linf "
+                   "budget; L2 papers use 0.5 or 1.0)", where);
+      return NULL;
+    }
   Apgd *self = g_new0 (Apgd, 1);
   self->norm = strcmp (interp_params_get_string (params, "norm"), "l2") == 0
                  ? INTERP_NORM_L2 : INTERP_NORM_LINF;
@@ -315,8 +325,8 @@ apgd_run (Apgd *self, InterpNet *net, int64_t m, size_t d, InterpRng *rng, gbool
       const double a = it > 0 ? 0.75 : 1.0;
       for (int64_t j = 0; j < m; j++)
         momentum_step (self, j, d, a);
-      if (!attack_loss_grad (net, self->xa, self->lab, tgt, self->objective, self->cur_loss, self->grad,
-                             self->logits, error))
+      if (!attack_loss_grad (net, self->xa, self->lab, tgt, self->objective, self->cur_loss,
+                             self->grad, self->logits, error))
         return FALSE;
       for (int64_t j = 0; j < m; j++)
         {
