@@ -35,9 +35,9 @@
  *
  * As AutoAttack's perturb(), images misclassified already at x are returned
  * unchanged, and each restart (and each target) attacks only the images no
- * earlier run has fooled.  Per image the result is the first adversarial
- * iterate found by the run that fooled it (the reference's x_best_adv: the
- * last adversarial iterate of that run); for images never fooled, the
+ * earlier run has fooled.  Per image the result is the last adversarial
+ * iterate of the first run that fooled it (the reference's x_best_adv);
+ * for images never fooled, the
  * highest-loss point of the run with the highest best loss (the reference
  * returns x for them; the highest-loss point is what representation metrics
  * of the perturbation want). */
