@@ -35,9 +35,9 @@
  *
  * As AutoAttack's perturb(), images misclassified already at x are returned
  * unchanged, and each restart (and each target) attacks only the images no
- * earlier run has fooled.  Per image the result is the first adversarial
- * iterate found by the run that fooled it (the reference's x_best_adv: the
- * last adversarial iterate of that run); for images never fooled, the
+ * earlier run has fooled.  Per image the result is the last adversarial
+ * iterate of the first run that fooled it (the reference's x_best_adv);
+ * for images never fooled, the
  * highest-loss point of the run with the highest best loss (the reference
  * returns x for them; the highest-loss point is what representation metrics
  * of the perturbation want). */
@@ -146,6 +146,16 @@ apgd_create (const InterpParams *params, InterpContext *ctx, GError **error)
     {
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_OUT_OF_RANGE, "%s: rho must be in [0, 1]",
                    where);
+      return NULL;
+    }
+  /* The default 8/255 is a Linf budget; an L2 one of that size would
+   * silently test almost nothing (torchattacks uses 1.0, AutoAttack 0.5). */
+  if (strcmp (interp_params_get_string (params, "norm"), "l2") == 0
+      && !interp_params_is_set (params, "epsilon"))
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_MISSING,
+                   "%s: norm = l2 needs its own epsilon (the default 8/255 is a Linf "
+                   "budget; L2 papers use 0.5 or 1.0)", where);
       return NULL;
     }
   ApgdSettings s = {
@@ -330,8 +340,8 @@ apgd_run (Apgd *self, InterpNet *net, int64_t m, size_t d, InterpRng *rng, gbool
       const double a = it > 0 ? 0.75 : 1.0;
       for (int64_t j = 0; j < m; j++)
         momentum_step (self, j, d, a);
-      if (!attack_loss_grad (net, self->xa, self->lab, tgt, self->objective, self->cur_loss, self->grad,
-                             self->logits, error))
+      if (!attack_loss_grad (net, self->xa, self->lab, tgt, self->objective, self->cur_loss,
+                             self->grad, self->logits, error))
         return FALSE;
       for (int64_t j = 0; j < m; j++)
         {
@@ -461,6 +471,17 @@ prepare (Apgd *self, InterpNet *net, const InterpTensor *x, const int32_t *label
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_OUT_OF_RANGE,
                    "apgd: n-target-classes = %" G_GINT64_FORMAT " but the network has only %"
                    G_GINT64_FORMAT " classes other than the label", self->n_targets, k - 1);
+      return FALSE;
+    }
+  /* Checked here too (attack_loss_grad does), so that a batch with nothing
+   * left to attack fails the same way. */
+  const int64_t need = self->objective == ATTACK_LOSS_DLR ? 3
+                       : self->objective == ATTACK_LOSS_DLR_TARGETED ? 4 : 2;
+  if (k < need)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_UNSUPPORTED,
+                   "apgd: the DLR loss needs at least %" G_GINT64_FORMAT " classes; the network "
+                   "has %" G_GINT64_FORMAT, need, k);
       return FALSE;
     }
   memcpy (x_adv->data, x->data, x->numel * sizeof (float));

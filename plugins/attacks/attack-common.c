@@ -10,6 +10,7 @@ void
 attack_guard_begin (AttackGuard *guard, InterpNet *net)
 {
   guard->state = interp_net_state_save (net);
+  interp_net_set_mode (net, INTERP_MODE_EVAL);
   interp_net_set_input_grad (net, TRUE);
   interp_net_set_param_grad (net, FALSE);
 }

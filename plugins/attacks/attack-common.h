@@ -15,8 +15,12 @@
 G_BEGIN_DECLS
 
 /* Borrowing the network: begin saves its state (interp_net_state_save),
- * turns input gradients on and parameter gradients off; end restores
- * exactly what was saved.  Every perturb() brackets its work with them. */
+ * puts it in eval mode, turns input gradients on and parameter gradients
+ * off; end restores exactly what was saved.  Every perturb() brackets its
+ * work with them.  Eval mode although the runner already passes it: an
+ * attack on a network in training mode (batch statistics, dropout) is the
+ * most common mistake users of attack libraries make, and costs nothing to
+ * rule out here. */
 typedef struct {
   InterpNetState *state;
 } AttackGuard;

@@ -279,10 +279,11 @@ auto_perturb (gpointer data, InterpNet *net, const InterpTensor *x, const int32_
       || !attack_check_budgets_or_inf ("auto", eps, x->shape[0], error))
     return FALSE;
   const int64_t n = x->shape[0];
-  /* auto's own forwards need no gradient; the members borrow the network
-   * themselves.  The state is saved so the network is given back as found
-   * even if a member failed half-way. */
+  /* auto's own forwards (in eval mode, as the members') need no gradient;
+   * the members borrow the network themselves.  The state is saved so the
+   * network is given back as found even if a member failed half-way. */
   InterpNetState *state = interp_net_state_save (net);
+  interp_net_set_mode (net, INTERP_MODE_EVAL);
   Work w = { 0 };
   w.xs = interp_tensor_new_4d (1, 1, 1, 1);
   w.as = interp_tensor_new_4d (1, 1, 1, 1);

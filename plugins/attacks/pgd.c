@@ -45,6 +45,16 @@ pgd_create (const InterpParams *params, InterpContext *ctx, GError **error)
   const char *where = interp_params_where (params);
   InterpNorm norm = strcmp (interp_params_get_string (params, "norm"), "l2") == 0
                       ? INTERP_NORM_L2 : INTERP_NORM_LINF;
+  /* The default 8/255 is a Linf budget; an L2 one of that size would
+   * silently test almost nothing (torchattacks uses 1.0, AutoAttack 0.5). */
+  if (strcmp (interp_params_get_string (params, "norm"), "l2") == 0
+      && !interp_params_is_set (params, "epsilon"))
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_MISSING,
+                   "%s: norm = l2 needs its own epsilon (the default 8/255 is a Linf "
+                   "budget; L2 papers use 0.5 or 1.0)", where);
+      return NULL;
+    }
   gboolean relative = interp_params_is_set (params, "relative-step-size");
   if (relative && interp_params_is_set (params, "step-size"))
     {

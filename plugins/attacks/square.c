@@ -287,8 +287,10 @@ square_perturb_seeded (gpointer data, InterpNet *net, const InterpTensor *x,
       || !attack_check_budgets ("square", eps, x->shape[0], error))
     return FALSE;
   /* Not attack_guard_begin, which turns the input gradient on: Square runs
-   * forwards only, with both gradient flags off. */
+   * forwards only, in eval mode (as the guard), with both gradient flags
+   * off. */
   InterpNetState *state = interp_net_state_save (net);
+  interp_net_set_mode (net, INTERP_MODE_EVAL);
   interp_net_set_input_grad (net, FALSE);
   interp_net_set_param_grad (net, FALSE);
   gboolean ok = square_run (&self->s, net, x, labels, eps, seeds, x_adv, error);

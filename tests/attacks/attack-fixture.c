@@ -102,6 +102,10 @@ fixture_conv_net (int64_t n_test, FixtureBatch *test)
   FIX_OK (a >= 0, error);
   a = interp_net_flatten (net, "flat", a, &error);
   FIX_OK (a >= 0, error);
+  /* Dropout makes the mode matter: an attack run in training mode would
+   * see random masks (the tests check that attacks run in eval mode). */
+  a = interp_net_dropout (net, "drop", a, 0.25f, &error);
+  FIX_OK (a >= 0, error);
   a = interp_net_linear (net, "fc", a, BAR_CLASSES, TRUE, &error);
   FIX_OK (a >= 0, error);
   InterpRng rng;

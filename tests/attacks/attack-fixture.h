@@ -30,7 +30,7 @@ typedef struct {
 void fixture_batch_free (FixtureBatch *b);
 
 /* A small conv net (normalize, 3x3 conv with 4 channels, ReLU, 2x2 max
- * pool, linear to 3 classes) trained with SGD on synthetic 1 x 8 x 8 images:
+ * pool, flatten, dropout 0.25, linear to 3 classes), returned in eval mode, trained with SGD on synthetic 1 x 8 x 8 images:
  * class 0 has a bright horizontal bar, class 1 a vertical one, class 2 none,
  * on a noisy background.  Deterministic (fixed seeds).  *test receives n_test
  * fresh images of the same distribution.  Clean test accuracy is asserted

@@ -12,6 +12,7 @@ attack_fixture_sources = tests/attacks/attack-fixture.h tests/attacks/attack-fix
 check_PROGRAMS += tests/attacks/test-attacks-gradient
 TESTS += tests/attacks/test-attacks-gradient
 tests_attacks_test_attacks_gradient_SOURCES = tests/attacks/test-attacks-gradient.c \
+	tests/attacks/test-attacks-common.c \
 	$(attack_fixture_sources) \
 	plugins/attacks/apgd.c \
 	plugins/attacks/bim.c \
