@@ -834,3 +834,34 @@ Test (auto_ensemble, default_members_do_not_do_worse_than_each_alone, .timeout =
   interp_tensor_free (x);
   interp_net_free (net);
 }
+
+/* The conv net has dropout: handed in train mode, an attack must still run
+ * in eval mode (the same images as handed in eval mode) and give train
+ * mode back. */
+static void
+check_mode (const InterpComponent *comp, const char *const *pairs, double eps)
+{
+  FixtureBatch test;
+  InterpNet *net = fixture_conv_net (8, &test);
+  gpointer a = attack_new (comp, pairs);
+  InterpTensor *in_eval = run (comp, a, net, test.x, test.labels, eps);
+  interp_net_set_mode (net, INTERP_MODE_TRAIN);
+  InterpTensor *in_train = run (comp, a, net, test.x, test.labels, eps);
+  cr_assert_eq (interp_net_mode (net), INTERP_MODE_TRAIN, "%s changed the mode", comp->name);
+  cr_assert_arr_eq (in_eval->data, in_train->data, in_eval->numel * sizeof (float),
+                    "%s depends on the mode it is handed", comp->name);
+  interp_tensor_free (in_eval);
+  interp_tensor_free (in_train);
+  attack_free (comp, a);
+  fixture_batch_free (&test);
+  interp_net_free (net);
+}
+
+Test (conv_net, the_mode_handed_does_not_matter, .timeout = 120)
+{
+  check_mode (&interp_attack_deepfool, NULL, INFINITY);
+  check_mode (&interp_attack_cw_l2, (const char *[]) { "steps=20", NULL }, INFINITY);
+  check_mode (&interp_attack_square, (const char *[]) { "queries=100", NULL }, 0.1);
+  check_mode (&interp_attack_auto,
+              (const char *[]) { "members=deepfool, square", "square-queries=100", NULL }, 0.1);
+}
