@@ -10,6 +10,7 @@ void
 attack_guard_begin (AttackGuard *guard, InterpNet *net)
 {
   guard->state = interp_net_state_save (net);
+  interp_net_set_mode (net, INTERP_MODE_EVAL);
   interp_net_set_input_grad (net, TRUE);
   interp_net_set_param_grad (net, FALSE);
 }
@@ -284,4 +285,65 @@ attack_check_batch (const InterpTensor *x, const InterpTensor *x_adv, GError **e
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+attack_check_budgets (const char *attack, const double *eps, int64_t n, GError **error)
+{
+  for (int64_t i = 0; i < n; i++)
+    if (!isfinite (eps[i]) || eps[i] < 0)
+      {
+        g_set_error (error, INTERP_ERROR, INTERP_ERROR_INVALID_ARGUMENT,
+                     "%s: image %" G_GINT64_FORMAT "'s budget %g is not a finite number >= 0",
+                     attack, i, eps[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+void
+attack_ascent_step (InterpNorm norm, float *a, const float *g, size_t numel, double alpha)
+{
+  if (norm == INTERP_NORM_LINF)
+    {
+      const float s = (float) alpha;
+      for (size_t j = 0; j < numel; j++)
+        a[j] += g[j] > 0.0f ? s : g[j] < 0.0f ? -s : 0.0f;
+    }
+  else
+    {
+      double sq = 0;
+      for (size_t j = 0; j < numel; j++)
+        sq += (double) g[j] * g[j];
+      const float f = (float) (alpha / (sqrt (sq) + 1e-10));
+      for (size_t j = 0; j < numel; j++)
+        a[j] += f * g[j];
+    }
+}
+
+void
+attack_random_start (InterpNorm norm, const float *x, float *a, size_t numel, double eps,
+                     InterpRng *rng)
+{
+  if (norm == INTERP_NORM_LINF)
+    {
+      const float e = (float) eps;
+      for (size_t j = 0; j < numel; j++)
+        a[j] = x[j] + e * (float) (2.0 * interp_rng_uniform (rng) - 1.0);
+    }
+  else
+    {
+      double sq = 0;
+      for (size_t j = 0; j < numel; j++)
+        {
+          a[j] = (float) interp_rng_normal (rng);
+          sq += (double) a[j] * a[j];
+        }
+      double r = interp_rng_uniform (rng);
+      /* A zero draw (probability 0) stays at x rather than dividing by 0. */
+      const float f = sq > 0 ? (float) (eps * r / sqrt (sq)) : 0.0f;
+      for (size_t j = 0; j < numel; j++)
+        a[j] = x[j] + f * a[j];
+    }
+  attack_clip01 (a, numel);
 }

@@ -15,8 +15,12 @@
 G_BEGIN_DECLS
 
 /* Borrowing the network: begin saves its state (interp_net_state_save),
- * turns input gradients on and parameter gradients off; end restores
- * exactly what was saved.  Every perturb() brackets its work with them. */
+ * puts it in eval mode, turns input gradients on and parameter gradients
+ * off; end restores exactly what was saved.  Every perturb() brackets its
+ * work with them.  Eval mode although the runner already passes it: an
+ * attack on a network in training mode (batch statistics, dropout) is the
+ * most common mistake users of attack libraries make, and costs nothing to
+ * rule out here. */
 typedef struct {
   InterpNetState *state;
 } AttackGuard;
@@ -79,6 +83,28 @@ void attack_clip01 (float *v, size_t numel);
 /* perturb()'s first check: x is a batch and x_adv has x's shape
  * (INTERP_ERROR_SHAPE otherwise). */
 gboolean attack_check_batch (const InterpTensor *x, const InterpTensor *x_adv, GError **error);
+
+/* perturb()'s second check: every eps[i] is a finite number >= 0 (the
+ * iterative attacks step in units of eps; +inf is for minimal-norm ones).
+ * `attack` names the component in the message. */
+gboolean attack_check_budgets (const char *attack, const double *eps, int64_t n,
+                               GError **error);
+
+/* One ascent step on one image (numel floats), in float as PyTorch does:
+ *   LINF  a += alpha * sign(g), sign(0) = 0 (torch.sign);
+ *   L2    a += alpha * g / (||g||_2 + 1e-10) (torchattacks PGDL2's
+ *         eps_for_division), so a zero gradient moves nothing.
+ * No projection: call attack_project afterwards. */
+void attack_ascent_step (InterpNorm norm, float *a, const float *g, size_t numel, double alpha);
+
+/* A random start around x in the eps-ball, clipped to [0, 1]:
+ *   LINF  a = x + U(-eps, eps) per pixel (Madry et al. 2018; torchattacks PGD);
+ *   L2    a = x + eps * r * u / ||u||_2, u ~ N(0, I), r ~ U(0, 1)
+ *         (torchattacks PGDL2: a radius uniform in [0, eps]).
+ * Draws from rng in pixel order (L2: numel normals, then r) whatever eps
+ * is, so later images draw the same numbers whatever earlier budgets are. */
+void attack_random_start (InterpNorm norm, const float *x, float *a, size_t numel, double eps,
+                          InterpRng *rng);
 
 G_END_DECLS
 

@@ -6,7 +6,14 @@
 #include "plugin-components.h"
 
 static const InterpComponent *const components[] = {
+  &interp_attack_apgd,
+  &interp_attack_bim,
   &interp_attack_fgsm,
+  &interp_attack_pgd,
+  &interp_attack_cw_l2,
+  &interp_attack_deepfool,
+  &interp_attack_square,
+  &interp_attack_auto,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-attacks", .version = INTERP_VERSION_STRING,
