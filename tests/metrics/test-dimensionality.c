@@ -232,6 +232,23 @@ Test (dimensionality, exact_tie_at_ninety_percent)
   interp_net_free (net);
 }
 
+Test (dimensionality, tie_survives_eigenvalue_rounding)
+{
+  /* C = diag(9, 1) with eigenvalues as a routine may return them, a few
+   * ulps off (4e-15 is 2 ulps of 9): the first still explains 90%.  A real
+   * shortfall (8.9 of 10) is not absorbed: the slack is D^2 eps of the
+   * trace, 9e-15 here. */
+  double cov[4] = { 9, 0, 0, 1 }, eig[2] = { 9 - 4e-15, 1 + 4e-15 };
+  InterpDimensionality d;
+  interp_dimensionality_of (cov, eig, 2, &d);
+  cr_assert_eq (d.pc90, 1);
+  cr_assert_eq (d.pc95, 2);
+  cr_assert_float_eq (d.pr, 100.0 / 82.0, 1e-15);
+  double cov2[4] = { 8.9, 0, 0, 1.1 }, eig2[2] = { 8.9, 1.1 };
+  interp_dimensionality_of (cov2, eig2, 2, &d);
+  cr_assert_eq (d.pc90, 2);
+}
+
 Test (dimensionality, rank_of_the_data_bounds_pc)
 {
   /* 12 random samples in a 2-d subspace of R^6 (x = a u + b w): rank 2, so
@@ -402,6 +419,9 @@ Test (dimensionality, change_of_a_known_pair)
   GError *error = NULL;
   cr_assert (interp_net_forward (net, xp, &error));
   GArray *before = node_values (net);
+  /* A gradient someone left at a node stays as it is. */
+  int fc = interp_net_find (net, "fc");
+  interp_tensor_fill (interp_net_grad (net, fc), 0.5f);
   interp_context_set_clean_batch (ctx, xc);
   int32_t labels[6] = { 0 };
   cr_assert (vtable ()->update (self, net, xp, labels, &error), "%s",
@@ -411,6 +431,11 @@ Test (dimensionality, change_of_a_known_pair)
   GArray *after = node_values (net);
   cr_assert_eq (before->len, after->len);
   cr_assert_eq (memcmp (before->data, after->data, before->len * sizeof (float)), 0);
+  const InterpTensor *g = interp_net_grad (net, fc);
+  cr_assert_eq (g->shape[0], 6);
+  for (size_t j = 0; j < g->numel; j++)
+    cr_assert_eq (g->data[j], 0.5f, "fc gradient %zu", j);
+  cr_assert_eq (interp_net_mode (net), INTERP_MODE_EVAL);
   cr_assert (vtable ()->update (alone, net, xp, labels, &error));
   InterpResults *r = finish (self), *ra = finish (alone);
   assert_rel (lookup (r, "change-pr", "flat"), 2.0, "change PR");
