@@ -96,14 +96,16 @@ dimensionality_destroy (gpointer p)
   g_free (self);
 }
 
-/* The nodes matched by any glob of `layers`, in network order, each once. */
+/* The nodes matched by any glob of `layers`, in network order, each once.
+ * The input node counts too: the dimensionality of the pixels is the
+ * baseline the layers' are read against. */
 static GArray *
 match_layers (const InterpParams *params, const InterpNet *net, GError **error)
 {
   size_t n_globs = 0;
   const char *const *globs = interp_params_get_string_list (params, "layers", &n_globs);
   GArray *match = g_array_new (FALSE, FALSE, sizeof (int));
-  for (int node = 1; node < interp_net_n_nodes (net); node++)
+  for (int node = 0; node < interp_net_n_nodes (net); node++)
     for (size_t g = 0; g < n_globs; g++)
       if (g_pattern_match_simple (globs[g], interp_net_node_name (net, node)))
         {

@@ -365,8 +365,13 @@ Test (dimensionality, pooled_and_flattened_by_hand)
   gpointer flat = create (net, NULL, (const char *const[]) { "layers=relu",
                                                              "representation=flattened",
                                                              NULL });
+  /* The input node can be measured too (the same values here). */
+  gpointer pixels = create (net, NULL, (const char *const[]) { "layers=input",
+                                                               "representation=flattened",
+                                                               NULL });
   feed (net, pooled, x, 0, 4, 2, 2, 2);
   feed (net, flat, x, 0, 4, 2, 2, 2);
+  feed (net, pixels, x, 0, 4, 2, 2, 2);
   InterpResults *r = finish (pooled);
   assert_rel (lookup (r, "dimensionality-pr", "relu"), 1.0, "pooled PR");
   cr_assert_eq (lookup (r, "dimensionality-pc90", "relu"), 1.0);
@@ -377,8 +382,12 @@ Test (dimensionality, pooled_and_flattened_by_hand)
   cr_assert_eq (lookup (r, "dimensionality-pc90", "relu"), 3.0);
   cr_assert_eq (lookup (r, "dimensionality-pc95", "relu"), 3.0);
   interp_results_free (r);
+  r = finish (pixels);
+  assert_rel (lookup (r, "dimensionality-pr", "input"), 3.0, "input PR");
+  interp_results_free (r);
   vtable ()->destroy (pooled);
   vtable ()->destroy (flat);
+  vtable ()->destroy (pixels);
   interp_net_free (net);
 }
 
