@@ -7,5 +7,7 @@
 
 extern const InterpComponent interp_metric_accuracy;
 extern const InterpComponent interp_metric_class_selectivity;
+extern const InterpComponent interp_metric_dimensionality;
+extern const InterpComponent interp_metric_gradient_variability;
 
 #endif

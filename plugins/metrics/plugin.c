@@ -8,10 +8,12 @@
 static const InterpComponent *const components[] = {
   &interp_metric_accuracy,
   &interp_metric_class_selectivity,
+  &interp_metric_dimensionality,
+  &interp_metric_gradient_variability,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-metrics", .version = INTERP_VERSION_STRING,
                       .license = "MIT",
-                      .description = "Accuracy and class selectivity metrics.",
+                      .description = "Accuracy, class selectivity, dimensionality and gradient variability metrics.",
                       .components = components,
                       .n_components = G_N_ELEMENTS (components))

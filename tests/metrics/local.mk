@@ -33,3 +33,21 @@ tests_metrics_test_outputs_CFLAGS = $(test_cflags)
 tests_metrics_test_outputs_LDFLAGS = $(test_ldflags)
 tests_metrics_test_outputs_LDADD = $(test_ldadd)
 EXTRA_tests_metrics_test_outputs_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/metrics/test-dimensionality
+TESTS += tests/metrics/test-dimensionality
+tests_metrics_test_dimensionality_SOURCES = tests/metrics/test-dimensionality.c \
+	plugins/metrics/dimensionality.c plugins/metrics/covariance.c
+tests_metrics_test_dimensionality_CFLAGS = $(test_cflags)
+tests_metrics_test_dimensionality_LDFLAGS = $(test_ldflags)
+tests_metrics_test_dimensionality_LDADD = $(test_ldadd)
+EXTRA_tests_metrics_test_dimensionality_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/metrics/test-gradient-variability
+TESTS += tests/metrics/test-gradient-variability
+tests_metrics_test_gradient_variability_SOURCES = tests/metrics/test-gradient-variability.c \
+	plugins/metrics/gradient-variability.c
+tests_metrics_test_gradient_variability_CFLAGS = $(test_cflags)
+tests_metrics_test_gradient_variability_LDFLAGS = $(test_ldflags)
+tests_metrics_test_gradient_variability_LDADD = $(test_ldadd)
+EXTRA_tests_metrics_test_gradient_variability_DEPENDENCIES = $(test_deps)

@@ -29,8 +29,9 @@ Test (metric_module, describes_its_components)
   cr_assert_eq (d->abi_version, INTERP_ABI_VERSION);
   cr_assert_geq (d->struct_size, sizeof (InterpPluginDescriptor));
   cr_assert_str_eq (d->version, INTERP_VERSION_STRING);
-  cr_assert_eq (d->n_components, 2);
-  const char *names[] = { "accuracy", "class-selectivity" };
+  const char *names[] = { "accuracy", "class-selectivity", "dimensionality",
+                          "gradient-variability" };
+  cr_assert_eq (d->n_components, G_N_ELEMENTS (names));
   for (guint i = 0; i < d->n_components; i++)
     {
       const InterpComponent *c = d->components[i];
