@@ -367,7 +367,7 @@ attack_grid (Report *r, const Trial *t, const char *attack, GPtrArray *levels, g
   g_string_append (b, "</tr></thead>\n<tbody>\n");
   for (guint i = 0; i < n; i++)
     {
-      report_html_printf (b, "<tr><th>%u</th>", i);
+      g_string_append_printf (b, "<tr><th>%u</th>", i);
       for (guint l = 0; l < levels->len; l++)
         {
           const char *level = g_ptr_array_index (levels, l);
@@ -385,8 +385,8 @@ attack_grid (Report *r, const Trial *t, const char *attack, GPtrArray *levels, g
           g_free (rel);
           GArray *m = g_ptr_array_index (scales, l);
           if (i < m->len && isfinite (g_array_index (m, double, i)))
-            report_html_printf (b, "<br><span class=\"unit\">m = %.3g</span>",
-                                g_array_index (m, double, i));
+            g_string_append_printf (b, "<br><span class=\"unit\">m = %.3g</span>",
+                                    g_array_index (m, double, i));
           if (!any)
             g_string_append (b, "\u2013");
           g_string_append (b, "</td>");
