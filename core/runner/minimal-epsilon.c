@@ -199,6 +199,34 @@ interp_minimal_epsilon_record (const char *group, const double *values, size_t n
 }
 
 gboolean
+interp_minimal_epsilon_check (const InterpPipeline *p, GError **error)
+{
+  const GPtrArray *attacks = interp_pipeline_instances (p, INTERP_KIND_ATTACK);
+  for (guint i = 0; i < attacks->len; i++)
+    {
+      const InterpStage *a = g_ptr_array_index (attacks, i);
+      if (!interp_minimal_epsilon_wanted (a))
+        continue;
+      const InterpAttackVTable *vt = a->entry->component->vtable;
+      size_t n = 0;
+      const double *levels = interp_params_get_double_list (a->params, vt->level_key, &n);
+      double hi = 0.0;
+      for (size_t k = 0; k < n; k++)
+        hi = MAX (hi, levels[k]);
+      if (!(hi > 0.0) || !isfinite (hi))
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
+                       "%s: [%s] minimal-epsilon: the largest %s is %g; the search runs on "
+                       "(0, largest %s], so give a positive finite one or set "
+                       "minimal-epsilon = false", p->path, a->group, vt->level_key, hi,
+                       vt->level_key);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
 interp_minimal_epsilon_run (const InterpStage *attack, gpointer instance, InterpNet *net,
                             InterpData *data, int64_t batch, InterpContext *ctx, JsonArray *rows,
                             JsonArray *arrays, GError **error)
@@ -213,13 +241,8 @@ interp_minimal_epsilon_run (const InterpStage *attack, gpointer instance, Interp
                                                                   "minimal-epsilon-steps") };
   for (size_t k = 0; k < n_levels; k++)
     s.eps_max = MAX (s.eps_max, levels[k]);
-  if (!(s.eps_max > 0.0) || !isfinite (s.eps_max))
-    {
-      g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
-                   "[%s] minimal-epsilon: the largest %s must be a positive finite budget "
-                   "(the search runs on (0, largest])", attack->group, vt->level_key);
-      return FALSE;
-    }
+  /* interp_minimal_epsilon_check made sure of this before the run. */
+  g_return_val_if_fail (s.eps_max > 0.0 && isfinite (s.eps_max), FALSE);
   char *condition = g_strdup_printf ("%s@minimal", attack->group);
   interp_context_set_condition (ctx, condition);
   g_free (condition);

@@ -67,6 +67,11 @@ gboolean interp_minimal_epsilon_batch (const InterpMinimalSearch *s, InterpNet *
                                        int64_t batch_index, InterpContext *ctx, double *out,
                                        GError **error);
 
+/* INTERP_ERROR_BAD_VALUE naming the file, the group and the key when an
+ * attack of the (trial) pipeline asks for the search but its largest level
+ * is not a positive finite number.  Run by interp_run_check. */
+gboolean interp_minimal_epsilon_check (const InterpPipeline *p, GError **error);
+
 /* Whether the stage asks for the search. */
 gboolean interp_minimal_epsilon_wanted (const InterpStage *attack);
 

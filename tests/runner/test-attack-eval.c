@@ -196,3 +196,29 @@ Test (attack_eval, minimal_epsilon_examples_report_and_determinism)
   g_free (csv);
   g_free (metrics);
 }
+
+/* A search with nothing to search in fails before any trial runs. */
+Test (attack_eval, minimal_epsilon_needs_a_positive_largest_epsilon)
+{
+  char *text = g_strconcat (pipeline, "[attack:zero]\nplugin = random-sign\nepsilon = 0\n"
+                            "minimal-epsilon = true\n", NULL);
+  char *path = g_strdup_printf ("%s/zero.ini", tmpdir);
+  cr_assert (g_file_set_contents (path, text, -1, NULL));
+  InterpRunOptions opts;
+  interp_run_options_init (&opts);
+  char *out = g_build_filename (tmpdir, "zero", NULL);
+  opts.output = out;
+  GError *error = NULL;
+  InterpRun *r = interp_run_open (runner, path, &opts, &error);
+  cr_assert_not_null (r, "%s", error ? error->message : "");
+  cr_assert_not (interp_run_execute (r, NULL, &error));
+  cr_assert_eq (error->code, INTERP_ERROR_BAD_VALUE, "%s", error->message);
+  cr_assert_not_null (strstr (error->message, "zero.ini: [attack:zero] minimal-epsilon: the "
+                                              "largest epsilon is 0"), "%s", error->message);
+  g_clear_error (&error);
+  cr_assert_not (g_file_test (out, G_FILE_TEST_EXISTS), "nothing written");
+  interp_run_free (r);
+  g_free (out);
+  g_free (path);
+  g_free (text);
+}
