@@ -9,6 +9,7 @@ core_report_libinterp_report_la_SOURCES = \
 	core/report/report-figures.c \
 	core/report/sections-results.c \
 	core/report/sections-corruptions.c \
+	core/report/sections-attacks.c \
 	core/report/robustness.c \
 	core/report/sections-outputs.c \
 	core/report/sections-training.c \

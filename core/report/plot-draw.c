@@ -8,9 +8,59 @@
 
 #ifdef HAVE_CAIRO
 
+/* Whether point i is part of a band: a finite y next to another one. */
+static gboolean
+in_band (const Series *s, guint i)
+{
+  gboolean here = isfinite (s->y[i]) && isfinite (s->x[i]);
+  gboolean prev = i > 0 && isfinite (s->y[i - 1]) && isfinite (s->x[i - 1]);
+  gboolean next = i + 1 < s->n && isfinite (s->y[i + 1]) && isfinite (s->x[i + 1]);
+  return here && (prev || next);
+}
+
+/* y +- err shaded over each run of consecutive finite points; a missing
+ * err counts as 0 (the band narrows to the line there); nothing for a
+ * series without err. */
+static void
+draw_band (cairo_t *cr, const Series *s, guint k, const Frame *f)
+{
+  for (guint i = 0; s->err && i < s->n;)
+    {
+      if (!in_band (s, i))
+        {
+          i++;
+          continue;
+        }
+      guint j = i;
+      while (j + 1 < s->n && isfinite (s->y[j + 1]) && isfinite (s->x[j + 1]))
+        j++;
+      for (guint m = i; m <= j; m++)
+        {
+          double e = plot_err_ok (s, m) ? s->err[m] : 0.0;
+          double px = plot_frame_x (f, s->x[m]), py = plot_frame_y (f, s->y[m] + e);
+          if (m == i)
+            cairo_move_to (cr, px, py);
+          else
+            cairo_line_to (cr, px, py);
+        }
+      for (guint m = j + 1; m-- > i;)
+        {
+          double e = plot_err_ok (s, m) ? s->err[m] : 0.0;
+          cairo_line_to (cr, plot_frame_x (f, s->x[m]), plot_frame_y (f, s->y[m] - e));
+        }
+      cairo_close_path (cr);
+      plot_set_colour (cr, k, 0.18);
+      cairo_fill (cr);
+      i = j + 1;
+    }
+}
+
 static void
 draw_lines (cairo_t *cr, const InterpPlot *plot, const Frame *f)
 {
+  if (plot->bands)
+    for (guint k = 0; k < plot->series->len; k++)
+      draw_band (cr, g_ptr_array_index (plot->series, k), k, f);
   for (guint k = 0; k < plot->series->len; k++)
     {
       const Series *s = g_ptr_array_index (plot->series, k);
@@ -38,7 +88,8 @@ draw_lines (cairo_t *cr, const InterpPlot *plot, const Frame *f)
       plot_set_colour (cr, k, 0.85);
       cairo_set_line_width (cr, 1.2);
       for (guint i = 0; i < s->n; i++)
-        if (isfinite (s->y[i]) && isfinite (s->x[i]) && plot_err_ok (s, i))
+        if (isfinite (s->y[i]) && isfinite (s->x[i]) && plot_err_ok (s, i)
+            && !(plot->bands && in_band (s, i)))
           plot_draw_error_bar (cr, f, plot_frame_x (f, s->x[i]), s->y[i], s->err[i]);
       /* Markers only where points are sparse enough to tell apart. */
       if (s->n <= 40)

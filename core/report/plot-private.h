@@ -35,6 +35,7 @@ struct InterpPlot {
   double y_include_lo, y_include_hi;
   gboolean have_y_limit;
   gboolean integer_x;
+  gboolean bands;       /* LINES: err as a shaded band, not bars */
   double y_limit_lo, y_limit_hi;
   GPtrArray *series;    /* Series* */
 };

@@ -106,6 +106,12 @@ interp_plot_set_integer_x (InterpPlot *plot, gboolean integer_x)
 }
 
 void
+interp_plot_set_bands (InterpPlot *plot, gboolean bands)
+{
+  plot->bands = bands;
+}
+
+void
 interp_plot_limit_y (InterpPlot *plot, double lo, double hi)
 {
   g_return_if_fail (hi > lo);

@@ -60,6 +60,11 @@ void interp_plot_limit_y (InterpPlot *plot, double lo, double hi);
 /* LINES: x ticks only at whole numbers (epochs, severities). */
 void interp_plot_set_integer_x (InterpPlot *plot, gboolean integer_x);
 
+/* LINES: each series' err drawn as a translucent band y +- err between
+ * neighbouring points (a band needs two points with a finite y next to each
+ * other; a lone point keeps its error bar) instead of error bars. */
+void interp_plot_set_bands (InterpPlot *plot, gboolean bands);
+
 /* Adds a series of n points; arrays are copied.  x may be NULL (BARS,
  * HISTOGRAM, or LINES meaning 0..n-1), err may be NULL. */
 void interp_plot_add_series (InterpPlot *plot, const char *name, const double *x,

@@ -245,6 +245,18 @@ JsonNode *report_robustness_json (const GPtrArray *metrics);
  * RUN/corruption-robustness.json) and the grids of example images. */
 gboolean report_section_corruption_summary (Report *r, GError **error);
 void report_section_corruption_examples (Report *r);
+/* Appends RUN/rel as an inline <img> (alt text `alt`); FALSE, nothing
+ * appended, when the file cannot be read. */
+gboolean report_append_image (Report *r, GString *b, const char *rel, const char *alt);
+gboolean report_run_file_exists (Report *r, const char *rel);
+
+/* sections-attacks.c: each attack's minimal-epsilon distribution (the
+ * runner's rows and per-image arrays), the adversarial example grids, and
+ * per-layer outputs measured under perturbations (clean / mean corrupted /
+ * each attack level). */
+gboolean report_section_minimal_epsilon (Report *r, GError **error);
+void report_section_attack_examples (Report *r);
+void report_section_layers_under_perturbations (Report *r);
 
 /* html.c */
 void report_write_page (Report *r, GString *page);

@@ -126,8 +126,16 @@ interp_report_write (const char *run_dir, GError **error)
       report_section_corruption_examples (&r);
       report_section_perturbations (&r, "attack:", "attacks", "Robustness to adversarial attacks",
                                     "epsilon (input scale 0..1)", "epsilon");
+      ok = report_section_minimal_epsilon (&r, error);
+    }
+  if (ok)
+    {
+      report_section_attack_examples (&r);
       report_section_sweep (&r);
-      ok = report_sections_outputs (&r, error) && report_section_training (&r, timings, error);
+      ok = report_sections_outputs (&r, error);
+      if (ok)
+        report_section_layers_under_perturbations (&r);
+      ok = ok && report_section_training (&r, timings, error);
     }
   if (ok)
     {

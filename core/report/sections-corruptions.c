@@ -176,8 +176,8 @@ out:
 
 /* Appends an <img> of RUN/REL as a data: URI (the page's policy allows no
  * other image source) with `rel` in data-file; FALSE when it is missing. */
-static gboolean
-append_image (Report *r, GString *b, const char *rel, const char *alt)
+gboolean
+report_append_image (Report *r, GString *b, const char *rel, const char *alt)
 {
   char *path = g_build_filename (r->dir, rel, NULL);
   char *contents = NULL;
@@ -227,8 +227,8 @@ example_rel (const char *trial, const char *name, const char *level, guint index
   return rel;
 }
 
-static gboolean
-example_exists (Report *r, const char *rel)
+gboolean
+report_run_file_exists (Report *r, const char *rel)
 {
   char *path = g_build_filename (r->dir, rel, NULL);
   gboolean ok = g_file_test (path, G_FILE_TEST_IS_REGULAR);
@@ -317,7 +317,7 @@ condition_grid (Report *r, const Trial *t, GPtrArray *names, GPtrArray *levels, 
           char *rel = example_rel (t->id, NULL, NULL, i);
           char *alt = g_strdup_printf ("clean test image %u", i);
           g_string_append (b, "<td>");
-          if (!append_image (r, b, rel, alt))
+          if (!report_append_image (r, b, rel, alt))
             g_string_append (b, "\u2013");
           g_string_append (b, "</td>");
           g_free (alt);
@@ -328,7 +328,7 @@ condition_grid (Report *r, const Trial *t, GPtrArray *names, GPtrArray *levels, 
               const char *level = l < lv->len ? g_ptr_array_index (lv, l) : NULL;
               rel = level ? example_rel (t->id, name, level, i) : NULL;
               alt = level ? g_strdup_printf ("test image %u under %s at %s", i, name, level) : NULL;
-              if (!rel || !append_image (r, b, rel, alt))
+              if (!rel || !report_append_image (r, b, rel, alt))
                 g_string_append (b, "\u2013");
               g_free (alt);
               g_free (rel);
@@ -361,7 +361,7 @@ report_section_corruption_examples (Report *r)
           for (n = 0; n < MAX_EXAMPLES; n++)
             {
               char *rel = example_rel (ti->id, NULL, NULL, n);
-              gboolean there = example_exists (r, rel);
+              gboolean there = report_run_file_exists (r, rel);
               g_free (rel);
               if (!there)
                 break;

@@ -277,8 +277,11 @@ robustness_metrics (const Report *r, const char *prefix)
     {
       Row *row = g_ptr_array_index (r->rows, i);
       const Output *o = report_output (r, row->metric);
+      /* A row without a level (the runner's minimal-epsilon summary) is no
+       * point of a curve against the level. */
       if (o && o->kind == INTERP_OUTPUT_SCALAR && o->better != INTERP_BETTER_NEITHER
           && !*row->target && g_str_has_prefix (row->perturbation, prefix)
+          && !isnan (row->level_value)
           && !g_ptr_array_find_with_equal_func (out, row->metric, g_str_equal, NULL))
         g_ptr_array_add (out, row->metric);
     }
@@ -324,6 +327,7 @@ perturbations_by_condition (Report *r, GString *b, const char *prefix, const cha
         char *ylabel = report_axis_label (metric, o);
         InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, ptitle, x_label, ylabel);
         interp_plot_set_integer_x (plot, strcmp (prefix, "corruption:") == 0);
+        interp_plot_set_bands (plot, TRUE);
         report_limit_y (plot, o, TRUE);
         report_accum_to_plot (&acc, plot, series, "?");
         char *ns = report_n_text (acc.min_n, acc.max_n, "trial");
@@ -371,7 +375,9 @@ report_section_perturbations (Report *r, const char *prefix, const char *id, con
   report_section_begin (r, id, title);
   GString *b = r->body;
   g_string_append_printf (b, "<p>Each metric that declares which direction is better, on the "
-                          "test set under each %s; level 0 is the clean test set.</p>\n"
+                          "test set under each %s; level 0 is the clean test set.  Lines are "
+                          "the mean over a condition's trials, the shaded band \u00b1 one sd."
+                          "</p>\n"
                           "<div class=\"plots\">\n", what);
   GPtrArray *order = report_condition_labels (r);
   for (guint p = 0; p < names->len; p++)
@@ -397,6 +403,7 @@ report_section_perturbations (Report *r, const char *prefix, const char *id, con
         char *ylabel = report_axis_label (metric, o);
         InterpPlot *plot = interp_plot_new (INTERP_PLOT_LINES, ptitle, x_label, ylabel);
         interp_plot_set_integer_x (plot, strcmp (prefix, "corruption:") == 0);
+        interp_plot_set_bands (plot, TRUE);
         report_limit_y (plot, o, TRUE);
         report_accum_to_plot (&acc, plot, order, "all trials");
         char *ns = report_n_text (acc.min_n, acc.max_n, "trial");

@@ -9,6 +9,7 @@
 #include <interp/progress.h>
 #include "host/results-private.h"
 #include "runner/examples.h"
+#include "runner/minimal-epsilon.h"
 #include "util/error-prefix.h"
 
 typedef enum { PERTURB_NONE, PERTURB_CORRUPTION, PERTURB_ATTACK } PerturbKind;
@@ -147,16 +148,21 @@ perturb_batch (const Condition *c, InterpNet *net, const InterpTensor *x, const 
   return TRUE;
 }
 
-/* The first `n_examples` perturbed test images of a clean or corruption
- * condition, for the report (examples.h); nothing without an output folder
- * (--check) or for attacks. */
+/* The first `n_examples` perturbed test images of a condition, for the
+ * report (examples.h): as fed to the network for clean and corruptions, with
+ * the amplified perturbation for attacks (each image's scale appended to
+ * `scales`); nothing without an output folder (--check). */
 static gboolean
-save_examples (const Condition *c, InterpContext *ctx, const InterpTensor *xp,
-               int64_t first_index, int64_t n_examples, GError **error)
+save_examples (const Condition *c, InterpContext *ctx, const InterpTensor *x,
+               const InterpTensor *xp, int64_t first_index, int64_t n_examples, GArray *scales,
+               GError **error)
 {
   const char *dir = interp_context_output_dir (ctx);
-  if (dir == NULL || c->kind == PERTURB_ATTACK || first_index >= n_examples)
+  if (dir == NULL || first_index >= n_examples)
     return TRUE;
+  if (c->kind == PERTURB_ATTACK)
+    return interp_attack_examples_write (dir, c->stage->group, c->level_text, x, xp,
+                                         first_index, n_examples, scales, error);
   return interp_examples_write (dir, c->kind == PERTURB_NONE ? NULL : c->stage->group,
                                 c->level_text, xp, first_index, n_examples, error);
 }
@@ -212,10 +218,11 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
   const int32_t *labels;
   int64_t n, seen = 0, batch_index = 0;
   gboolean ok = TRUE;
+  GArray *scales = g_array_new (FALSE, FALSE, sizeof (double));
   while (ok && (n = interp_data_iter_next (it, x, &labels, error)) > 0)
     {
       ok = perturb_batch (c, net, x, labels, seen, batch_index, ctx, xp, error)
-           && save_examples (c, ctx, xp, seen, n_examples, error)
+           && save_examples (c, ctx, x, xp, seen, n_examples, scales, error)
            && interp_net_forward (net, xp, error);
       interp_context_set_clean_batch (ctx, x);
       for (guint m = 0; ok && m < metrics->len; m++)
@@ -232,6 +239,10 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
     }
   if (n < 0)
     ok = FALSE;
+  if (ok && scales->len > 0)
+    ok = interp_attack_examples_write_scales (interp_context_output_dir (ctx), c->stage->group,
+                                              c->level_text, scales, error);
+  g_array_unref (scales);
   interp_progress_finish (progress, ok ? NULL : "failed");
   interp_data_iter_free (it);
   interp_tensor_free (x);
@@ -275,6 +286,7 @@ interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data, GPtr
   /* Clean examples are only the first column of the corruption grids. */
   int64_t n_examples = lists[0]->len
                          ? interp_params_get_int (p->pipeline, "corruption-examples") : 0;
+  int64_t n_attack_examples = interp_params_get_int (p->pipeline, "attack-examples");
   Condition clean = { .kind = PERTURB_NONE };
   if (!run_condition (&clean, net, data, metrics, batch, n_examples, ctx, rows, arrays, error))
     return FALSE;
@@ -314,9 +326,13 @@ interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data, GPtr
           {
             c.level = levels[k];
             g_ascii_formatd (c.level_text, sizeof c.level_text, "%.6g", levels[k]);
-            ok = run_condition (&c, net, data, metrics, batch, n_examples, ctx, rows, arrays,
+            ok = run_condition (&c, net, data, metrics, batch,
+                                l == 0 ? n_examples : n_attack_examples, ctx, rows, arrays,
                                 error);
           }
+        if (ok && l == 1 && interp_minimal_epsilon_wanted (s))
+          ok = interp_minimal_epsilon_run (s, c.instance, net, data, batch, ctx, rows, arrays,
+                                           error);
         destroy (c.instance);
         if (!ok)
           return FALSE;

@@ -8,7 +8,14 @@
  *
  * With corruptions in the pipeline, the first [pipeline] corruption-examples
  * test images of the clean and of every corruption condition are saved as
- * they were fed to the network (runner/examples.h).
+ * they were fed to the network (runner/examples.h); likewise the first
+ * [pipeline] attack-examples images of every attack condition, with their
+ * amplified perturbations.  (Examples are saved while a condition is
+ * evaluated, so only for conditions some metric runs on.)
+ *
+ * After an attack's levels, an attack with minimal-epsilon = true gets its
+ * per-image minimal-epsilon search (runner/minimal-epsilon.h), which needs
+ * no metric.
  *
  * Random perturbations are functions of the seed and the sample: corruptions
  * get a stream per image ("<group>/<level>/<index>"), so results do not

@@ -12,6 +12,17 @@
  * the same pixels give the same bytes.
  * Pixels are round (255 * x) of the [0, 1] values the network sees, so the
  * files are a function of the pipeline and seed alone.
+ *
+ * Under every attack and level, the first [pipeline] attack-examples test
+ * images are written the same way, with their perturbation:
+ *   attack-NAME-eLEVEL-I.png         image I under [attack:NAME] at LEVEL
+ *   attack-NAME-eLEVEL-I-delta.png   its perturbation x_adv - x, amplified:
+ *                                    0.5 + 0.5 (x_adv - x) / m per value,
+ *                                    m = max |x_adv - x| over the image, so
+ *                                    -m is black, 0 mid grey, +m white (all
+ *                                    grey when m = 0)
+ *   attack-NAME-eLEVEL.json          {"max_abs_delta": [m of each image]}:
+ *                                    the scale of each delta image
  */
 #ifndef INTERP_EXAMPLES_H
 #define INTERP_EXAMPLES_H
@@ -39,6 +50,32 @@ int interp_example_scale (int64_t height, int64_t width);
 gboolean interp_examples_write (const char *trial_dir, const char *group, const char *level_text,
                                 const InterpTensor *batch, int64_t first_index, int64_t count,
                                 GError **error);
+
+/* attack-NAME-eLEVEL-I.png, or with `perturbation` its -delta.png
+ * (`group` "attack:NAME").  Free with g_free. */
+char *interp_attack_example_file_name (const char *group, const char *level_text, int64_t index,
+                                       gboolean perturbation);
+/* attack-NAME-eLEVEL.json.  Free with g_free. */
+char *interp_attack_example_scales_name (const char *group, const char *level_text);
+
+/* The amplified perturbation of one image (numel values) into out, as the
+ * -delta.png shows it (above); returns m = max |x_adv - x|. */
+double interp_attack_example_amplify (const float *x, const float *x_adv, size_t numel,
+                                      float *out);
+
+/* Writes the adversarial images of x_adv (x: the clean batch, same shape)
+ * whose test index first_index + i is below `count`, and their amplified
+ * perturbations; appends each image's m to max_abs_delta.  Errors as
+ * interp_examples_write. */
+gboolean interp_attack_examples_write (const char *trial_dir, const char *group,
+                                       const char *level_text, const InterpTensor *x,
+                                       const InterpTensor *x_adv, int64_t first_index,
+                                       int64_t count, GArray *max_abs_delta, GError **error);
+
+/* TRIAL_DIR/examples/attack-NAME-eLEVEL.json from the m values collected. */
+gboolean interp_attack_examples_write_scales (const char *trial_dir, const char *group,
+                                              const char *level_text,
+                                              const GArray *max_abs_delta, GError **error);
 
 G_END_DECLS
 

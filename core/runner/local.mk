@@ -15,5 +15,7 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/evaluate.c \
 	core/runner/evaluate.h \
 	core/runner/examples.c \
-	core/runner/examples.h
+	core/runner/examples.h \
+	core/runner/minimal-epsilon.c \
+	core/runner/minimal-epsilon.h
 core_runner_libinterp_runner_la_CFLAGS = $(core_cflags)

@@ -2,6 +2,7 @@
 
 #include "runner/run-summary.h"
 #include "runner/trial.h"
+#include "runner/minimal-epsilon.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -187,6 +188,14 @@ add_outputs (JsonBuilder *b, const InterpPipeline *p)
     }
   g_ptr_array_unref (seen);
   add_table (b, "train", interp_trial_outputs);
+  /* The runner's own rows, declared only when some attack writes them so
+   * that runs without them keep their summary.json. */
+  const GPtrArray *attacks = interp_pipeline_instances (p, INTERP_KIND_ATTACK);
+  gboolean minimal = FALSE;
+  for (guint i = 0; i < attacks->len; i++)
+    minimal |= interp_minimal_epsilon_wanted (g_ptr_array_index (attacks, i));
+  if (minimal)
+    add_table (b, INTERP_RUNNER_OUTPUTS_COMPONENT, interp_minimal_epsilon_outputs);
   json_builder_end_array (b);
 }
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "runner/run.h"
+#include "runner/minimal-epsilon.h"
 
 #include <string.h>
 
@@ -131,7 +132,14 @@ interp_run_check (InterpRun *run, GError **error)
             g_prefix_error (error, "trial %u of the sweep: ", i);
           return FALSE;
         }
+      gboolean ok = interp_minimal_epsilon_check (t, error);
       interp_pipeline_free (t);
+      if (!ok)
+        {
+          if (n > 1)
+            g_prefix_error (error, "trial %u of the sweep: ", i);
+          return FALSE;
+        }
     }
   if (!interp_run_check_hypotheses (p, error))
     return FALSE;

@@ -10,6 +10,7 @@
 
 #include "data/data.h"
 #include "runner/evaluate.h"
+#include "runner/minimal-epsilon.h"
 #include "util/fs.h"
 #include "train/supervised.h"
 #include "train/train.h"
@@ -71,6 +72,20 @@ build_net (const InterpPipeline *p, const InterpTrainConfig *train, InterpData *
       return NULL;
     }
   return net;
+}
+
+/* Whether the trial evaluates at all: metrics, or an attack's own
+ * minimal-epsilon search (which needs no metric). */
+static gboolean
+wants_evaluation (const InterpPipeline *p, const GPtrArray *metrics)
+{
+  if (metrics->len)
+    return TRUE;
+  const GPtrArray *attacks = interp_pipeline_instances (p, INTERP_KIND_ATTACK);
+  for (guint i = 0; i < attacks->len; i++)
+    if (interp_minimal_epsilon_wanted (g_ptr_array_index (attacks, i)))
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -189,7 +204,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
     goto out;
   ok = FALSE;
 
-  if (metrics->len && !interp_evaluate (p, net, data, metrics, ctx, rows, arrays, error))
+  if (wants_evaluation (p, metrics) && !interp_evaluate (p, net, data, metrics, ctx, rows, arrays, error))
     goto out;
 
   /* Metrics first, the completion marker last. */

@@ -130,3 +130,28 @@ Test (report_plot, okabe_ito_palette)
   cr_assert_str_eq (interp_plot_palette (2), "#009E73");
   cr_assert_str_eq (interp_plot_palette (8), interp_plot_palette (0));
 }
+
+/* Bands: y +- err as one translucent fill per run of neighbouring points,
+ * instead of error bars.  Series "first" has runs {1, 2} and {4} (y[2] is
+ * NaN): one band over the first run, the lone point keeps its bar. */
+Test (report_plot, bands_replace_error_bars_between_neighbours)
+{
+  NEED_CAIRO ();
+  GError *error = NULL;
+  InterpPlot *plain = sample_plot (INTERP_PLOT_LINES);
+  InterpPlot *banded = sample_plot (INTERP_PLOT_LINES);
+  interp_plot_set_bands (banded, TRUE);
+  GString *a = g_string_new (NULL), *b = g_string_new (NULL);
+  cr_assert (interp_plot_render_svg (plain, a, &error), "%s", error ? error->message : "");
+  cr_assert (interp_plot_render_svg (banded, b, &error), "%s", error ? error->message : "");
+  /* plot-draw.c fills bands at alpha 0.18, which nothing else uses: one band
+   * for "first", none for "second" (no err).  cairo writes the alpha as
+   * fill-opacity. */
+  cr_assert_eq (count (a->str, "fill-opacity:0.18"), 0, "%s", a->str);
+  cr_assert_eq (count (b->str, "fill-opacity:0.18"), 1, "%s", b->str);
+  cr_assert_neq (strcmp (a->str, b->str), 0);
+  g_string_free (a, TRUE);
+  g_string_free (b, TRUE);
+  interp_plot_free (plain);
+  interp_plot_free (banded);
+}

@@ -31,3 +31,22 @@ tests_runner_test_corruption_determinism_LDADD = libinterp.la $(GLIB_LIBS) $(CRI
 EXTRA_tests_runner_test_corruption_determinism_DEPENDENCIES = \
 	plugins/corruptions/interp-corruptions.la plugins/datasets/interp-datasets.la \
 	plugins/models/interp-models.la plugins/metrics/interp-metrics.la
+
+# The minimal-epsilon search and the attack examples' amplification, on probe
+# attacks with known thresholds (internal functions: the core linked statically).
+check_PROGRAMS += tests/runner/test-minimal-epsilon
+TESTS += tests/runner/test-minimal-epsilon
+tests_runner_test_minimal_epsilon_SOURCES = tests/runner/test-minimal-epsilon.c
+tests_runner_test_minimal_epsilon_CFLAGS = $(test_cflags)
+tests_runner_test_minimal_epsilon_LDFLAGS = $(test_ldflags)
+tests_runner_test_minimal_epsilon_LDADD = $(test_ldadd)
+EXTRA_tests_runner_test_minimal_epsilon_DEPENDENCIES = $(test_deps)
+
+# Attacks in a whole run: minimal-epsilon rows and values, attack examples,
+# the report's attack and per-layer sections, thread-count determinism.
+check_PROGRAMS += tests/runner/test-attack-eval
+TESTS += tests/runner/test-attack-eval
+tests_runner_test_attack_eval_SOURCES = tests/runner/test-attack-eval.c
+tests_runner_test_attack_eval_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS) $(JSON_CFLAGS)
+tests_runner_test_attack_eval_LDADD = libinterp.la $(JSON_LIBS) $(GLIB_LIBS) $(CRITERION_LIBS) -lm
+EXTRA_tests_runner_test_attack_eval_DEPENDENCIES = tests/runner/probes.la

@@ -4,6 +4,8 @@
  *   corruption:speckle    x + level / 10 * U(-1, 1) per pixel, clipped: draws from the rng it
  *                         is given (so example images test the per-image streams)
  *   attack:random-sign    x + level * random sign, clipped: draws from the rng it is given
+ *   metric:node-mean      PER_LAYER: the mean value of every node after the input, over the
+ *                         condition's images (a per-layer output measured under perturbations)
  */
 #include <interp/interp.h>
 
@@ -187,7 +189,95 @@ static const InterpComponent random_sign = INTERP_COMPONENT (
   .description = "Adds level * a random sign to every pixel (test)", .params = sign_params,
   .vtable = &sign_vtable);
 
-static const InterpComponent *const components[] = { &constant, &darken, &speckle, &random_sign };
+typedef struct {
+  GArray *sums;     /* double per node */
+  gint64 images;
+} NodeMean;
+
+static gpointer
+node_mean_create (const InterpParams *params, InterpNet *net, const InterpDataInfo *data,
+                  InterpContext *ctx, GError **error)
+{
+  NodeMean *m = g_new0 (NodeMean, 1);
+  m->sums = g_array_new (FALSE, TRUE, sizeof (double));
+  return m;
+}
+
+static void
+node_mean_destroy (gpointer self)
+{
+  NodeMean *m = self;
+  g_array_unref (m->sums);
+  g_free (m);
+}
+
+static void
+node_mean_reset (gpointer self)
+{
+  NodeMean *m = self;
+  g_array_set_size (m->sums, 0);
+  m->images = 0;
+}
+
+static gboolean
+node_mean_update (gpointer self, InterpNet *net, const InterpTensor *x, const int32_t *labels,
+                  GError **error)
+{
+  NodeMean *m = self;
+  int n = interp_net_n_nodes (net);
+  g_array_set_size (m->sums, (guint) n);
+  for (int k = 1; k < n; k++)
+    {
+      const InterpTensor *v = interp_net_value (net, k);
+      double sum = 0;
+      for (size_t i = 0; i < v->numel; i++)
+        sum += v->data[i];
+      /* Per image: the node's mean over its own values. */
+      g_array_index (m->sums, double, k) += sum / (double) interp_tensor_sample_size (v);
+    }
+  m->images += x->shape[0];
+  return TRUE;
+}
+
+static gboolean
+node_mean_finish (gpointer self, InterpResults *results, GError **error)
+{
+  NodeMean *m = self;
+  for (guint k = 1; k < m->sums->len; k++)
+    {
+      char *name = g_strdup_printf ("node-%u", k);
+      interp_results_add (results, "node-mean", name,
+                          g_array_index (m->sums, double, k) / (double) MAX (m->images, 1));
+      g_free (name);
+    }
+  return TRUE;
+}
+
+static const InterpMetricOutput node_mean_outputs[] = {
+  { .name = "node-mean", .kind = INTERP_OUTPUT_PER_LAYER,
+    .description = "Mean value of each node", .higher_is_better = INTERP_BETTER_NEITHER },
+  { NULL }
+};
+
+static const InterpMetricVTable node_mean_vtable = {
+  INTERP_VTABLE_SIZE (InterpMetricVTable),
+  .create = node_mean_create,
+  .destroy = node_mean_destroy,
+  .reset = node_mean_reset,
+  .update = node_mean_update,
+  .finish = node_mean_finish,
+  .outputs = node_mean_outputs,
+};
+
+static const InterpParamSpec no_params[] = { { NULL } };
+
+static const InterpComponent node_mean = INTERP_COMPONENT (
+  .kind = INTERP_KIND_METRIC, .name = "node-mean",
+  .description = "Mean value of every node after the input (test)", .params = no_params,
+  .vtable = &node_mean_vtable);
+
+static const InterpComponent *const components[] = { &constant, &darken, &speckle, &random_sign,
+                                                     &node_mean };
 
 INTERP_PLUGIN_DEFINE (.name = "runner-probes", .version = "1.0", .license = "MIT",
                       .description = "Test-only components for the runner's tests",
