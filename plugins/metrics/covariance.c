@@ -126,12 +126,19 @@ tridiagonalise (double *a, int64_t n, double *diag, double *off, double *v, doub
 
 /* Eigenvalues of the symmetric tridiagonal (d, e) in place into d (e[k]
  * couples k and k+1; e[n-1] is workspace): implicit QL with Wilkinson's
- * shift, deflating where |e[m]| is negligible against |d[m]| + |d[m+1]|
- * (Bowdler et al. 1968, procedure tql1). */
+ * shift (Bowdler et al. 1968, procedure tql1).  An off-diagonal element is
+ * negligible when it is below DBL_EPSILON times the larger of its two
+ * diagonal neighbours and the matrix's norm (max |d_i| + |e_i|, EISPACK
+ * tql1's tst1): the neighbours alone are no scale when both are ~0, as for
+ * the dead units of a ReLU layer next to live ones, and QL then never
+ * deflates.  Eigenvalues below eps * norm are lost to rounding either way. */
 static gboolean
 tridiagonal_ql (double *d, double *e, int64_t n)
 {
   e[n - 1] = 0.0;
+  double norm = 0.0;
+  for (int64_t i = 0; i < n; i++)
+    norm = fmax (norm, fabs (d[i]) + fabs (e[i]));
   for (int64_t l = 0; l < n; l++)
     {
       int iterations = 0;
@@ -141,7 +148,7 @@ tridiagonal_ql (double *d, double *e, int64_t n)
           for (m = l; m < n - 1; m++)
             {
               double dd = fabs (d[m]) + fabs (d[m + 1]);
-              if (fabs (e[m]) <= DBL_EPSILON * dd)
+              if (fabs (e[m]) <= DBL_EPSILON * fmax (dd, norm))
                 break;
             }
           if (m == l)
