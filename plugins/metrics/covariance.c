@@ -88,6 +88,15 @@ interp_covariance_matrix (const InterpCovariance *c, double *out)
 static void
 tridiagonalise (double *a, int64_t n, double *diag, double *off, double *v, double *p)
 {
+  /* A column below the diagonal whose norm is under eps ||A||_F is rounding
+   * residue (the dead units of a ReLU layer leave such columns after a few
+   * reflections): dropping it is a backward error of that size, while
+   * reflecting it squares a tiny sigma into 0 and beta into inf (NaN
+   * eigenvalues, seen on a BatchNorm CNN's relu3). */
+  double fro = 0.0;
+  for (size_t i = 0; i < (size_t) n * (size_t) n; i++)
+    fro += a[i] * a[i];
+  const double negligible = DBL_EPSILON * sqrt (fro);
   for (int64_t k = 0; k + 2 < n; k++)
     {
       int64_t m = n - k - 1;
@@ -100,7 +109,7 @@ tridiagonalise (double *a, int64_t n, double *diag, double *off, double *v, doub
         }
       sigma = sqrt (sigma);
       diag[k] = a[(size_t) k * (size_t) n + (size_t) k];
-      if (sigma == 0.0)
+      if (sigma <= negligible)
         {
           off[k] = 0.0;
           continue;
