@@ -75,7 +75,7 @@ Test (pgd, linf_stays_in_box)
 
 Test (pgd, l2_stays_in_ball)
 {
-  const char *const pairs[] = { "norm=l2", "epsilon=0.5", NULL };
+  const char *const pairs[] = { "norm=l2", "epsilon=0.5", "step-size=0.2", NULL };
   check_pgd_budget (pairs, INTERP_NORM_L2, 0.5);
 }
 
@@ -551,10 +551,10 @@ Test (errors, bad_keys_are_named)
   assert_refused (&interp_attack_apgd, l3, "norm");
   const char *const loss[] = { "loss=hinge", NULL };
   assert_refused (&interp_attack_apgd, loss, "loss");
-  const char *const both[] = { "step-size=0.01", "relative-step-size=0.2", NULL };
-  assert_refused (&interp_attack_pgd, both, "relative-step-size");
-  const char *const zero[] = { "relative-step-size=0", NULL };
-  assert_refused (&interp_attack_pgd, zero, "relative-step-size");
+  const char *const zero[] = { "step-size=0", NULL };
+  assert_refused (&interp_attack_pgd, zero, "step-size");
+  const char *const l2step[] = { "norm=l2", "epsilon=0.5", NULL };
+  assert_refused (&interp_attack_pgd, l2step, "step-size");
   const char *const fixed[] = { "random-start=false", "restarts=3", NULL };
   assert_refused (&interp_attack_pgd, fixed, "random-start");
   const char *const steps[] = { "steps=0", NULL };
