@@ -6,7 +6,8 @@
  *   - start at x + eps * t / ||t|| (t uniform in [-1, 1]^d, the Linf norm,
  *     or Gaussian, the L2 norm: a point on the sphere of the ball), clipped;
  *   - step size eta = 2 eps; each iteration
- *       z = P(x_k + eta * s(grad)),  s = sign (Linf) or g / (||g||_2 + 1e-12) (L2)
+ *       z = P(x_k + eta * s(grad)),  s = sign (Linf) or g / (||g||_2 + 1e-10) (L2;
+ *       the reference adds 1e-12, which differs only for gradients below 1e-10)
  *       x_{k+1} = P(x_k + a (z - x_k) + (1 - a) (x_k - x_{k-1})),
  *     with momentum a = 1 on the first iteration and 0.75 afterwards, P the
  *     projection onto the eps-ball and [0, 1];
