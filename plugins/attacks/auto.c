@@ -132,9 +132,17 @@ static gpointer
 auto_create (const InterpParams *params, InterpContext *ctx, GError **error)
 {
   (void) ctx;
+  gboolean l2 = g_str_equal (interp_params_get_string (params, "norm"), "l2");
+  /* The default 8/255 is a Linf budget (as apgd.c refuses it for L2). */
+  if (l2 && !interp_params_is_set (params, "epsilon"))
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_MISSING,
+                   "%s: key 'epsilon': norm = l2 needs its own epsilon (the default 8/255 is "
+                   "a Linf budget; L2 papers use 0.5 or 1.0)", interp_params_where (params));
+      return NULL;
+    }
   Auto *self = g_new0 (Auto, 1);
-  self->norm = g_str_equal (interp_params_get_string (params, "norm"), "l2") ? INTERP_NORM_L2
-                                                                            : INTERP_NORM_LINF;
+  self->norm = l2 ? INTERP_NORM_L2 : INTERP_NORM_LINF;
   size_t n = 0;
   const char *const *names = interp_params_get_string_list (params, "members", &n);
   if (n == 0)

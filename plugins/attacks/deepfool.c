@@ -54,11 +54,18 @@ static gpointer
 deepfool_create (const InterpParams *params, InterpContext *ctx, GError **error)
 {
   (void) ctx;
-  (void) error;
   DeepFoolSettings s;
   deepfool_settings_default (&s);
   s.norm = g_str_equal (interp_params_get_string (params, "norm"), "linf") ? INTERP_NORM_LINF
                                                                            : INTERP_NORM_L2;
+  /* The default 0.5 is an L2 budget: in Linf it would bound nothing. */
+  if (s.norm == INTERP_NORM_LINF && !interp_params_is_set (params, "epsilon"))
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_MISSING,
+                   "%s: key 'epsilon': norm = linf needs its own epsilon (the default 0.5 is "
+                   "an L2 budget; Linf papers use 8/255)", interp_params_where (params));
+      return NULL;
+    }
   s.steps = (int) interp_params_get_int (params, "steps");
   s.overshoot = interp_params_get_double (params, "overshoot");
   s.candidates = (int) interp_params_get_int (params, "candidates");
