@@ -103,6 +103,15 @@ collect_minimal (Report *r, GPtrArray *out, GError **error)
   return TRUE;
 }
 
+double
+report_minimal_accuracy (const double *values, guint n, double e)
+{
+  guint right = 0;
+  for (guint j = 0; j < n; j++)
+    right += isnan (values[j]) || values[j] > e;
+  return n ? (double) right / n : NAN;
+}
+
 /* The table of the runner's scalar rows of one attack: conditions down,
  * outputs across, mean +- sd over trials. */
 static void
@@ -242,13 +251,9 @@ report_section_minimal_epsilon (Report *r, GError **error)
           for (guint p = 0; p < CURVE_POINTS; p++)
             {
               double e = hi * p / (CURVE_POINTS - 1);
-              guint right = 0;
-              for (guint j = 0; j < a->values->len; j++)
-                {
-                  double v = g_array_index (a->values, double, j);
-                  right += isnan (v) || v > e;
-                }
-              report_accum_add (&acc, a->condition, e, (double) right / a->values->len);
+              report_accum_add (&acc, a->condition, e,
+                                report_minimal_accuracy ((const double *) a->values->data,
+                                                         a->values->len, e));
             }
         }
       const char *name = attack + strlen ("attack:");
