@@ -251,10 +251,14 @@ gboolean report_append_image (Report *r, GString *b, const char *rel, const char
 gboolean report_run_file_exists (Report *r, const char *rel);
 
 /* sections-attacks.c: each attack's minimal-epsilon distribution (the
- * runner's rows and per-image arrays), the adversarial example grids, and
- * per-layer outputs measured under perturbations (clean / mean corrupted /
- * each attack level). */
+ * runner's rows and per-image arrays) and the adversarial example grids;
+ * sections-perturbed-layers.c: per-layer outputs measured under
+ * perturbations (clean / mean corrupted / each attack level). */
 gboolean report_section_minimal_epsilon (Report *r, GError **error);
+/* Accuracy under the attack at budget e from n per-image minimal epsilons
+ * (NaN = robust at the largest epsilon): the fraction whose minimal epsilon
+ * exceeds e (an image fooled at exactly e is fooled at e).  NaN when n = 0. */
+double report_minimal_accuracy (const double *values, guint n, double e);
 void report_section_attack_examples (Report *r);
 void report_section_layers_under_perturbations (Report *r);
 

@@ -53,3 +53,15 @@ check-browser: tests/report/report-fixture$(EXEEXT)
 	REPORT_NODE_MODULES=$(REPORT_BROWSER_DIR)/node_modules \
 	  node $(abs_top_srcdir)/tests/browser/check-report.mjs $(REPORT_BROWSER_DIR)/run/report.html
 .PHONY: check-browser
+
+# The attack sections (minimal epsilon, adversarial examples, per-layer under
+# perturbations) on the fixture run.
+check_PROGRAMS += tests/report/test-attacks-report
+TESTS += tests/report/test-attacks-report
+tests_report_test_attacks_report_SOURCES = tests/report/test-attacks-report.c \
+	tests/report/report-fixture.c \
+	tests/report/report-fixture.h
+tests_report_test_attacks_report_CFLAGS = $(test_cflags) $(CAIRO_CFLAGS)
+tests_report_test_attacks_report_LDFLAGS = $(test_ldflags)
+tests_report_test_attacks_report_LDADD = $(test_ldadd)
+EXTRA_tests_report_test_attacks_report_DEPENDENCIES = $(test_deps)

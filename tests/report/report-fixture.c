@@ -226,6 +226,24 @@ write_examples (const char *trial_dir, GError **error)
                                                       : "corruption:contrast",
                                     level, x, 0, 2, error);
       }
+  /* Under attack:pgd: the image plus a checkerboard of +-eps (the last
+   * level's delta is amplified to black and white), with its scales. */
+  static const char *const eps[] = { "0.00392157", "0.00784314", "0.0156863", "0.0313725" };
+  InterpTensor *adv = interp_tensor_new_4d (2, 1, 28, 28);
+  fill_example (x, 0, 0);
+  for (guint k = 0; ok && k < G_N_ELEMENTS (eps); k++)
+    {
+      double e = g_ascii_strtod (eps[k], NULL);
+      for (size_t j = 0; j < x->numel; j++)
+        adv->data[j] = (float) CLAMP (x->data[j] + (j % 2 ? e : -e), 0.0, 1.0);
+      GArray *scales = g_array_new (FALSE, FALSE, sizeof (double));
+      ok = interp_attack_examples_write (trial_dir, "attack:pgd", eps[k], x, adv, 0, 2, scales,
+                                         error)
+           && interp_attack_examples_write_scales (trial_dir, "attack:pgd", eps[k], scales,
+                                                   error);
+      g_array_unref (scales);
+    }
+  interp_tensor_free (adv);
   interp_tensor_free (x);
   return ok;
 }
@@ -285,6 +303,24 @@ write_trial (const char *run_dir, Sink *s, double alpha, GError **error)
       for (guint k = 0; k < G_N_ELEMENTS (eps); k++)
         add_row (s, "accuracy", "", "attack:pgd", eps[k],
                  clean * exp (-g_ascii_strtod (eps[k], NULL) * (40 - 12 * alpha)));
+      /* The per-layer metric under perturbations: lower under corruptions,
+       * falling with epsilon. */
+      for (guint l = 0; l < N_LAYERS; l++)
+        {
+          double si = 0.18 + 0.05 * l + 0.07 * alpha + shift;
+          for (int sev = 1; sev <= 5; sev++)
+            {
+              char level[8];
+              g_snprintf (level, sizeof level, "%d", sev);
+              add_row (s, s->layer_metric, layers[l], "corruption:gaussian-noise", level,
+                       si - 0.01 * sev);
+            }
+          for (guint k = 0; k < G_N_ELEMENTS (eps); k++)
+            add_row (s, s->layer_metric, layers[l], "attack:pgd", eps[k], si - 0.02 * (k + 1));
+        }
+      /* The runner's minimal-epsilon rows (runner/minimal-epsilon.h). */
+      add_row (s, "minimal-epsilon-median", "", "attack:pgd", "", 0.01 + 0.004 * alpha + shift);
+      add_row (s, "minimal-epsilon-robust", "", "attack:pgd", "", 0.25);
     }
   json_builder_end_array (s->metrics);
   json_builder_set_member_name (s->metrics, "arrays");
@@ -309,6 +345,25 @@ write_trial (const char *run_dir, Sink *s, double alpha, GError **error)
         json_builder_end_array (s->metrics);
         json_builder_end_object (s->metrics);
       }
+  if (s->alpha)
+    {
+      /* Per-image minimal epsilons of 8 test images: one wrong clean, two
+       * robust at the largest epsilon (null). */
+      json_builder_begin_object (s->metrics);
+      member_string (s->metrics, "metric", "minimal-epsilon");
+      member_string (s->metrics, "target", "");
+      member_string (s->metrics, "perturbation", "attack:pgd");
+      member_string (s->metrics, "level", "");
+      json_builder_set_member_name (s->metrics, "values");
+      json_builder_begin_array (s->metrics);
+      json_builder_add_double_value (s->metrics, 0.0);
+      for (int i = 1; i < 6; i++)
+        json_builder_add_double_value (s->metrics, 0.005 * i * (1 + 0.3 * alpha) + shift);
+      json_builder_add_null_value (s->metrics);
+      json_builder_add_null_value (s->metrics);
+      json_builder_end_array (s->metrics);
+      json_builder_end_object (s->metrics);
+    }
   if (s->alpha)
     {
       /* Accuracy as units are removed: falls faster for selective networks. */
@@ -385,6 +440,14 @@ add_outputs (JsonBuilder *b, const char *layer_metric)
   declare (b, "metric:ablation", "ablation-accuracy", "curve",
            "Accuracy as the most selective units are removed", "fraction correct", 0, 1,
            "higher");
+  declare (b, "runner", "minimal-epsilon-median", "scalar",
+           "Median minimal adversarial epsilon over the test images", "epsilon", 0, INFINITY,
+           "higher");
+  declare (b, "runner", "minimal-epsilon-robust", "scalar",
+           "Fraction of test images the attack cannot fool at its largest epsilon", "fraction",
+           0, 1, "higher");
+  declare (b, "runner", "minimal-epsilon", "values",
+           "Minimal adversarial epsilon of each test image", "epsilon", 0, INFINITY, "higher");
   json_builder_end_array (b);
 }
 

@@ -153,7 +153,8 @@ Test (report, sweep_with_hypotheses)
 
   static const char *const present[] = {
     "hypotheses", "results", "corruption-summary", "corruptions", "corruption-examples",
-    "attacks", "sweep", "layers-selectivity-mean",
+    "attacks", "minimal-epsilon", "attack-examples", "sweep", "layers-selectivity-mean",
+    "perturbed-layers-selectivity-mean",
     "layers-silent-units", "histogram-selectivity-histogram", "curve-ablation-accuracy",
     "training", "plugin-sections", "pipeline", "environment",
   };
@@ -169,9 +170,10 @@ Test (report, sweep_with_hypotheses)
    * metrics vs alpha + 1 per-layer bars (silent-units, 0 everywhere, gets a
    * line of text) + 3 histograms (one per layer) + 1 curve + 2 condition
    * curves + 2 per trial x 9, + 3 corruption plots per condition (one line
-   * per corruption; the one attack gets none). */
+   * per corruption; the one attack gets none) + 1 minimal-epsilon curve + 3
+   * per-layer plots under perturbations (one per condition). */
   guint plots = check_inline_plots (html);
-  cr_assert_eq (plots, PLOTS (2 + 1 + 3 + 1 + 3 + 1 + 2 + 18 + 3), "%u plots", plots);
+  cr_assert_eq (plots, PLOTS (2 + 1 + 3 + 1 + 3 + 1 + 2 + 18 + 3 + 1 + 3), "%u plots", plots);
   cr_assert_not_null (strstr (html, "silent-units = 0 in every analysed layer and trial "
                               "(metric:class-selectivity)."));
   char *plots_dir = g_build_filename (run, "plots", NULL);
