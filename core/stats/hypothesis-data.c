@@ -123,6 +123,16 @@ perturbation_matches (const char *want, const char *have)
   return strcmp (want, have) == 0;
 }
 
+/* The runner records a level as text with 6 significant digits (%.6g,
+ * core/runner/evaluate.c): 8/255 is stored as 0.0313725, so a level named
+ * in a hypothesis is rounded the same way before it is compared. */
+static double
+recorded_level (double level)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  return g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, "%.6g", level), NULL);
+}
+
 static GPtrArray *
 select_observations (const InterpHypothesis *h, const Side *side, const InterpObservation *obs,
                      size_t n_obs, GError **error)
@@ -218,7 +228,7 @@ select_observations (const InterpHypothesis *h, const Side *side, const InterpOb
           const InterpObservation *o = sel->pdata[i];
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
           string_set_add (seen, g_ascii_formatd (buf, sizeof buf, "%g", o->level));
-          if (interp_numbers_equal (o->level, side->level))
+          if (interp_numbers_equal (o->level, recorded_level (side->level)))
             sel->pdata[kept++] = (gpointer) o;
         }
       g_ptr_array_set_size (sel, kept);

@@ -252,6 +252,9 @@ robustness_obs (void)
                       0.5 + shift + d);
         obs_add_full (o, alpha, s, NULL, NULL, "accuracy", NULL, "attack:pgd", 0.03,
                       0.2 - shift + d);
+        /* 8/255 as the runner records it: six significant digits. */
+        obs_add_full (o, alpha, s, NULL, NULL, "accuracy", NULL, "attack:fgsm", 0.0313725,
+                      0.3 - shift + d);
       }
   return o;
 }
@@ -300,6 +303,27 @@ Test (hypothesis, aggregate_mean_over_a_glob)
   cr_assert (r, "%s", error ? error->message : "");
   assert_close ("only pgd at 0.03", r->mean_condition, 0.1 + 0.025, 1e-12);
   interp_hypothesis_result_free (r);
+  obs_free (o);
+}
+
+Test (hypothesis, levels_match_as_the_runner_records_them)
+{
+  Obs *o = robustness_obs ();
+  GError *error = NULL;
+  InterpHypothesisResult *r = evaluate ("metric = accuracy\nexpect = less\n"
+                                        "perturbation = attack:fgsm\n"
+                                        "perturbation-level = 8/255\n"
+                                        "condition = " ALPHA_KEY "=-1\n"
+                                        "control = " ALPHA_KEY "=0\n", o, &error);
+  cr_assert (r, "%s", error ? error->message : "");
+  assert_close ("fgsm at 8/255", r->mean_condition, 0.2 + 0.025, 1e-12);
+  interp_hypothesis_result_free (r);
+  /* 8.5/255 = 0.0333333 is another level. */
+  r = evaluate ("metric = accuracy\nexpect = less\nperturbation = attack:fgsm\n"
+                "perturbation-level = 8.5/255\n"
+                "condition = " ALPHA_KEY "=-1\ncontrol = " ALPHA_KEY "=0\n", o, &error);
+  cr_assert_null (r);
+  g_clear_error (&error);
   obs_free (o);
 }
 
