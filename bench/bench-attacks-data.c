@@ -1,9 +1,10 @@
-/* interp-bench-attacks: the data side.  Fashion-MNIST through the dataset
+/* interp-bench-attacks: the data side and the reference.  Fashion-MNIST through the dataset
  * plugin's own loader (compiled into the harness), the models trained
  * briefly so that robust accuracy means something (random weights give a
  * chance-level clean accuracy and no robustness to measure), and the files
  * bench/attacks_reference.py reads: the weights (interp's safetensors
- * checkpoint, as PyTorch's state_dict names them) and the test images. */
+ * checkpoint, as PyTorch's state_dict names them) and the test images;
+ * running that script. */
 #include "config.h"
 
 #include "bench-attacks.h"
@@ -11,6 +12,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <interp/checkpoint.h>
@@ -228,4 +230,40 @@ ba_write_images (InterpNet *net, const InterpTensor *x, const int32_t *labels, c
   interp_tensor_free (logits);
   interp_tensor_free (lab);
   return ok;
+}
+
+JsonNode *
+ba_spawn_json (char **argv, char **why)
+{
+  g_autofree char *out = NULL;
+  int status = 0;
+  GError *error = NULL;
+  fprintf (stderr, "running the PyTorch reference: %s %s\n", argv[0], argv[1]);
+  /* The script's progress lines go straight to our stderr. */
+  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status,
+                     &error))
+    {
+      *why = g_strdup (error->message);
+      g_error_free (error);
+      return NULL;
+    }
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    {
+      *why = g_strdup_printf ("%s failed (exit status %d%s)", argv[1],
+                              WIFEXITED (status) ? WEXITSTATUS (status) : -1,
+                              WIFEXITED (status) && WEXITSTATUS (status) == 3
+                              ? ": torch cannot be imported" : "");
+      return NULL;
+    }
+  JsonParser *parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, out, -1, &error))
+    {
+      *why = g_strdup_printf ("%s printed no JSON: %s", argv[1], error->message);
+      g_error_free (error);
+      g_object_unref (parser);
+      return NULL;
+    }
+  JsonNode *root = json_node_copy (json_parser_get_root (parser));
+  g_object_unref (parser);
+  return root;
 }

@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <time.h>
 
 #include <glib/gstdio.h>
@@ -129,6 +128,17 @@ cpu_model (void)
   return name ? name : g_strdup ("unknown");
 }
 
+/* The 1-minute load average (/proc/loadavg), or NAN: timings of a machine
+ * busy with other work say little on their own, so it is printed with them. */
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return NAN;
+  return g_ascii_strtod (text, NULL);
+}
+
 /* Random starts make an image's outcome a coin with its own probability
  * p_i of surviving the attack, the same p_i on both sides when the attacks
  * are the same.  The difference of the two robust accuracies over the same
@@ -211,7 +221,7 @@ run_pgd (AttackCase *c, int warmup, int iters, int batch, GError **error)
   return ok;
 }
 
-/* Runs the reference; its parsed JSON, or NULL with a reason. */
+/* Runs the reference on every case; its parsed JSON, or NULL with a reason. */
 static JsonNode *
 run_reference (AttackCase *cases, int n_cases, char **why)
 {
@@ -228,37 +238,7 @@ run_reference (AttackCase *cases, int n_cases, char **why)
                                             cases[i].m.name, cases[i].weights,
                                             cases[i].images));
   g_ptr_array_add (argv, NULL);
-  g_autofree char *out = NULL;
-  int status = 0;
-  GError *error = NULL;
-  fprintf (stderr, "running the PyTorch reference: %s %s\n", opt_python, opt_reference);
-  /* The script's progress lines go straight to our stderr. */
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-                     NULL, &status, &error))
-    {
-      *why = g_strdup (error->message);
-      g_error_free (error);
-      return NULL;
-    }
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    {
-      *why = g_strdup_printf ("%s failed (exit status %d%s)", opt_reference,
-                              WIFEXITED (status) ? WEXITSTATUS (status) : -1,
-                              WIFEXITED (status) && WEXITSTATUS (status) == 3
-                              ? ": torch cannot be imported" : "");
-      return NULL;
-    }
-  JsonParser *parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, out, -1, &error))
-    {
-      *why = g_strdup_printf ("%s printed no JSON: %s", opt_reference, error->message);
-      g_error_free (error);
-      g_object_unref (parser);
-      return NULL;
-    }
-  JsonNode *root = json_node_copy (json_parser_get_root (parser));
-  g_object_unref (parser);
-  return root;
+  return ba_spawn_json ((char **) argv->pdata, why);
 }
 
 /* ---- output ------------------------------------------------------------------ */
@@ -275,7 +255,7 @@ add_number (JsonBuilder *b, const char *key, double v)
 
 static gboolean
 write_json (const char *path, const char *cpu, AttackCase *cases, int n_cases, long rss_kib,
-            JsonObject *ref, const char *ref_why, GError **error)
+            const double load[2], JsonObject *ref, const char *ref_why, GError **error)
 {
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
@@ -289,6 +269,8 @@ write_json (const char *path, const char *cpu, AttackCase *cases, int n_cases, l
     json_builder_add_string_value (b, core);
   else
     json_builder_add_null_value (b);
+  add_number (b, "load_average_start", load[0]);
+  add_number (b, "load_average_end", load[1]);
   json_builder_set_member_name (b, "threads");
   json_builder_add_int_value (b, opt_threads);
   json_builder_set_member_name (b, "warmup");
@@ -363,13 +345,14 @@ write_json (const char *path, const char *cpu, AttackCase *cases, int n_cases, l
 }
 
 static void
-print_table (const char *cpu, AttackCase *cases, int n_cases)
+print_table (const char *cpu, AttackCase *cases, int n_cases, const double load[2])
 {
   const char *core = g_getenv ("OPENBLAS_CORETYPE");
   printf ("\ninterp-bench-attacks: PGD-10 Linf eps 8/255 step 2/255, random start; "
           "%d threads, median of %d calls after %d warm-up\n", opt_threads, opt_iters,
           opt_warmup);
-  printf ("CPU: %s; OPENBLAS_CORETYPE=%s\n\n", cpu, core ? core : "(unset)");
+  printf ("CPU: %s; OPENBLAS_CORETYPE=%s; load average %.1f at the start, %.1f at the end\n\n",
+          cpu, core ? core : "(unset)", load[0], load[1]);
   printf ("%-15s %5s %12s %13s %6s %9s %9s %7s %13s\n", "case", "batch", "interp img/s",
           "PyTorch img/s", "ratio", "robust i", "robust pt", "tol", "clean i/pt");
   for (int i = 0; i < n_cases; i++)
@@ -461,6 +444,7 @@ main (int argc, char **argv)
     }
   interp_set_threads (opt_threads);
   g_autofree char *cpu = cpu_model ();
+  double load[2] = { load_average (), NAN };
   if (g_mkdir_with_parents (opt_weights, 0755) != 0)
     {
       fprintf (stderr, "interp-bench-attacks: %s: cannot create\n", opt_weights);
@@ -568,10 +552,11 @@ main (int argc, char **argv)
   else
     fprintf (stderr, "interp-bench-attacks: no PyTorch comparison: %s\n", ref_why);
 
-  print_table (cpu, cases, n_cases);
+  load[1] = load_average ();
+  print_table (cpu, cases, n_cases, load);
   if (opt_json)
     {
-      if (!write_json (opt_json, cpu, cases, n_cases, rss_kib, ref, ref_why, &error))
+      if (!write_json (opt_json, cpu, cases, n_cases, rss_kib, load, ref, ref_why, &error))
         {
           fprintf (stderr, "interp-bench-attacks: %s\n", error->message);
           status = 1;
