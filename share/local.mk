@@ -4,6 +4,8 @@ dist_pipelines_DATA += \
 	share/interp/pipelines/smoke.ini \
 	share/interp/pipelines/selectivity.ini \
 	share/interp/pipelines/corruptions.ini \
+	share/interp/pipelines/robustness.ini \
+	share/interp/pipelines/robustness-cifar10.ini \
 	share/interp/pipelines/resnet20-cifar10.ini
 dist_template_DATA += \
 	share/interp/plugin-template/mean-logit.c \

@@ -101,9 +101,31 @@ typedef struct {
 /* Filters `obs` down to the hypothesis's metric / perturbation / target /
  * level, in that order, so that the first filter that leaves nothing is the
  * one the message names. */
+/* What one side of the comparison reads: a perturbation (name or glob)
+ * and maybe one level. */
+typedef struct {
+  const char *perturbation;
+  gboolean has_level;
+  double level;
+} Side;
+
+/* Whether an observation's perturbation is the one (or matches the glob) a
+ * side names; "clean" never matches a glob. */
+static gboolean
+perturbation_matches (const char *want, const char *have)
+{
+  gboolean want_clean = interp_hypothesis_is_clean (want);
+  gboolean clean = interp_hypothesis_is_clean (have);
+  if (want_clean || clean)
+    return want_clean && clean;
+  if (strpbrk (want, "*?") != NULL)
+    return g_pattern_match_simple (want, have);
+  return strcmp (want, have) == 0;
+}
+
 static GPtrArray *
-select_observations (const InterpHypothesis *h, const InterpObservation *obs, size_t n_obs,
-                     GError **error)
+select_observations (const InterpHypothesis *h, const Side *side, const InterpObservation *obs,
+                     size_t n_obs, GError **error)
 {
   GPtrArray *sel = g_ptr_array_new ();
   GHashTable *seen = string_set_new ();
@@ -124,14 +146,14 @@ select_observations (const InterpHypothesis *h, const InterpObservation *obs, si
     }
 
   g_hash_table_remove_all (seen);
-  gboolean want_clean = interp_hypothesis_is_clean (h->perturbation);
+  gboolean want_clean = interp_hypothesis_is_clean (side->perturbation);
   guint kept = 0;
   for (guint i = 0; i < sel->len; i++)
     {
       const InterpObservation *o = sel->pdata[i];
       gboolean clean = interp_hypothesis_is_clean (o->perturbation);
       string_set_add (seen, clean ? "clean" : o->perturbation);
-      if (want_clean ? clean : g_strcmp0 (o->perturbation, h->perturbation) == 0)
+      if (perturbation_matches (side->perturbation, o->perturbation))
         sel->pdata[kept++] = (gpointer) o;
     }
   g_ptr_array_set_size (sel, kept);
@@ -140,7 +162,7 @@ select_observations (const InterpHypothesis *h, const InterpObservation *obs, si
       char *list = join_set (seen);
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
                    "%s: metric '%s' was not measured under perturbation '%s' (measured "
-                   "under: %s)", h->where, h->metric, h->perturbation, list);
+                   "under: %s)", h->where, h->metric, side->perturbation, list);
       g_free (list);
       goto fail;
     }
@@ -187,7 +209,7 @@ select_observations (const InterpHypothesis *h, const InterpObservation *obs, si
         }
     }
 
-  if (h->has_perturbation_level && !want_clean)
+  if (side->has_level && !want_clean)
     {
       g_hash_table_remove_all (seen);
       kept = 0;
@@ -196,7 +218,7 @@ select_observations (const InterpHypothesis *h, const InterpObservation *obs, si
           const InterpObservation *o = sel->pdata[i];
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
           string_set_add (seen, g_ascii_formatd (buf, sizeof buf, "%g", o->level));
-          if (interp_numbers_equal (o->level, h->perturbation_level))
+          if (interp_numbers_equal (o->level, side->level))
             sel->pdata[kept++] = (gpointer) o;
         }
       g_ptr_array_set_size (sel, kept);
@@ -205,7 +227,7 @@ select_observations (const InterpHypothesis *h, const InterpObservation *obs, si
           char *list = join_set (seen);
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
                        "%s: perturbation '%s' was not evaluated at level %g (levels: %s)",
-                       h->where, h->perturbation, h->perturbation_level, list);
+                       h->where, side->perturbation, side->level, list);
           g_free (list);
           goto fail;
         }
@@ -270,7 +292,9 @@ static gboolean
 collect_group (const InterpHypothesis *h, const char *which, const InterpConditionSpec *c,
                const InterpConditionSpec *other, GPtrArray *sel, Group *g, GError **error)
 {
+  /* trial identity -> index + 1 into values (and a count, for the mean) */
   GHashTable *by_trial = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GArray *counts = g_array_new (FALSE, FALSE, sizeof (guint));
   gboolean ok = TRUE;
   g->values = g_array_new (FALSE, FALSE, sizeof (double));
   g->trials = g_ptr_array_new ();
@@ -279,7 +303,9 @@ collect_group (const InterpHypothesis *h, const char *which, const InterpConditi
       const InterpObservation *o = sel->pdata[i];
       if (!interp_condition_matches (c, o->swept))
         continue;
-      if (interp_condition_matches (other, o->swept))
+      /* Within trials (the sides read different data) the same trial may
+       * be on both sides; otherwise a trial of both would compare nothing. */
+      if (!h->within_trials && interp_condition_matches (other, o->swept))
         {
           char *text = condition_text (c);
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
@@ -290,22 +316,36 @@ collect_group (const InterpHypothesis *h, const char *which, const InterpConditi
           break;
         }
       char *id = trial_identity (o->swept);
-      if (g_hash_table_contains (by_trial, id))
+      guint slot = GPOINTER_TO_UINT (g_hash_table_lookup (by_trial, id));
+      if (slot != 0 && h->aggregate_mean)
+        {
+          g_array_index (g->values, double, slot - 1) += o->value;
+          g_array_index (counts, guint, slot - 1)++;
+          g_free (id);
+          continue;
+        }
+      if (slot != 0)
         {
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
-                       "%s: metric '%s' has several values per trial of the %s (targets or "
-                       "levels differ): set 'target'%s", h->where, h->metric, which,
+                       "%s: metric '%s' has several values per trial of the %s (targets, "
+                       "levels or perturbations differ): set 'target'%s, or 'aggregate = "
+                       "mean' to average them", h->where, h->metric, which,
                        interp_hypothesis_is_clean (h->perturbation)
-                       ? "" : " or 'perturbation-level'");
+                       ? "" : ", 'perturbation-level'");
           g_free (id);
           ok = FALSE;
           break;
         }
-      g_hash_table_add (by_trial, id);
+      g_hash_table_insert (by_trial, id, GUINT_TO_POINTER (g->values->len + 1));
+      guint one = 1;
       g_array_append_val (g->values, o->value);
+      g_array_append_val (counts, one);
       g_ptr_array_add (g->trials, (gpointer) o);
     }
   g_hash_table_unref (by_trial);
+  for (guint i = 0; ok && i < g->values->len; i++)
+    g_array_index (g->values, double, i) /= g_array_index (counts, guint, i);
+  g_array_unref (counts);
   if (!ok)
     return FALSE;
 
@@ -394,14 +434,27 @@ interp_hypothesis_collect_samples (const InterpHypothesis *h, const InterpObserv
 {
   *condition = NULL;
   *control = NULL;
-  GPtrArray *sel = select_observations (h, obs, n_obs, error);
+  const Side cond_side = { h->perturbation, h->has_perturbation_level, h->perturbation_level };
+  const Side ctrl_side = { h->control_perturbation ? h->control_perturbation : h->perturbation,
+                           h->control_perturbation ? h->has_control_perturbation_level
+                                                   : h->has_perturbation_level,
+                           h->control_perturbation ? h->control_perturbation_level
+                                                   : h->perturbation_level };
+  GPtrArray *sel = select_observations (h, &cond_side, obs, n_obs, error);
   if (sel == NULL)
     return FALSE;
+  GPtrArray *csel = h->within_trials ? select_observations (h, &ctrl_side, obs, n_obs, error)
+                                     : g_ptr_array_ref (sel);
+  if (csel == NULL)
+    {
+      g_ptr_array_unref (sel);
+      return FALSE;
+    }
   Group cond = { 0 }, ctrl = { 0 };
   gboolean ok = check_condition_keys (h, "condition", &h->condition, sel, error)
-                && check_condition_keys (h, "control", &h->control, sel, error)
+                && check_condition_keys (h, "control", &h->control, csel, error)
                 && collect_group (h, "condition", &h->condition, &h->control, sel, &cond, error)
-                && collect_group (h, "control", &h->control, &h->condition, sel, &ctrl, error)
+                && collect_group (h, "control", &h->control, &h->condition, csel, &ctrl, error)
                 && check_values (h, cond.values, ctrl.values, error);
   if (ok)
     {
@@ -411,5 +464,6 @@ interp_hypothesis_collect_samples (const InterpHypothesis *h, const InterpObserv
   group_clear (&cond);
   group_clear (&ctrl);
   g_ptr_array_unref (sel);
+  g_ptr_array_unref (csel);
   return ok;
 }

@@ -16,12 +16,20 @@ interp_hypothesis_result_summary (const InterpHypothesisResult *r)
                           r->metric);
   if (r->target && *r->target)
     g_string_append_printf (s, "[%s]", r->target);
-  if (!interp_hypothesis_is_clean (r->perturbation))
+  if (!interp_hypothesis_is_clean (r->perturbation) || r->control_perturbation)
     {
       g_string_append_printf (s, " under %s", r->perturbation);
       if (!isnan (r->perturbation_level))
         g_string_append_printf (s, "=%g", r->perturbation_level);
     }
+  if (r->control_perturbation)
+    {
+      g_string_append_printf (s, " vs %s", r->control_perturbation);
+      if (!isnan (r->control_perturbation_level))
+        g_string_append_printf (s, "=%g", r->control_perturbation_level);
+    }
+  if (r->aggregate_mean)
+    g_string_append (s, " (mean per trial)");
   g_string_append_printf (s, " %s %.3g [%d%% CI %.3g, %.3g] %s %g, p=%.2g",
                           r->effect_kind == INTERP_EFFECT_RATIO ? "ratio" : "diff", r->effect,
                           (int) lround (100 * r->confidence), r->ci_low, r->ci_high,
@@ -78,6 +86,12 @@ interp_hypothesis_results_to_json (InterpHypothesisResult *const *results, guint
       add_string (b, "target", r->target);
       add_string (b, "perturbation", r->perturbation);
       add_number (b, "perturbation_level", r->perturbation_level);
+      add_string (b, "control_perturbation",
+                  r->control_perturbation ? r->control_perturbation : r->perturbation);
+      add_number (b, "control_perturbation_level",
+                  r->control_perturbation ? r->control_perturbation_level
+                                          : r->perturbation_level);
+      add_string (b, "aggregate", r->aggregate_mean ? "mean" : "none");
       add_string (b, "test", interp_hypothesis_test_name (r->test));
       add_string (b, "effect", r->effect_kind == INTERP_EFFECT_RATIO ? "ratio" : "difference");
       add_string (b, "expect", r->expect == INTERP_SIDE_LESS ? "less" : "greater");

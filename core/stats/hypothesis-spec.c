@@ -23,6 +23,15 @@ const InterpParamSpec interp_hypothesis_params[] = {
     0, 0, NULL },
   { "perturbation-level", INTERP_PARAM_DOUBLE, "0",
     "severity or epsilon of the perturbation; needed when it has several levels", 0, 0, NULL },
+  { "control-perturbation", INTERP_PARAM_STRING, "",
+    "the control's perturbation when it differs (a comparison within the same trials); "
+    "empty = perturbation", 0, 0, NULL },
+  { "control-perturbation-level", INTERP_PARAM_DOUBLE, "0",
+    "the control's severity or epsilon when control-perturbation has several levels", 0, 0,
+    NULL },
+  { "aggregate", INTERP_PARAM_CHOICE, "none",
+    "several values per trial (levels, perturbations a glob matched): none refuses, mean "
+    "averages them per trial", 0, 0, "none|mean" },
   { "condition", INTERP_PARAM_STRING_LIST, NULL,
     "GROUP.KEY=VALUE pairs over the sweep's keys selecting the condition's trials", 0, 0, NULL },
   { "control", INTERP_PARAM_STRING_LIST, NULL,
@@ -116,6 +125,7 @@ interp_hypothesis_free (InterpHypothesis *h)
   g_free (h->metric);
   g_free (h->target);
   g_free (h->perturbation);
+  g_free (h->control_perturbation);
   condition_clear (&h->condition);
   condition_clear (&h->control);
   g_free (h);
@@ -135,6 +145,7 @@ interp_hypothesis_new_from_params (const InterpParams *params, const char *name,
   h->perturbation = g_strdup (interp_params_get_string (params, "perturbation"));
   h->has_perturbation_level = interp_params_is_set (params, "perturbation-level");
   h->perturbation_level = interp_params_get_double (params, "perturbation-level");
+  h->aggregate_mean = g_str_equal (interp_params_get_string (params, "aggregate"), "mean");
 
   const char *effect = interp_params_get_string (params, "effect");
   h->effect = g_str_equal (effect, "ratio") ? INTERP_EFFECT_RATIO : INTERP_EFFECT_DIFFERENCE;
@@ -163,6 +174,34 @@ interp_hypothesis_new_from_params (const InterpParams *params, const char *name,
       g_free (h->perturbation);
       h->perturbation = g_strdup ("clean");
     }
+  /* The control reads the same data unless it names its own; naming only
+   * its own perturbation does not inherit the condition's level. */
+  const char *cp = interp_params_get_string (params, "control-perturbation");
+  if (*cp)
+    {
+      h->control_perturbation = g_strdup (cp);
+      h->has_control_perturbation_level = interp_params_is_set (params,
+                                                                "control-perturbation-level");
+      h->control_perturbation_level = interp_params_get_double (params,
+                                                                "control-perturbation-level");
+    }
+  else if (interp_params_is_set (params, "control-perturbation-level"))
+    {
+      h->control_perturbation = g_strdup (h->perturbation);
+      h->has_control_perturbation_level = TRUE;
+      h->control_perturbation_level = interp_params_get_double (params,
+                                                                "control-perturbation-level");
+    }
+  else
+    {
+      h->control_perturbation = g_strdup (h->perturbation);
+      h->has_control_perturbation_level = h->has_perturbation_level;
+      h->control_perturbation_level = h->perturbation_level;
+    }
+  h->within_trials = g_strcmp0 (h->control_perturbation, h->perturbation) != 0
+                     || h->has_control_perturbation_level != h->has_perturbation_level
+                     || (h->has_perturbation_level
+                         && h->control_perturbation_level != h->perturbation_level);
   if (h->effect == INTERP_EFFECT_RATIO && !(h->margin > 0))
     {
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_OUT_OF_RANGE,

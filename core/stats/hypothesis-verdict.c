@@ -218,6 +218,17 @@ interp_hypothesis_evaluate (const InterpHypothesis *h, const InterpObservation *
   r->perturbation_level =
     h->has_perturbation_level && !interp_hypothesis_is_clean (h->perturbation)
     ? h->perturbation_level : NAN;
+  if (h->within_trials)
+    {
+      r->control_perturbation = g_strdup (h->control_perturbation);
+      r->control_perturbation_level =
+        h->has_control_perturbation_level
+        && !interp_hypothesis_is_clean (h->control_perturbation)
+        ? h->control_perturbation_level : NAN;
+    }
+  else
+    r->control_perturbation_level = NAN;
+  r->aggregate_mean = h->aggregate_mean;
   r->test = h->test;
   r->effect_kind = h->effect;
   r->expect = h->expect;
@@ -247,6 +258,7 @@ interp_hypothesis_result_free (InterpHypothesisResult *r)
   g_free (r->metric);
   g_free (r->target);
   g_free (r->perturbation);
+  g_free (r->control_perturbation);
   g_free (r->message);
   g_free (r);
 }

@@ -20,8 +20,16 @@
  *                untargeted (whole-network) value, or its only target ("")
  *   perturbation the condition the metric was evaluated under: "clean"
  *                or the perturbation name as the runner records it    ("clean")
+ *                (a glob: corruption:* selects every corruption)
  *   perturbation-level  severity or epsilon; needed when the
  *                perturbation was evaluated at several levels          (unset)
+ *   control-perturbation, control-perturbation-level  the same for the
+ *                control, when it differs (a comparison within trials:
+ *                adversarial vs corrupted); condition and control may
+ *                then select the same trials              (perturbation's)
+ *   aggregate    none | mean: what to do with several values per trial
+ *                (levels, perturbations a glob matched): refuse, or
+ *                average them per trial                               (none)
  *   condition    GROUP.KEY=VALUE[, GROUP.KEY=VALUE...]: the trials of
  *                the condition; every pair must hold                  (required)
  *   control      the same for the control trials                      (required)
@@ -111,9 +119,14 @@ typedef struct {
   char *metric;
   char *target;               /* "" = the untargeted value if the metric has one,
                                  else any (which must then be unique per trial) */
-  char *perturbation;         /* "clean" or a perturbation name */
+  char *perturbation;         /* "clean" or a perturbation name or glob */
   gboolean has_perturbation_level;
   double perturbation_level;
+  char *control_perturbation; /* the control's; the same as perturbation unless set */
+  gboolean has_control_perturbation_level;
+  double control_perturbation_level;
+  gboolean within_trials;     /* the sides differ in perturbation or level */
+  gboolean aggregate_mean;    /* aggregate = mean */
   InterpConditionSpec condition, control;
   InterpEffectKind effect;
   InterpSide expect;          /* GREATER or LESS */
@@ -131,6 +144,9 @@ typedef struct {
   char *target;
   char *perturbation;
   double perturbation_level;  /* NaN when the hypothesis does not set it */
+  char *control_perturbation; /* NULL when the control uses the same data */
+  double control_perturbation_level;  /* NaN when not set */
+  gboolean aggregate_mean;
   InterpVerdict verdict;
   InterpHypothesisTest test;
   InterpEffectKind effect_kind;

@@ -358,7 +358,7 @@ shipped_pipeline (const char *name)
 Test (cli, shipped_pipelines_are_valid)
 {
   static const char *const names[] = { "quickstart.ini", "smoke.ini", "selectivity.ini",
-                                       "corruptions.ini", NULL };
+                                       "corruptions.ini", "robustness.ini", NULL };
   for (const char *const *n = names; *n; n++)
     {
       char *path = shipped_pipeline (*n);
@@ -416,6 +416,21 @@ Test (cli, resnet20_cifar10_pipeline_runs_on_cifar_format_files)
   g_free (csv);
   g_free (set_path);
   g_free (run_dir);
+  g_free (path);
+  g_free (data);
+}
+
+/* The paper's setting of robustness.ini: it validates against CIFAR-format
+ * files (every stage, key, layer glob and hypothesis checked, nothing trained). */
+Test (cli, robustness_cifar10_pipeline_is_valid_on_cifar_format_files)
+{
+  char *data = write_cifar10 (20);
+  char *path = shipped_pipeline ("robustness-cifar10.ini");
+  char *set_path = g_strdup_printf ("dataset.path=%s", data);
+  char *err = NULL;
+  cr_assert_eq (run (NULL, &err, path, "--set", set_path, "--check", NULL), 0, "%s", err);
+  g_free (err);
+  g_free (set_path);
   g_free (path);
   g_free (data);
 }

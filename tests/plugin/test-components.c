@@ -244,9 +244,16 @@ attack_destroy (gpointer self)
 
 static gboolean
 attack_perturb (gpointer self, InterpNet *net, const InterpTensor *x, const int32_t *labels,
-                double level, InterpRng *rng, InterpTensor *x_adv, GError **error)
+                const double *eps, InterpRng *rng, InterpTensor *x_adv, GError **error)
 {
   return TRUE;
+}
+
+static void
+attack_describe (gpointer self, InterpAttackInfo *info)
+{
+  info->norm = INTERP_NORM_L2;
+  info->flags = 0;
 }
 
 Test (components, attack_level_key_must_be_a_declared_list)
@@ -259,6 +266,7 @@ Test (components, attack_level_key_must_be_a_declared_list)
   InterpAttackVTable v = {
     INTERP_VTABLE_SIZE (InterpAttackVTable), .level_key = "epsilon",
     .create = attack_create, .destroy = attack_destroy, .perturb = attack_perturb,
+    .describe = attack_describe,
   };
   InterpComponent c = builtin_metric;
   c.kind = INTERP_KIND_ATTACK;

@@ -227,3 +227,119 @@ Test (hypothesis, refuses_ratio_of_non_positive_values)
   obs_free (o);
 }
 
+
+/* ---- aggregates and comparisons within trials ----------------------------- */
+
+/* Two corruptions at two severities and an attack, per trial; seed s adds
+ * 0.01 s everywhere so replicates differ. */
+static Obs *
+robustness_obs (void)
+{
+  Obs *o = obs_new ();
+  for (int s = 1; s <= 4; s++)
+    for (int a = 0; a < 2; a++)
+      {
+        const char *alpha = a ? "0" : "-1";
+        double d = 0.01 * s, shift = a ? 0 : 0.1;
+        obs_add_full (o, alpha, s, NULL, NULL, "accuracy", NULL, "clean", 0, 0.9 + d);
+        obs_add_full (o, alpha, s, NULL, NULL, "accuracy", NULL, "corruption:noise", 1,
+                      0.8 + shift + d);
+        obs_add_full (o, alpha, s, NULL, NULL, "accuracy", NULL, "corruption:noise", 2,
+                      0.6 + shift + d);
+        obs_add_full (o, alpha, s, NULL, NULL, "accuracy", NULL, "corruption:blur", 1,
+                      0.7 + shift + d);
+        obs_add_full (o, alpha, s, NULL, NULL, "accuracy", NULL, "corruption:blur", 2,
+                      0.5 + shift + d);
+        obs_add_full (o, alpha, s, NULL, NULL, "accuracy", NULL, "attack:pgd", 0.03,
+                      0.2 - shift + d);
+      }
+  return o;
+}
+
+Test (hypothesis, aggregate_mean_over_a_glob)
+{
+  Obs *o = robustness_obs ();
+  GError *error = NULL;
+  /* Four corruption values per trial: refused without aggregate, naming it. */
+  InterpHypothesisResult *r = evaluate ("metric = accuracy\nexpect = greater\n"
+                                        "perturbation = corruption:*\n"
+                                        "condition = " ALPHA_KEY "=-1\n"
+                                        "control = " ALPHA_KEY "=0\n", o, &error);
+  cr_assert_null (r);
+  cr_assert (strstr (error->message, "aggregate = mean"), "%s", error->message);
+  g_clear_error (&error);
+
+  r = evaluate ("metric = accuracy\nexpect = greater\nperturbation = corruption:*\n"
+                "aggregate = mean\n"
+                "condition = " ALPHA_KEY "=-1\ncontrol = " ALPHA_KEY "=0\n", o, &error);
+  cr_assert (r, "%s", error ? error->message : "");
+  /* Means per trial: (0.8 + 0.6 + 0.7 + 0.5) / 4 + shift + d = 0.65 + shift + d;
+   * over seeds d averages 0.025. */
+  assert_close ("condition mean", r->mean_condition, 0.75 + 0.025, 1e-12);
+  assert_close ("control mean", r->mean_control, 0.65 + 0.025, 1e-12);
+  assert_close ("effect", r->effect, 0.1, 1e-9);
+  cr_assert (r->aggregate_mean);
+  char *line = interp_hypothesis_result_summary (r);
+  cr_assert (strstr (line, "under corruption:*") && strstr (line, "(mean per trial)"), "%s",
+             line);
+  g_free (line);
+  interp_hypothesis_result_free (r);
+
+  /* A glob that matches nothing names what exists. */
+  r = evaluate ("metric = accuracy\nexpect = greater\nperturbation = weather:*\n"
+                "aggregate = mean\n"
+                "condition = " ALPHA_KEY "=-1\ncontrol = " ALPHA_KEY "=0\n", o, &error);
+  cr_assert_null (r);
+  cr_assert (strstr (error->message, "weather:*") && strstr (error->message, "corruption:blur"),
+             "%s", error->message);
+  g_clear_error (&error);
+  /* A glob never selects clean data. */
+  r = evaluate ("metric = accuracy\nexpect = greater\nperturbation = *\n"
+                "perturbation-level = 0.03\n"
+                "condition = " ALPHA_KEY "=-1\ncontrol = " ALPHA_KEY "=0\n", o, &error);
+  cr_assert (r, "%s", error ? error->message : "");
+  assert_close ("only pgd at 0.03", r->mean_condition, 0.1 + 0.025, 1e-12);
+  interp_hypothesis_result_free (r);
+  obs_free (o);
+}
+
+Test (hypothesis, control_perturbation_compares_within_trials)
+{
+  Obs *o = robustness_obs ();
+  GError *error = NULL;
+  /* The same trials (alpha = 0) on both sides, under different data. */
+  InterpHypothesisResult *r = evaluate ("metric = accuracy\nexpect = less\n"
+                                        "perturbation = attack:pgd\n"
+                                        "control-perturbation = corruption:noise\n"
+                                        "control-perturbation-level = 1\n"
+                                        "condition = " ALPHA_KEY "=0\n"
+                                        "control = " ALPHA_KEY "=0\n", o, &error);
+  cr_assert (r, "%s", error ? error->message : "");
+  cr_assert_eq (r->n_condition, 4);
+  cr_assert_eq (r->n_control, 4);
+  /* pgd: 0.2 + d, noise@1: 0.8 + d: the difference is -0.6 exactly. */
+  assert_close ("effect", r->effect, -0.6, 1e-9);
+  cr_assert_eq (r->verdict, INTERP_VERDICT_SUPPORTED);
+  char *line = interp_hypothesis_result_summary (r);
+  cr_assert (strstr (line, "under attack:pgd vs corruption:noise=1"), "%s", line);
+  g_free (line);
+  interp_hypothesis_result_free (r);
+
+  /* The control's level is its own: unset with several levels, refused. */
+  r = evaluate ("metric = accuracy\nexpect = less\nperturbation = attack:pgd\n"
+                "control-perturbation = corruption:noise\n"
+                "condition = " ALPHA_KEY "=0\ncontrol = " ALPHA_KEY "=0\n", o, &error);
+  cr_assert_null (r);
+  cr_assert (strstr (error->message, "several values per trial of the control"), "%s",
+             error->message);
+  g_clear_error (&error);
+
+  /* Without a control perturbation the same trials on both sides are
+   * still refused. */
+  r = evaluate ("metric = accuracy\nexpect = less\nperturbation = attack:pgd\n"
+                "condition = " ALPHA_KEY "=0\ncontrol = " ALPHA_KEY "=0\n", o, &error);
+  cr_assert_null (r);
+  cr_assert (strstr (error->message, "select the same trials"), "%s", error->message);
+  g_clear_error (&error);
+  obs_free (o);
+}
