@@ -22,17 +22,48 @@ bench_interp_bench_corruptions_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) $(OPENMP_CFL
 bench_interp_bench_corruptions_LDFLAGS = $(test_ldflags)
 bench_interp_bench_corruptions_LDADD = $(core_external_libs)
 EXTRA_bench_interp_bench_corruptions_DEPENDENCIES = $(test_deps)
-EXTRA_DIST += bench/pytorch_reference.py bench/corruptions_reference.py bench/README.md
+# PGD-10 against PyTorch: pgd.c and attack-common.c, the dataset loader and
+# the model plugins compiled in, so nothing is dlopen'ed.
+EXTRA_PROGRAMS += bench/interp-bench-attacks
+bench_interp_bench_attacks_SOURCES = \
+	bench/bench.h \
+	bench/bench-attacks.h \
+	bench/bench-attacks.c \
+	bench/bench-attacks-data.c \
+	bench/bench-cases.c \
+	bench/bench-reference.c \
+	plugins/attacks/attack-common.h \
+	plugins/attacks/attack-common.c \
+	plugins/attacks/pgd.c \
+	plugins/datasets/datasets.h \
+	plugins/datasets/store.c \
+	plugins/datasets/idx.c \
+	plugins/models/models-private.h \
+	plugins/models/builder.c \
+	plugins/models/mlp.c \
+	plugins/models/cnn.c \
+	plugins/models/resnet.c
+bench_interp_bench_attacks_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) $(BLAS_CFLAGS) $(ZLIB_CFLAGS)
+bench_interp_bench_attacks_LDFLAGS = $(test_ldflags)
+bench_interp_bench_attacks_LDADD = $(core_external_libs) $(ZLIB_LIBS)
+EXTRA_bench_interp_bench_attacks_DEPENDENCIES = $(test_deps)
+EXTRA_DIST += bench/pytorch_reference.py bench/corruptions_reference.py \
+	bench/attacks_reference.py bench/README.md
 CLEANFILES += bench/interp-bench$(EXEEXT) bench/interp-bench-corruptions$(EXEEXT) \
-	bench/results.json bench/corruptions.json
+	bench/interp-bench-attacks$(EXEEXT) bench/results.json bench/corruptions.json \
+	bench/attacks.json
+# Trained weights are kept between runs (training takes a minute).
+DISTCLEANFILES += bench/weights/*.safetensors
 
 # BENCH_FLAGS=--quick for a functional run; PYTHON3_SYSTEM= to skip PyTorch.
 BENCH_FLAGS =
 # BENCH_CORRUPTION_FLAGS=--quick, or --only gaussian-noise,fog
 BENCH_CORRUPTION_FLAGS = $(BENCH_FLAGS)
+# BENCH_ATTACK_FLAGS=--quick, or e.g. --iters 9
+BENCH_ATTACK_FLAGS = $(BENCH_FLAGS)
 .PHONY: bench
 bench: bench/interp-bench$(EXEEXT) bench/interp-bench-corruptions$(EXEEXT) \
-	  plugins/corruptions/interp-corruptions.la
+	  bench/interp-bench-attacks$(EXEEXT) plugins/corruptions/interp-corruptions.la
 	$(AM_V_at)$(MKDIR_P) bench
 	$(builddir)/bench/interp-bench --threads 2 --json bench/results.json \
 	  --python '$(PYTHON3_SYSTEM)' --reference '$(srcdir)/bench/pytorch_reference.py' \
@@ -41,3 +72,7 @@ bench: bench/interp-bench$(EXEEXT) bench/interp-bench-corruptions$(EXEEXT) \
 	  --plugins $(builddir)/plugins/corruptions/.libs \
 	  --python '$(PYTHON3_SYSTEM)' --reference '$(srcdir)/bench/corruptions_reference.py' \
 	  $(BENCH_CORRUPTION_FLAGS)
+	$(builddir)/bench/interp-bench-attacks --threads 2 --json bench/attacks.json \
+	  --weights-dir bench/weights \
+	  --python '$(PYTHON3_SYSTEM)' --reference '$(srcdir)/bench/attacks_reference.py' \
+	  $(BENCH_ATTACK_FLAGS)
