@@ -6,6 +6,8 @@
  *   attack:random-sign    x + level * random sign, clipped: draws from the rng it is given
  *   metric:node-mean      PER_LAYER: the mean value of every node after the input, over the
  *                         condition's images (a per-layer output measured under perturbations)
+ *   metric:clean-distance SCALAR: the largest |x - clean| over the condition's pixels, read
+ *                         through interp_context_clean_batch (an error when it is missing)
  */
 #include <interp/interp.h>
 
@@ -276,8 +278,72 @@ static const InterpComponent node_mean = INTERP_COMPONENT (
   .description = "Mean value of every node after the input (test)", .params = no_params,
   .vtable = &node_mean_vtable);
 
+typedef struct {
+  InterpContext *ctx;
+  double max_abs;
+} CleanDistance;
+
+static gpointer
+clean_distance_create (const InterpParams *params, InterpNet *net, const InterpDataInfo *data,
+                       InterpContext *ctx, GError **error)
+{
+  CleanDistance *m = g_new0 (CleanDistance, 1);
+  m->ctx = ctx;
+  return m;
+}
+
+static void
+clean_distance_reset (gpointer self)
+{
+  ((CleanDistance *) self)->max_abs = 0;
+}
+
+static gboolean
+clean_distance_update (gpointer self, InterpNet *net, const InterpTensor *x,
+                       const int32_t *labels, GError **error)
+{
+  CleanDistance *m = self;
+  const InterpTensor *clean = interp_context_clean_batch (m->ctx);
+  if (clean == NULL || clean->numel != x->numel)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_FAILED, "no clean batch in update()");
+      return FALSE;
+    }
+  for (size_t i = 0; i < x->numel; i++)
+    m->max_abs = fmax (m->max_abs, fabs ((double) x->data[i] - clean->data[i]));
+  return TRUE;
+}
+
+static gboolean
+clean_distance_finish (gpointer self, InterpResults *results, GError **error)
+{
+  interp_results_add (results, "clean-distance", NULL, ((CleanDistance *) self)->max_abs);
+  return TRUE;
+}
+
+static const InterpMetricOutput clean_distance_outputs[] = {
+  { .name = "clean-distance", .kind = INTERP_OUTPUT_SCALAR,
+    .description = "Largest |x - clean| over the pixels", .higher_is_better = INTERP_BETTER_NEITHER },
+  { NULL }
+};
+
+static const InterpMetricVTable clean_distance_vtable = {
+  INTERP_VTABLE_SIZE (InterpMetricVTable),
+  .create = clean_distance_create,
+  .destroy = g_free,
+  .reset = clean_distance_reset,
+  .update = clean_distance_update,
+  .finish = clean_distance_finish,
+  .outputs = clean_distance_outputs,
+};
+
+static const InterpComponent clean_distance = INTERP_COMPONENT (
+  .kind = INTERP_KIND_METRIC, .name = "clean-distance",
+  .description = "Largest distance of the evaluated pixels from the clean ones (test)",
+  .params = no_params, .vtable = &clean_distance_vtable);
+
 static const InterpComponent *const components[] = { &constant, &darken, &speckle, &random_sign,
-                                                     &node_mean };
+                                                     &node_mean, &clean_distance };
 
 INTERP_PLUGIN_DEFINE (.name = "runner-probes", .version = "1.0", .license = "MIT",
                       .description = "Test-only components for the runner's tests",

@@ -222,3 +222,44 @@ Test (attack_eval, minimal_epsilon_needs_a_positive_largest_epsilon)
   g_free (path);
   g_free (text);
 }
+
+/* A metric's `perturbations` key picks its conditions, and during update()
+ * interp_context_clean_batch holds the clean images of the batch: the
+ * largest |x - clean| is 0 on clean data and the attack's level under
+ * random-sign (+-level per pixel; some pixel of 40 images is not clipped). */
+Test (attack_eval, metric_perturbations_and_the_clean_batch)
+{
+  static const char *text =
+    "[dataset]\nplugin = synthetic\ntrain-size = 32\ntest-size = 40\nval-split = 0.25\n"
+    "channels = 1\nheight = 8\nwidth = 8\n"
+    "[model]\nplugin = mlp\nhidden = 8\n"
+    "[train]\nepochs = 1\nbatch-size = 16\neval-batch-size = 16\n"
+    "[metric:accuracy]\nplugin = accuracy\n"
+    "[metric:distance]\nplugin = clean-distance\nperturbations = clean, attack:*\n"
+    "[corruption:dark]\nplugin = darken\nseverity = 2\n"
+    "[attack:rs]\nplugin = random-sign\nepsilon = 0.125\n";
+  char *path = g_strdup_printf ("%s/select.ini", tmpdir);
+  cr_assert (g_file_set_contents (path, text, -1, NULL));
+  InterpRunOptions opts;
+  interp_run_options_init (&opts);
+  char *out = g_build_filename (tmpdir, "select", NULL);
+  opts.output = out;
+  opts.threads = 1;
+  GError *error = NULL;
+  InterpRun *r = interp_run_open (runner, path, &opts, &error);
+  cr_assert (r && interp_run_execute (r, NULL, &error), "%s", error ? error->message : "");
+  interp_run_free (r);
+  char *csv = read_text ("select", "summary.csv");
+  cr_assert (strstr (csv, ",clean-distance,,clean,,0\n"), "%s", csv);
+  const char *row = strstr (csv, ",clean-distance,,attack:rs,0.125,");
+  cr_assert (row, "%s", csv);
+  /* x + 0.125 is rounded to float: within one ulp of 1 (6e-8) of 0.125. */
+  double d = g_ascii_strtod (row + strlen (",clean-distance,,attack:rs,0.125,"), NULL);
+  cr_assert (fabs (d - 0.125) <= 1.2e-7, "clean-distance under the attack: %.17g", d);
+  cr_assert_null (strstr (csv, ",clean-distance,,corruption:dark"), "%s", csv);
+  /* accuracy (default "*") runs everywhere. */
+  cr_assert (strstr (csv, ",accuracy,,corruption:dark,2,"), "%s", csv);
+  g_free (csv);
+  g_free (out);
+  g_free (path);
+}
