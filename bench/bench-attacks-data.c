@@ -232,38 +232,3 @@ ba_write_images (InterpNet *net, const InterpTensor *x, const int32_t *labels, c
   return ok;
 }
 
-JsonNode *
-ba_spawn_json (char **argv, char **why)
-{
-  g_autofree char *out = NULL;
-  int status = 0;
-  GError *error = NULL;
-  fprintf (stderr, "running the PyTorch reference: %s %s\n", argv[0], argv[1]);
-  /* The script's progress lines go straight to our stderr. */
-  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status,
-                     &error))
-    {
-      *why = g_strdup (error->message);
-      g_error_free (error);
-      return NULL;
-    }
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    {
-      *why = g_strdup_printf ("%s failed (exit status %d%s)", argv[1],
-                              WIFEXITED (status) ? WEXITSTATUS (status) : -1,
-                              WIFEXITED (status) && WEXITSTATUS (status) == 3
-                              ? ": torch cannot be imported" : "");
-      return NULL;
-    }
-  JsonParser *parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, out, -1, &error))
-    {
-      *why = g_strdup_printf ("%s printed no JSON: %s", argv[1], error->message);
-      g_error_free (error);
-      g_object_unref (parser);
-      return NULL;
-    }
-  JsonNode *root = json_node_copy (json_parser_get_root (parser));
-  g_object_unref (parser);
-  return root;
-}

@@ -238,7 +238,7 @@ run_reference (AttackCase *cases, int n_cases, char **why)
                                             cases[i].m.name, cases[i].weights,
                                             cases[i].images));
   g_ptr_array_add (argv, NULL);
-  return ba_spawn_json ((char **) argv->pdata, why);
+  return bench_spawn_json ((char **) argv->pdata, why);
 }
 
 /* ---- output ------------------------------------------------------------------ */

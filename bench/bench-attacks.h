@@ -42,11 +42,6 @@ gboolean ba_train_or_load (BaData *d, InterpNet *net, int64_t c, int64_t h, int6
 gboolean ba_write_images (InterpNet *net, const InterpTensor *x, const int32_t *labels,
                           const char *path, double *clean_acc, GError **error);
 
-/* Runs argv (argv[0] python, argv[1] the script, NULL-terminated) and
- * parses what it prints on stdout; NULL with a reason in *why (newly
- * allocated) when it cannot run, fails (exit status 3: torch cannot be
- * imported) or prints no JSON. */
-JsonNode *ba_spawn_json (char **argv, char **why);
 
 /* Number of rows of logits (n x K) whose argmax is labels[i]. */
 int64_t ba_count_correct (const InterpTensor *logits, const int32_t *labels);

@@ -110,13 +110,19 @@ bench_run_reference (const char *python, const char *script, int threads, int wa
   for (; extra && *extra; extra++)
     g_ptr_array_add (argv, (gpointer) *extra);
   g_ptr_array_add (argv, NULL);
+  return bench_spawn_json ((char **) argv->pdata, why);
+}
+
+JsonNode *
+bench_spawn_json (char **argv, char **why)
+{
   g_autofree char *out = NULL;
   int status = 0;
   GError *error = NULL;
-  fprintf (stderr, "running the PyTorch reference: %s %s\n", python, script);
+  fprintf (stderr, "running the PyTorch reference: %s %s\n", argv[0], argv[1]);
   /* The script's progress lines go straight to our stderr. */
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
-                     &status, &error))
+  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status,
+                     &error))
     {
       *why = g_strdup (error->message);
       g_error_free (error);
@@ -124,7 +130,7 @@ bench_run_reference (const char *python, const char *script, int threads, int wa
     }
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     {
-      *why = g_strdup_printf ("%s failed (exit status %d%s)", script,
+      *why = g_strdup_printf ("%s failed (exit status %d%s)", argv[1],
                               WIFEXITED (status) ? WEXITSTATUS (status) : -1,
                               WIFEXITED (status) && WEXITSTATUS (status) == 3
                               ? ": torch cannot be imported" : "");
@@ -133,7 +139,7 @@ bench_run_reference (const char *python, const char *script, int threads, int wa
   JsonParser *parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, out, -1, &error))
     {
-      *why = g_strdup_printf ("%s printed no JSON: %s", script, error->message);
+      *why = g_strdup_printf ("%s printed no JSON: %s", argv[1], error->message);
       g_error_free (error);
       g_object_unref (parser);
       return NULL;

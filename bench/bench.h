@@ -74,6 +74,11 @@ gboolean bench_write_check (InterpNet *net, int64_t c, int64_t h, int64_t w, con
 JsonNode *bench_run_reference (const char *python, const char *script, int threads,
                                int warmup, int iters, int train_batch, int infer_batch,
                                const char *const *extra, char **why);
+/* Runs argv (argv[0] python, argv[1] the script, NULL-terminated) and
+ * parses what it prints on stdout; NULL with a reason in *why (newly
+ * allocated) when it cannot run, fails (exit status 3: torch cannot be
+ * imported) or prints no JSON. */
+JsonNode *bench_spawn_json (char **argv, char **why);
 /* A number of the reference's JSON, or NAN: root[key] when section is
  * NULL, root[section][key] or root[section][key][member]. */
 double bench_ref_double (JsonObject *root, const char *section, const char *key,
