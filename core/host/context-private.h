@@ -3,6 +3,7 @@
 #define INTERP_CONTEXT_PRIVATE_H
 
 #include <interp/context.h>
+#include <interp/saliency.h>
 
 G_BEGIN_DECLS
 
@@ -11,6 +12,14 @@ void interp_context_set_condition (InterpContext *ctx, const char *condition);
 
 /* Sets the batch interp_context_clean_batch returns (borrowed); NULL clears it. */
 void interp_context_set_clean_batch (InterpContext *ctx, const InterpTensor *clean);
+
+/* What interp_saliency_lookup (saliency.h) calls: the runner's saliency
+ * stage resolves a [saliency:*] group to its vtable and instance. */
+typedef gboolean (*InterpSaliencyLookup) (gpointer data, const char *group,
+                                          const InterpSaliencyVTable **vtable,
+                                          gpointer *instance, GError **error);
+void interp_context_set_saliency_lookup (InterpContext *ctx, InterpSaliencyLookup lookup,
+                                         gpointer data);
 
 G_END_DECLS
 

@@ -2,12 +2,16 @@
 
 #include "host/context-private.h"
 
+#include <interp/error.h>
+
 struct InterpContext {
   guint64 seed;
   int threads;
   char *output_dir;
   char *condition;
   const InterpTensor *clean_batch;   /* borrowed, during metric updates */
+  InterpSaliencyLookup saliency_lookup;   /* set by the runner's saliency stage */
+  gpointer saliency_lookup_data;
 };
 
 InterpContext *
@@ -77,4 +81,27 @@ void
 interp_context_set_clean_batch (InterpContext *ctx, const InterpTensor *clean)
 {
   ctx->clean_batch = clean;
+}
+
+void
+interp_context_set_saliency_lookup (InterpContext *ctx, InterpSaliencyLookup lookup,
+                                    gpointer data)
+{
+  ctx->saliency_lookup = lookup;
+  ctx->saliency_lookup_data = data;
+}
+
+gboolean
+interp_saliency_lookup (InterpContext *ctx, const char *group,
+                        const InterpSaliencyVTable **vtable, gpointer *instance,
+                        GError **error)
+{
+  if (ctx == NULL || ctx->saliency_lookup == NULL)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_NOT_FOUND,
+                   "%s: no saliency methods are available here (only the runner's saliency "
+                   "stage provides them)", group ? group : "(null)");
+      return FALSE;
+    }
+  return ctx->saliency_lookup (ctx->saliency_lookup_data, group, vtable, instance, error);
 }

@@ -33,6 +33,27 @@ const InterpParamSpec interp_pipeline_params[] = {
     .max = 64,
     .help = "test images saved as PNG under every attack and epsilon (the adversarial image "
             "and its perturbation, amplified) for the report; 0 = none" },
+  /* The saliency stage (core/runner/saliency-stage.h). */
+  { .key = "saliency-images", .type = INTERP_PARAM_INT, .default_value = "100", .min = 1,
+    .max = 100000,
+    .help = "test images the [saliency:*] methods explain (a subset drawn with "
+            "saliency-images-seed, the same in every trial)" },
+  { .key = "saliency-images-seed", .type = INTERP_PARAM_INT, .default_value = "0", .min = 0,
+    .max = 4294967295.0, .help = "seed of the subset of saliency-images (not the trial's seed)" },
+  { .key = "saliency-batch-size", .type = INTERP_PARAM_INT, .default_value = "16", .min = 1,
+    .max = 65536, .help = "images attributed at once (bounds the memory of every method)" },
+  { .key = "saliency-target", .type = INTERP_PARAM_CHOICE, .default_value = "predicted",
+    .choices = "predicted|label",
+    .help = "the class each map explains: the network's top-1 class or the true label" },
+  { .key = "saliency-examples", .type = INTERP_PARAM_INT, .default_value = "8", .min = 0,
+    .max = 64, .help = "images rendered as PNG heat maps and in the methods grid; 0 = none" },
+  { .key = "roar-fractions", .type = INTERP_PARAM_DOUBLE_LIST,
+    .default_value = "0.1, 0.3, 0.5, 0.7, 0.9", .min = 0, .max = 1,
+    .help = "fractions of input elements removed (ROAR) or kept (KAR); one retraining each" },
+  { .key = "roar-train-images", .type = INTERP_PARAM_INT, .default_value = "0", .min = 0,
+    .max = 100000000, .help = "training images of each ROAR/KAR retraining; 0 = all" },
+  { .key = "roar-epochs", .type = INTERP_PARAM_INT, .default_value = "0", .min = 0,
+    .max = 100000, .help = "epochs of each ROAR/KAR retraining; 0 = [train] epochs" },
   { .key = "mce-baseline", .type = INTERP_PARAM_STRING, .default_value = "",
     .help = "condition (report label, e.g. alpha=0) whose errors normalise the mean corruption "
             "error (mCE); empty = no mCE" },

@@ -71,7 +71,44 @@ describe_metric_outputs (GString *out, const void *vtable)
 static const InterpKindCall metric_tables[] = { CALL (InterpMetricVTable, outputs), { NULL, 0 } };
 static const InterpKindCall saliency_calls[] = {
   CALL (InterpSaliencyVTable, create), CALL (InterpSaliencyVTable, destroy),
-  CALL (InterpSaliencyVTable, attribute), { NULL, 0 } };
+  CALL (InterpSaliencyVTable, attribute), CALL (InterpSaliencyVTable, describe), { NULL, 0 } };
+
+/* The runner's keys of every [saliency:*] group (core/runner/saliency-stage.h):
+ * which checks its maps go through.  List entries are validated by the
+ * saliency stage's check (interp_saliency_check), naming the key. */
+static const InterpParamSpec saliency_core_params[] = {
+  { .key = "randomisation", .type = INTERP_PARAM_STRING_LIST, .default_value = "",
+    .help = "model-parameter randomisation checks (Adebayo et al. 2018): cascading (top layer "
+            "down, one more layer per step), independent (one layer at a time); empty = none" },
+  { .key = "randomisation-layers", .type = INTERP_PARAM_STRING_LIST, .default_value = "*",
+    .help = "globs over the layers with weights (conv, linear, batchnorm) that the "
+            "randomisation checks re-initialise, from the output down" },
+  { .key = "similarity", .type = INTERP_PARAM_STRING_LIST,
+    .default_value = "spearman-abs, spearman, ssim, hog-pearson",
+    .help = "how original and randomised maps are compared: spearman-abs, spearman (rank "
+            "correlation of |map| / map), ssim, hog-pearson (Pearson correlation of HOG "
+            "features)" },
+  { .key = "faithfulness", .type = INTERP_PARAM_STRING_LIST, .default_value = "",
+    .help = "faithfulness measures: deletion, insertion (curves and AUC), infidelity, "
+            "max-sensitivity; empty = none" },
+  { .key = "deletion-steps", .type = INTERP_PARAM_INT, .default_value = "0", .min = 0,
+    .max = 100000,
+    .help = "steps of the deletion and insertion curves; 0 = the image height (one row's "
+            "worth of pixels per step, as RISE's evaluation)" },
+  { .key = "infidelity-samples", .type = INTERP_PARAM_INT, .default_value = "10", .min = 1,
+    .max = 10000, .help = "perturbations per image for infidelity" },
+  { .key = "infidelity-sigma", .type = INTERP_PARAM_DOUBLE, .default_value = "0.1", .min = 0,
+    .max = 10, .help = "standard deviation of infidelity's Gaussian perturbations (pixels)" },
+  { .key = "max-sensitivity-samples", .type = INTERP_PARAM_INT, .default_value = "10",
+    .min = 1, .max = 10000, .help = "perturbations per image for max-sensitivity" },
+  { .key = "max-sensitivity-radius", .type = INTERP_PARAM_DOUBLE, .default_value = "0.02",
+    .min = 0, .max = 1, .help = "L-inf radius of max-sensitivity's perturbations (pixels)" },
+  { .key = "roar", .type = INTERP_PARAM_STRING_LIST, .default_value = "",
+    .help = "retraining benchmarks (Hooker et al. 2019): roar (remove the most salient "
+            "inputs), kar (keep them); each retrains a network per [pipeline] roar-fractions; "
+            "empty = none" },
+  { NULL }
+};
 static const InterpKindCall pruner_calls[] = {
   CALL (InterpPrunerVTable, create), CALL (InterpPrunerVTable, destroy),
   CALL (InterpPrunerVTable, prune), { NULL, 0 } };
@@ -156,7 +193,9 @@ static const InterpKindInfo kinds[INTERP_N_KINDS] = {
   [INTERP_KIND_SALIENCY] = {
     .kind = INTERP_KIND_SALIENCY, .name = "saliency", .plural = "saliency",
     .min_vtable_size = sizeof (InterpSaliencyVTable), .required = saliency_calls,
-    .group = INTERP_GROUP_INSTANCES, .example = "integrated-gradients", .run_order = 8 },
+    .group = INTERP_GROUP_INSTANCES, .example = "integrated-gradients", .run_order = 8,
+    .core_params = saliency_core_params,
+    .core_params_title = "runner keys (every [saliency:*] group)" },
   [INTERP_KIND_PRUNER] = {
     .kind = INTERP_KIND_PRUNER, .name = "pruner", .plural = "pruners",
     .min_vtable_size = sizeof (InterpPrunerVTable), .required = pruner_calls,

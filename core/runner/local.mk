@@ -17,5 +17,8 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/examples.c \
 	core/runner/examples.h \
 	core/runner/minimal-epsilon.c \
-	core/runner/minimal-epsilon.h
+	core/runner/minimal-epsilon.h \
+	core/runner/saliency-stage.h \
+	core/runner/saliency-maps.c \
+	core/runner/saliency-outputs.c
 core_runner_libinterp_runner_la_CFLAGS = $(core_cflags)

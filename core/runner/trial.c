@@ -43,29 +43,35 @@ write_json_file (const char *dir, const char *name, JsonNode *root, GError **err
   return ok;
 }
 
-/* The network: input, normalisation from the dataset's statistics, the model's layers. */
-static InterpNet *
-build_net (const InterpPipeline *p, const InterpTrainConfig *train, InterpData *data,
-           guint64 seed, GError **error)
+InterpNet *
+interp_trial_build_net (const InterpPipeline *p, InterpData *data, const char *init_stream,
+                        guint64 seed, GError **error)
 {
   const InterpDataInfo *info = interp_data_info (data);
   InterpNet *net = interp_net_new (info->channels, info->height, info->width);
   int norm = interp_net_normalize (net, "normalize", 0, interp_data_mean (data),
                                    interp_data_std (data), error);
-  const InterpModelVTable *vt =
-    interp_pipeline_singleton (p, INTERP_KIND_MODEL)->entry->component->vtable;
-  if (norm < 0
-      || !vt->build (interp_pipeline_singleton (p, INTERP_KIND_MODEL)->params, info, net, norm,
-                     error))
+  const InterpStage *model = interp_pipeline_singleton (p, INTERP_KIND_MODEL);
+  const InterpModelVTable *vt = model->entry->component->vtable;
+  if (norm < 0 || !vt->build (model->params, info, net, norm, error))
     {
       interp_error_prefix_group (error, "model");
       interp_net_free (net);
       return NULL;
     }
   InterpRng rng;
-  interp_rng_derive (&rng, seed, "model/init");
+  interp_rng_derive (&rng, seed, init_stream);
   interp_net_init (net, &rng);
-  if (*train->checkpoint && !interp_net_load (net, train->checkpoint, error))
+  return net;
+}
+
+/* The trial's network, from [train] checkpoint when one is given. */
+static InterpNet *
+build_net (const InterpPipeline *p, const InterpTrainConfig *train, InterpData *data,
+           guint64 seed, GError **error)
+{
+  InterpNet *net = interp_trial_build_net (p, data, "model/init", seed, error);
+  if (net && *train->checkpoint && !interp_net_load (net, train->checkpoint, error))
     {
       g_prefix_error (error, "[train] checkpoint: ");
       interp_net_free (net);

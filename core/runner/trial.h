@@ -17,6 +17,7 @@
 #include <interp/metric.h>
 #include <interp/trainer.h>
 
+#include "data/data.h"
 #include "pipeline/pipeline.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,14 @@ typedef struct {
 extern const InterpMetricOutput interp_trial_outputs[];
 
 gboolean interp_trial_run (const InterpTrialSpec *spec, GError **error);
+
+/* The trial's network for `data`: input, a "normalize" node with the
+ * data's statistics, the [model] plugin's layers, initialised from the
+ * stream `init_stream` of `seed` (the trial uses "model/init").  No
+ * checkpoint is loaded.  Errors are prefixed with the [model] group.  The
+ * saliency stage builds ROAR's retrained networks with it. */
+InterpNet *interp_trial_build_net (const InterpPipeline *p, InterpData *data,
+                                   const char *init_stream, guint64 seed, GError **error);
 gboolean interp_trial_is_complete (const char *dir);
 
 G_END_DECLS

@@ -165,7 +165,8 @@ InterpRng *interp_net_rng (InterpNet *net);
 /* What a component that borrows the network must give back (attack.h:
  * "leaves the network as it found it"): the mode, the input- and
  * parameter-gradient flags, every node's gradient accumulator (touched or
- * not, and its values) and every parameter gradient.  Node values (the last
+ * not, and its values), every parameter gradient, the backward rules and
+ * the DeepLIFT reference.  Node values (the last
  * forward) are not kept.  save copies; restore puts everything back
  * bit for bit and frees the state; free discards it. */
 typedef struct InterpNetState InterpNetState;
@@ -187,6 +188,75 @@ void interp_net_zero_param_grad (InterpNet *net);
  * the input gradient.  Nodes whose gradient was never touched since
  * interp_net_zero_grad are skipped. */
 void interp_net_backward (InterpNet *net);
+
+/* ---- modified backward rules (saliency) ---------------------------------- */
+
+/* What backward computes at one node in place of the true gradient.  The
+ * attribution methods that are not gradients (guided backprop, deconvnet,
+ * DeepLIFT, LRP) are gradients with some nodes' backward replaced, so the
+ * engine offers the replacement per node instead of a second backward pass.
+ * Forward is never changed.  Only grows at the end.
+ *
+ *   GRADIENT     the true gradient (every node's default).
+ *   GUIDED       relu only: dx = dy where x > 0 and dy > 0, else 0
+ *                (guided backpropagation, Springenberg et al. 2015).
+ *   DECONVNET    relu only: dx = max(dy, 0), whatever x was
+ *                (Zeiler & Fergus 2014).
+ *   RESCALE      DeepLIFT's rescale rule (Shrikumar et al. 2017), on relu
+ *                and maxpool nodes: the gradient buffers hold multipliers,
+ *                and the node passes dy * (y - y_ref) / (x - x_ref) where
+ *                |x - x_ref| > 1e-7 and its true gradient elsewhere, y_ref and
+ *                x_ref its output and input in the reference pass
+ *                (interp_net_set_reference).  Affine nodes need no rule: their
+ *                gradient is DeepLIFT's linear rule.  With RESCALE on every
+ *                relu and maxpool node, (x - x_ref) * d(logit)/dx sums to
+ *                logit(x) - logit(x_ref) (summation-to-delta) for networks
+ *                of affine, relu and maxpool nodes in eval mode.
+ *   LRP_EPSILON  layer-wise relevance propagation's epsilon rule (Bach et al.
+ *                2015) on affine nodes (linear, conv2d, batchnorm in eval
+ *                mode, avgpool, global-avgpool, add): the gradient buffers
+ *                hold relevance, and the node redistributes R_j over its
+ *                inputs i in proportion to their contributions z_ij:
+ *                R_i = sum_j z_ij / (z_j + eps * sign(z_j)) * R_j, z_j the
+ *                node's output (bias included; sign(0) = +1).  relu, maxpool,
+ *                flatten, dropout (eval) and shortcut-pad need no rule: their
+ *                gradient already passes relevance through unchanged, and so
+ *                does normalize under LRP (relevance on the normalised input
+ *                is relevance on the pixel).  Seeding the target logit with its
+ *                own value and running backward leaves the relevance of each
+ *                input element in the input gradient.
+ *   LRP_ZPLUS    LRP's z+ rule (Montavon et al. 2017) on linear and conv2d
+ *                nodes: as LRP_EPSILON with only positive contributions
+ *                (z_ij = x_i w_ij > 0) and no bias, eps = 0.
+ *
+ * set_backward_rule fails (INTERP_ERROR_BAD_VALUE naming the node, its op
+ * and the rule) when the rule does not apply to the node's op; eps is read
+ * by LRP_EPSILON only (> 0).  Rules stay until cleared, are part of
+ * InterpNetState (a borrower restores them) and are not saved in
+ * checkpoints. */
+typedef enum {
+  INTERP_RULE_GRADIENT = 0,
+  INTERP_RULE_GUIDED,
+  INTERP_RULE_DECONVNET,
+  INTERP_RULE_RESCALE,
+  INTERP_RULE_LRP_EPSILON,
+  INTERP_RULE_LRP_ZPLUS,
+} InterpBackwardRule;
+
+gboolean interp_net_set_backward_rule (InterpNet *net, int node, InterpBackwardRule rule,
+                                       float eps, GError **error);
+InterpBackwardRule interp_net_backward_rule (const InterpNet *net, int node);
+/* Every node back to INTERP_RULE_GRADIENT. */
+void interp_net_clear_backward_rules (InterpNet *net);
+const char *interp_backward_rule_name (InterpBackwardRule rule);
+
+/* DeepLIFT's reference: runs forward on x_ref (the baselines, one per image)
+ * and keeps every node's value as the reference activations, which RESCALE
+ * nodes read.  A later forward with a different batch size while a RESCALE
+ * rule is set fails with INTERP_ERROR_SHAPE.  The reference is part of
+ * InterpNetState; clear_reference frees it. */
+gboolean interp_net_set_reference (InterpNet *net, const InterpTensor *x_ref, GError **error);
+void interp_net_clear_reference (InterpNet *net);
 
 /* ---- parameters -------------------------------------------------------- */
 

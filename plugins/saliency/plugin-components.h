@@ -1,0 +1,9 @@
+/* The components of interp-saliency, one file each. */
+#ifndef INTERP_PLUGINS_SALIENCY_COMPONENTS_H
+#define INTERP_PLUGINS_SALIENCY_COMPONENTS_H
+
+#include <interp/interp.h>
+
+extern const InterpComponent interp_saliency_gradient;
+
+#endif

@@ -1,0 +1,17 @@
+/* interp-saliency: attribution methods (saliency maps) on [0, 1] pixels. */
+#include "config.h"
+
+#include <interp/interp.h>
+
+#include "plugin-components.h"
+
+static const InterpComponent *const components[] = {
+  &interp_saliency_gradient,
+};
+
+INTERP_PLUGIN_DEFINE (.name = "interp-saliency", .version = INTERP_VERSION_STRING,
+                      .license = "MIT",
+                      .description = "Saliency (attribution) methods: gradients, path methods, "
+                                     "modified backward rules, perturbation methods.",
+                      .components = components,
+                      .n_components = G_N_ELEMENTS (components))
