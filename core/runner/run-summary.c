@@ -352,7 +352,7 @@ interp_run_check_hypotheses (const InterpPipeline *p, GError **error)
       if (h == NULL)
         return FALSE;
       gboolean ok = check_condition (p, h, "condition", &h->condition, error)
-                    && check_condition (p, h, "control", &h->control, error);
+                    && (h->one_sample || check_condition (p, h, "control", &h->control, error));
       interp_hypothesis_free (h);
       if (!ok)
         return FALSE;

@@ -315,7 +315,7 @@ collect_group (const InterpHypothesis *h, const char *which, const InterpConditi
         continue;
       /* Within trials (the sides read different data) the same trial may
        * be on both sides; otherwise a trial of both would compare nothing. */
-      if (!h->within_trials && interp_condition_matches (other, o->swept))
+      if (!h->within_trials && !h->one_sample && interp_condition_matches (other, o->swept))
         {
           char *text = condition_text (c);
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
@@ -463,9 +463,15 @@ interp_hypothesis_collect_samples (const InterpHypothesis *h, const InterpObserv
   Group cond = { 0 }, ctrl = { 0 };
   gboolean ok = check_condition_keys (h, "condition", &h->condition, sel, error)
                 && check_condition_keys (h, "control", &h->control, csel, error)
-                && collect_group (h, "condition", &h->condition, &h->control, sel, &cond, error)
-                && collect_group (h, "control", &h->control, &h->condition, csel, &ctrl, error)
-                && check_values (h, cond.values, ctrl.values, error);
+                && collect_group (h, "condition", &h->condition, &h->control, sel, &cond, error);
+  if (ok && h->one_sample)
+    {
+      ctrl.values = g_array_new (FALSE, FALSE, sizeof (double));
+      ctrl.trials = g_ptr_array_new ();
+    }
+  else
+    ok = ok && collect_group (h, "control", &h->control, &h->condition, csel, &ctrl, error);
+  ok = ok && check_values (h, cond.values, ctrl.values, error);
   if (ok)
     {
       *condition = g_array_ref (cond.values);

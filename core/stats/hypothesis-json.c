@@ -31,14 +31,21 @@ interp_hypothesis_result_summary (const InterpHypothesisResult *r)
   if (r->aggregate_mean)
     g_string_append (s, " (mean per trial)");
   g_string_append_printf (s, " %s %.3g [%d%% CI %.3g, %.3g] %s %g, p=%.2g",
-                          r->effect_kind == INTERP_EFFECT_RATIO ? "ratio" : "diff", r->effect,
+                          r->effect_kind == INTERP_EFFECT_RATIO ? "ratio"
+                          : r->effect_kind == INTERP_EFFECT_MEAN ? "mean" : "diff", r->effect,
                           (int) lround (100 * r->confidence), r->ci_low, r->ci_high,
                           r->expect == INTERP_SIDE_LESS ? "<" : ">", r->margin, r->p);
   /* A refutation rests on the opposite test: show its p as well. */
   if (r->verdict == INTERP_VERDICT_REFUTED)
     g_string_append_printf (s, " (against %.2g)", r->p_against);
-  g_string_append_printf (s, ", n=%u/%u, %s", r->n_condition, r->n_control,
-                          interp_hypothesis_test_name (r->test));
+  if (r->effect_kind == INTERP_EFFECT_MEAN)
+    g_string_append_printf (s, ", n=%u, %s", r->n_condition,
+                            r->test == INTERP_HYPOTHESIS_PERMUTATION
+                            ? "sign-flip" : r->test == INTERP_HYPOTHESIS_WELCH
+                            ? "t" : interp_hypothesis_test_name (r->test));
+  else
+    g_string_append_printf (s, ", n=%u/%u, %s", r->n_condition, r->n_control,
+                            interp_hypothesis_test_name (r->test));
   return g_string_free (s, FALSE);
 }
 
@@ -93,7 +100,8 @@ interp_hypothesis_results_to_json (InterpHypothesisResult *const *results, guint
                                           : r->perturbation_level);
       add_string (b, "aggregate", r->aggregate_mean ? "mean" : "none");
       add_string (b, "test", interp_hypothesis_test_name (r->test));
-      add_string (b, "effect", r->effect_kind == INTERP_EFFECT_RATIO ? "ratio" : "difference");
+      add_string (b, "effect", r->effect_kind == INTERP_EFFECT_RATIO ? "ratio"
+                               : r->effect_kind == INTERP_EFFECT_MEAN ? "mean" : "difference");
       add_string (b, "expect", r->expect == INTERP_SIDE_LESS ? "less" : "greater");
       add_number (b, "margin", r->margin);
       add_number (b, "level", r->level);

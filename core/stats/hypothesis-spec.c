@@ -35,7 +35,8 @@ const InterpParamSpec interp_hypothesis_params[] = {
   { "condition", INTERP_PARAM_STRING_LIST, NULL,
     "GROUP.KEY=VALUE pairs over the sweep's keys selecting the condition's trials", 0, 0, NULL },
   { "control", INTERP_PARAM_STRING_LIST, NULL,
-    "GROUP.KEY=VALUE pairs over the sweep's keys selecting the control's trials", 0, 0, NULL },
+    "GROUP.KEY=VALUE pairs over the sweep's keys selecting the control's trials, or none: "
+    "the claim is about the condition's mean itself (effect > margin or < margin)", 0, 0, NULL },
   { "effect", INTERP_PARAM_CHOICE, "difference",
     "difference (condition - control) or ratio (condition / control)", 0, 0,
     "difference|ratio" },
@@ -209,8 +210,35 @@ interp_hypothesis_new_from_params (const InterpParams *params, const char *name,
                    h->margin);
       goto fail;
     }
-  if (!condition_parse (params, "condition", &h->condition, error)
-      || !condition_parse (params, "control", &h->control, error))
+  if (!condition_parse (params, "condition", &h->condition, error))
+    goto fail;
+  /* control = none: a claim about the condition's own mean ("the
+   * similarity stays below 0.5"), tested against the margin. */
+  size_t n_control = 0;
+  const char *const *control = interp_params_get_string_list (params, "control", &n_control);
+  if (n_control == 1 && g_str_equal (control[0], "none"))
+    {
+      if (h->effect == INTERP_EFFECT_RATIO)
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
+                       "%s: key 'effect': a hypothesis with control = none compares the "
+                       "condition's mean with the margin; effect = ratio needs a control",
+                       where);
+          goto fail;
+        }
+      if (*cp || interp_params_is_set (params, "control-perturbation-level"))
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
+                       "%s: key 'control-perturbation': there is no control (control = none)",
+                       where);
+          goto fail;
+        }
+      h->effect = INTERP_EFFECT_MEAN;
+      h->one_sample = TRUE;
+      h->control.keys = g_new0 (char *, 1);
+      h->control.values = g_new0 (char *, 1);
+    }
+  else if (!condition_parse (params, "control", &h->control, error))
     goto fail;
   return h;
 

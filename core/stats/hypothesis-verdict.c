@@ -44,6 +44,57 @@ side_word (InterpSide s)
   return s == INTERP_SIDE_LESS ? "below" : "above";
 }
 
+/* control = none: the condition's mean against the margin. */
+static void
+run_one_sample (const InterpHypothesis *h, const double *x, size_t n, InterpRng *rng,
+                InterpHypothesisResult *r)
+{
+  InterpSide claim = h->expect, against = opposite (h->expect);
+  r->effect = r->mean_condition;
+  switch (h->test)
+    {
+    case INTERP_HYPOTHESIS_WELCH:
+      {
+        InterpWelch w;
+        interp_stats_t_one_sample (x, n, h->margin, claim, &w);
+        r->p = w.p;
+        r->statistic = w.t;
+        r->df = w.df;
+        interp_stats_t_one_sample (x, n, h->margin, against, &w);
+        r->p_against = w.p;
+        interp_stats_t_one_sample_ci (x, n, r->confidence, &r->ci_low, &r->ci_high);
+        break;
+      }
+    case INTERP_HYPOTHESIS_BOOTSTRAP:
+      {
+        double *draws = interp_stats_bootstrap_mean (x, n, h->resamples, rng);
+        interp_stats_percentile_ci (draws, h->resamples, r->confidence, &r->ci_low,
+                                    &r->ci_high);
+        r->p = interp_stats_bootstrap_p (draws, h->resamples, h->margin, claim);
+        r->p_against = interp_stats_bootstrap_p (draws, h->resamples, h->margin, against);
+        r->n_resamples = h->resamples;
+        g_free (draws);
+        break;
+      }
+    case INTERP_HYPOTHESIS_PERMUTATION:
+    default:
+      {
+        InterpPermutation perm;
+        interp_stats_sign_flip (x, n, h->margin, claim, INTERP_STATS_MAX_EXACT,
+                                h->permutations, rng, &perm);
+        r->p = perm.p;
+        r->exact = perm.exact;
+        interp_stats_sign_flip (x, n, h->margin, against, INTERP_STATS_MAX_EXACT,
+                                h->permutations, rng, &perm);
+        r->p_against = perm.p;
+        r->n_resamples = perm.n_splits;
+        interp_stats_sign_flip_ci (x, n, r->confidence, INTERP_STATS_MAX_EXACT,
+                                   h->permutations, rng, &r->ci_low, &r->ci_high);
+        break;
+      }
+    }
+}
+
 /* Runs the test and the interval; fills effect, CI, p, p_against. */
 static void
 run_test (const InterpHypothesis *h, const double *x, size_t nx, const double *y, size_t ny,
@@ -59,6 +110,11 @@ run_test (const InterpHypothesis *h, const double *x, size_t nx, const double *y
 
   r->statistic = NAN;
   r->df = NAN;
+  if (h->one_sample)
+    {
+      run_one_sample (h, x, nx, &rng, r);
+      return;
+    }
   r->effect = ratio ? r->mean_condition / r->mean_control
                     : r->mean_condition - r->mean_control;
 
@@ -175,13 +231,21 @@ decide (const InterpHypothesis *h, InterpHypothesisResult *r)
     {
       /* With no ties the smallest exact p is one split in C(n, k); if that is
        * not below the level, no data of this size can decide. */
-      double p_min = 1.0 / (double) interp_stats_n_combinations (r->n_condition + r->n_control,
-                                                                  r->n_condition);
+      double p_min = h->one_sample
+                       ? ldexp (1.0, -(int) MIN (r->n_condition, 1000u))
+                       : 1.0 / (double) interp_stats_n_combinations (r->n_condition
+                                                                     + r->n_control,
+                                                                     r->n_condition);
       if (p_min >= h->level)
         {
-          r->message = g_strdup_printf ("with n = %u/%u the smallest attainable permutation p "
-                                        "is %.3g, not below the level %g: add replicates",
-                                        r->n_condition, r->n_control, p_min, h->level);
+          if (h->one_sample)
+            r->message = g_strdup_printf ("with n = %u the smallest attainable sign-flip p is "
+                                          "%.3g, not below the level %g: add replicates",
+                                          r->n_condition, p_min, h->level);
+          else
+            r->message = g_strdup_printf ("with n = %u/%u the smallest attainable permutation "
+                                          "p is %.3g, not below the level %g: add replicates",
+                                          r->n_condition, r->n_control, p_min, h->level);
           return;
         }
     }

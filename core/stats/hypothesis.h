@@ -32,7 +32,9 @@
  *                average them per trial                               (none)
  *   condition    GROUP.KEY=VALUE[, GROUP.KEY=VALUE...]: the trials of
  *                the condition; every pair must hold                  (required)
- *   control      the same for the control trials                      (required)
+ *   control      the same for the control trials, or `none`: a claim
+ *                about the condition's own mean against the margin
+ *                (effect = mean x; one-sample tests below)            (required)
  *   effect       difference (condition - control) | ratio
  *                (condition / control)                               (difference)
  *   expect       greater | less: the claimed side of the margin       (required)
@@ -66,7 +68,11 @@
  * permutation test uses the scale model (condition / margin and control
  * exchangeable under H0), welch works on log values (the effect is then
  * the ratio of geometric means), bootstrap resamples the ratio of means;
- * all values must be positive.
+ * all values must be positive.  One sample (control = none): permutation =
+ * the sign-flip test of x - margin (exact over all 2^n sign patterns up to
+ * 100000, its inverted CI; n = 5 reaches p = 1/32), welch = Student's
+ * one-sample t-test and its CI, bootstrap = the percentile CI of the
+ * resampled mean and the p that inverts it.
  */
 #ifndef INTERP_HYPOTHESIS_H
 #define INTERP_HYPOTHESIS_H
@@ -127,6 +133,8 @@ typedef struct {
   double control_perturbation_level;
   gboolean within_trials;     /* the sides differ in perturbation or level */
   gboolean aggregate_mean;    /* aggregate = mean */
+  gboolean one_sample;        /* control = none: effect = mean of the condition
+                                 (INTERP_EFFECT_MEAN); control has n = 0 */
   InterpConditionSpec condition, control;
   InterpEffectKind effect;
   InterpSide expect;          /* GREATER or LESS */

@@ -3,6 +3,7 @@ noinst_LTLIBRARIES += core/stats/libinterp-stats.la
 core_stats_libinterp_stats_la_SOURCES = \
 	core/stats/stats.c \
 	core/stats/stats.h \
+	core/stats/stats-one-sample.c \
 	core/stats/hypothesis.h \
 	core/stats/hypothesis-private.h \
 	core/stats/hypothesis-spec.c \

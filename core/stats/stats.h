@@ -33,6 +33,7 @@ typedef enum {
 typedef enum {
   INTERP_EFFECT_DIFFERENCE = 0,   /* mean x - mean y */
   INTERP_EFFECT_RATIO,            /* mean x / mean y */
+  INTERP_EFFECT_MEAN,             /* mean x: one sample against a fixed value */
 } InterpEffectKind;
 
 /* Arithmetic mean; NaN for n == 0. */
@@ -139,6 +140,38 @@ double interp_stats_bootstrap_p (const double *sorted, size_t n, double margin, 
 void interp_stats_bootstrap_ci (const double *x, size_t nx, const double *y, size_t ny,
                                 InterpEffectKind kind, double confidence, size_t n_resamples,
                                 InterpRng *rng, double *lo, double *hi);
+
+/* ---- one sample (stats-one-sample.c) --------------------------------------
+ * Tests of a claim about one sample's mean against a fixed value mu0 (a
+ * hypothesis with `control = none`: "the similarity stays below 0.5"). */
+
+/* Sign-flip (one-sample permutation) test: under H0 "the distribution of
+ * x - mu0 is symmetric about 0", every sign pattern of d = x - mu0 is
+ * equally likely, so the null distribution of mean (d) comes from flipping
+ * signs.  With 2^n <= max_exact every pattern is enumerated (exact p; ties
+ * within 1e-9 of the largest |d| count as extreme), else n_draws random
+ * patterns give p = (b + 1) / (n_draws + 1).  n >= 1; out->n_splits counts
+ * the patterns. */
+void interp_stats_sign_flip (const double *x, size_t n, double mu0, InterpSide side,
+                             uint64_t max_exact, uint64_t n_draws, InterpRng *rng,
+                             InterpPermutation *out);
+/* The interval that inverts it: the mu0 that neither one-sided test at
+ * (1 - confidence) / 2 rejects, by bisection (one set of random patterns
+ * for every mu0 in the Monte Carlo case).  Ends are infinite when no mu0
+ * can be rejected (n = 4 at 95%: the smallest p is 1/16 > 0.025). */
+void interp_stats_sign_flip_ci (const double *x, size_t n, double confidence,
+                                uint64_t max_exact, uint64_t n_draws, InterpRng *rng,
+                                double *lo, double *hi);
+/* Student's one-sample t-test of H0 "mean x == mu0" (n >= 2, df = n - 1);
+ * diff = mean - mu0 is not stored: out->diff is the mean.  A constant
+ * sample degenerates as interp_stats_welch does. */
+void interp_stats_t_one_sample (const double *x, size_t n, double mu0, InterpSide side,
+                                InterpWelch *out);
+void interp_stats_t_one_sample_ci (const double *x, size_t n, double confidence, double *lo,
+                                   double *hi);
+/* `n_resamples` bootstrap means of x, sorted ascending (g_free). */
+double *interp_stats_bootstrap_mean (const double *x, size_t n, size_t n_resamples,
+                                     InterpRng *rng);
 
 G_END_DECLS
 
