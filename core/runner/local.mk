@@ -20,5 +20,6 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/minimal-epsilon.h \
 	core/runner/saliency-stage.h \
 	core/runner/saliency-maps.c \
+	core/runner/saliency-stage.c \
 	core/runner/saliency-outputs.c
 core_runner_libinterp_runner_la_CFLAGS = $(core_cflags)

@@ -3,6 +3,7 @@
 #include "runner/run-summary.h"
 #include "runner/trial.h"
 #include "runner/minimal-epsilon.h"
+#include "runner/saliency-stage.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -196,6 +197,8 @@ add_outputs (JsonBuilder *b, const InterpPipeline *p)
     minimal |= interp_minimal_epsilon_wanted (g_ptr_array_index (attacks, i));
   if (minimal)
     add_table (b, INTERP_RUNNER_OUTPUTS_COMPONENT, interp_minimal_epsilon_outputs);
+  if (interp_saliency_wanted (p))
+    add_table (b, INTERP_RUNNER_OUTPUTS_COMPONENT, interp_saliency_outputs);
   json_builder_end_array (b);
 }
 

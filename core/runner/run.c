@@ -3,6 +3,7 @@
 
 #include "runner/run.h"
 #include "runner/minimal-epsilon.h"
+#include "runner/saliency-stage.h"
 
 #include <string.h>
 
@@ -132,7 +133,7 @@ interp_run_check (InterpRun *run, GError **error)
             g_prefix_error (error, "trial %u of the sweep: ", i);
           return FALSE;
         }
-      gboolean ok = interp_minimal_epsilon_check (t, error);
+      gboolean ok = interp_minimal_epsilon_check (t, error) && interp_saliency_check (t, error);
       interp_pipeline_free (t);
       if (!ok)
         {
@@ -282,7 +283,9 @@ interp_run_execute (InterpRun *run, InterpExecutor *executor, GError **error)
   if (ok)
     {
       g_string_truncate (run->verdicts, 0);
-      ok = interp_run_summarize (p, run->folder, run->verdicts, error);
+      /* Compares trials with each other, so only once all have finished. */
+      ok = interp_saliency_data_randomisation (p, run->folder, error)
+           && interp_run_summarize (p, run->folder, run->verdicts, error);
     }
   if (ok)
     {

@@ -72,7 +72,9 @@ typedef struct {
   const InterpStage *stage;
   const InterpSaliencyVTable *vtable;
   gpointer instance;
-  InterpSaliencyInfo info;
+  InterpSaliencyInfo info;        /* describe()'s answer, after create */
+  InterpContext *ctx;             /* the trial's, for creating on lookup */
+  gboolean busy;                  /* being created: a lookup reaching it is a cycle */
 } InterpSaliencyMethod;
 
 /* The images the stage explains: a batch tensor, their targets and test

@@ -9,8 +9,10 @@
 #include <interp/threads.h>
 
 #include "data/data.h"
+#include "host/context-private.h"
 #include "runner/evaluate.h"
 #include "runner/minimal-epsilon.h"
+#include "runner/saliency-stage.h"
 #include "util/fs.h"
 #include "train/supervised.h"
 #include "train/train.h"
@@ -126,6 +128,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   InterpNet *net = NULL;
   GPtrArray *regs = g_ptr_array_new_with_free_func (free_regularizer);
   GPtrArray *metrics = g_ptr_array_new_with_free_func (free_metric);
+  GPtrArray *saliency = NULL;
   JsonArray *rows = json_array_new (), *arrays = json_array_new ();
   gboolean ok = FALSE;
 
@@ -185,6 +188,11 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
         }
     }
 
+  /* Saliency methods too (a noise tunnel naming a missing group, say). */
+  if (interp_saliency_wanted (p)
+      && (saliency = interp_saliency_methods_new (p, ctx, error)) == NULL)
+    goto out;
+
   InterpSupervisedTrainer supervised = { .label_smoothing = train.label_smoothing,
                                           .regularizers = regs };
   InterpTrainHookRef extra = { .hooks = spec->hooks, .self = spec->hooks_self };
@@ -211,6 +219,8 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   ok = FALSE;
 
   if (wants_evaluation (p, metrics) && !interp_evaluate (p, net, data, metrics, ctx, rows, arrays, error))
+    goto out;
+  if (saliency && !interp_saliency_run (p, saliency, net, data, ctx, rows, arrays, error))
     goto out;
 
   /* Metrics first, the completion marker last. */
@@ -244,6 +254,11 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   json_object_unref (to);
 
 out:
+  if (saliency)
+    {
+      interp_context_set_saliency_lookup (ctx, NULL, NULL);
+      g_ptr_array_unref (saliency);
+    }
   g_ptr_array_unref (metrics);
   g_ptr_array_unref (regs);
   json_array_unref (rows);
