@@ -70,3 +70,12 @@ tests_nn_test_checkpoint_CFLAGS = $(test_cflags)
 tests_nn_test_checkpoint_LDFLAGS = $(test_ldflags)
 tests_nn_test_checkpoint_LDADD = $(test_ldadd)
 EXTRA_tests_nn_test_checkpoint_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/nn/test-nn-rules
+TESTS += tests/nn/test-nn-rules
+tests_nn_test_nn_rules_SOURCES = \
+	tests/nn/test-nn-rules.c
+tests_nn_test_nn_rules_CFLAGS = $(test_cflags)
+tests_nn_test_nn_rules_LDFLAGS = $(test_ldflags)
+tests_nn_test_nn_rules_LDADD = $(test_ldadd)
+EXTRA_tests_nn_test_nn_rules_DEPENDENCIES = $(test_deps)
