@@ -79,7 +79,8 @@ tests_nn_test_nn_rules_SOURCES = \
 	tests/nn/rules-fixture.h \
 	tests/nn/rules-fixture.c \
 	tests/nn/test-nn-rules.c \
-	tests/nn/test-nn-rules-deeplift.c
+	tests/nn/test-nn-rules-deeplift.c \
+	tests/nn/test-nn-rules-lrp.c
 tests_nn_test_nn_rules_CFLAGS = $(test_cflags)
 tests_nn_test_nn_rules_LDFLAGS = $(test_ldflags)
 tests_nn_test_nn_rules_LDADD = $(test_ldadd)
