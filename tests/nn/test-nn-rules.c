@@ -171,3 +171,71 @@ Test (rules, a_rule_on_the_wrong_op_is_an_error)
   cr_expect (interp_net_set_backward_rule (net, fc, INTERP_RULE_LRP_EPSILON, 1e-6f, NULL));
   interp_net_free (net);
 }
+
+/* ---- InterpNetState -------------------------------------------------------------------------- */
+
+Test (rules, state_restores_rules_and_reference)
+{
+  /* fc -> relu (rescale) -> pool-free head; reference of batch 2 */
+  InterpNet *net = interp_net_new (3, 1, 1);
+  int fc = interp_net_linear (net, "fc", 0, 4, TRUE, NULL);
+  int r = interp_net_relu (net, "relu", fc, NULL);
+  int out = interp_net_linear (net, "out", r, 2, TRUE, NULL);
+  InterpRng rng;
+  interp_rng_seed (&rng, 3);
+  interp_net_init (net, &rng);
+  interp_net_set_input_grad (net, TRUE);
+  interp_net_set_param_grad (net, FALSE);
+  InterpTensor *x = interp_tensor_new_2d (2, 3), *xr = interp_tensor_new_2d (2, 3);
+  for (int i = 0; i < 6; i++)
+    {
+      x->data[i] = (float) (i % 3) - 0.7f;
+      xr->data[i] = 0.25f * (float) i - 0.5f;
+    }
+  cr_assert (interp_net_set_backward_rule (net, r, INTERP_RULE_RESCALE, 0.0f, NULL));
+  cr_assert (interp_net_set_backward_rule (net, out, INTERP_RULE_LRP_EPSILON, 0.125f, NULL));
+  cr_assert (interp_net_set_reference (net, xr, NULL));
+  /* the attribution before */
+  cr_assert (interp_net_forward (net, x, NULL));
+  interp_net_zero_grad (net);
+  interp_net_grad (net, out)->data[1] = 1.0f;
+  interp_net_backward (net);
+  InterpTensor *before = interp_tensor_copy (interp_net_input_grad (net));
+
+  InterpNetState *s = interp_net_state_save (net);
+  interp_net_clear_backward_rules (net);
+  interp_net_clear_reference (net);
+  cr_assert (interp_net_set_backward_rule (net, r, INTERP_RULE_GUIDED, 0.0f, NULL));
+  interp_net_state_restore (net, s);
+
+  cr_expect_eq (interp_net_backward_rule (net, fc), INTERP_RULE_GRADIENT);
+  cr_expect_eq (interp_net_backward_rule (net, r), INTERP_RULE_RESCALE);
+  cr_expect_eq (interp_net_backward_rule (net, out), INTERP_RULE_LRP_EPSILON);
+  /* the reference is back: batch 2 runs, batch 3 does not */
+  InterpTensor *x3 = interp_tensor_new_2d (3, 3);
+  GError *error = NULL;
+  cr_expect_not (interp_net_forward (net, x3, &error));
+  cr_expect_eq (error ? error->code : -1, INTERP_ERROR_SHAPE);
+  g_clear_error (&error);
+  /* and the same attribution, bit for bit (eps came back too) */
+  cr_assert (interp_net_forward (net, x, NULL));
+  interp_net_zero_grad (net);
+  interp_net_grad (net, out)->data[1] = 1.0f;
+  interp_net_backward (net);
+  cr_expect_arr_eq (interp_net_input_grad (net)->data, before->data,
+                    before->numel * sizeof (float));
+  /* a state saved without rules restores none */
+  interp_net_clear_backward_rules (net);
+  interp_net_clear_reference (net);
+  s = interp_net_state_save (net);
+  cr_assert (interp_net_set_backward_rule (net, r, INTERP_RULE_RESCALE, 0.0f, NULL));
+  cr_assert (interp_net_set_reference (net, xr, NULL));
+  interp_net_state_restore (net, s);
+  cr_expect_eq (interp_net_backward_rule (net, r), INTERP_RULE_GRADIENT);
+  cr_expect (interp_net_forward (net, x3, NULL));
+  interp_tensor_free (x3);
+  interp_tensor_free (before);
+  interp_tensor_free (x);
+  interp_tensor_free (xr);
+  interp_net_free (net);
+}
