@@ -5,7 +5,15 @@ plugins_saliency_interp_saliency_la_SOURCES = \
 	plugins/saliency/plugin-components.h \
 	plugins/saliency/saliency-common.h \
 	plugins/saliency/saliency-common.c \
-	plugins/saliency/gradient.c
+	plugins/saliency/gradient.c \
+	plugins/saliency/saliency-reference.h \
+	plugins/saliency/saliency-reference.c \
+	plugins/saliency/rule-methods.h \
+	plugins/saliency/rule-methods.c \
+	plugins/saliency/guided-backprop.c \
+	plugins/saliency/deconvnet.c \
+	plugins/saliency/deeplift.c \
+	plugins/saliency/lrp.c
 plugins_saliency_interp_saliency_la_CFLAGS = $(plugin_cflags)
 plugins_saliency_interp_saliency_la_LDFLAGS = $(plugin_ldflags)
 plugins_saliency_interp_saliency_la_LIBADD = $(plugin_libs)

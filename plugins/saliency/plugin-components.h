@@ -5,5 +5,9 @@
 #include <interp/interp.h>
 
 extern const InterpComponent interp_saliency_gradient;
+extern const InterpComponent interp_saliency_guided_backprop;
+extern const InterpComponent interp_saliency_deconvnet;
+extern const InterpComponent interp_saliency_deeplift;
+extern const InterpComponent interp_saliency_lrp;
 
 #endif

@@ -7,6 +7,10 @@
 
 static const InterpComponent *const components[] = {
   &interp_saliency_gradient,
+  &interp_saliency_guided_backprop,
+  &interp_saliency_deconvnet,
+  &interp_saliency_deeplift,
+  &interp_saliency_lrp,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-saliency", .version = INTERP_VERSION_STRING,

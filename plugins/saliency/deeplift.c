@@ -1,0 +1,116 @@
+/* DeepLIFT with the rescale rule (Shrikumar, Greenside & Kundaje 2017,
+ * "Learning important features through propagating activation
+ * differences"): every relu and maxpool node carries nn.h's RESCALE rule,
+ * the reference pass runs on the baseline, and the map is
+ * (x - x_ref) * multiplier, signed.  On interp's networks (affine, relu and
+ * maxpool nodes in eval mode) the map sums to f_t(x) - f_t(x_ref)
+ * (summation-to-delta), so delta[i] is that sum's rounding error, the
+ * quantity Captum's DeepLift returns as its convergence delta. */
+#include "config.h"
+
+#include "saliency-common.h"
+#include "saliency-reference.h"
+#include "rule-methods.h"
+#include "plugin-components.h"
+
+typedef struct {
+  SaliencyBaseline baseline;
+  double blur_sigma;
+} DeepLift;
+
+static gpointer
+deeplift_create (const InterpParams *params, InterpContext *ctx, GError **error)
+{
+  (void) ctx;
+  (void) error;
+  DeepLift *self = g_new0 (DeepLift, 1);
+  self->baseline = saliency_baseline_parse (interp_params_get_string (params, "baseline"));
+  self->blur_sigma = interp_params_get_double (params, "blur-sigma");
+  return self;
+}
+
+static void
+deeplift_destroy (gpointer data)
+{
+  g_free (data);
+}
+
+static gboolean
+deeplift_attribute (gpointer data, InterpNet *net, const InterpTensor *x,
+                    const int32_t *targets, InterpRng *rng, InterpTensor *attr,
+                    double *delta, GError **error)
+{
+  DeepLift *self = data;
+  if (!saliency_check_batch ("deeplift", x, targets, error))
+    return FALSE;
+  int64_t n = x->shape[0];
+  InterpTensor *ref = interp_tensor_new (x->ndim, x->shape);
+  InterpTensor *logits = interp_tensor_new_2d (0, 1);
+  double *f_ref = g_new (double, n);
+  static const InterpOp ops[] = { INTERP_OP_RELU, INTERP_OP_MAXPOOL };
+  SaliencyGuard guard;
+  saliency_guard_begin (&guard, net);
+  gboolean ok = saliency_baseline_make ("deeplift", self->baseline, self->blur_sigma, net, x,
+                                        rng, ref, error)
+                && saliency_target_logits (net, ref, targets, f_ref, NULL, error)
+                && saliency_set_rule_on_ops (net, ops, 2, INTERP_RULE_RESCALE, 0.0f, error)
+                && interp_net_set_reference (net, ref, error)
+                && saliency_target_grad (net, x, targets, NULL, attr, logits, error);
+  saliency_guard_end (&guard, net);
+  if (ok)
+    {
+      int64_t per = (int64_t) interp_tensor_sample_size (x), k = logits->shape[1];
+      for (int64_t i = 0; i < n; i++)
+        {
+          double sum = 0.0;
+          for (int64_t j = i * per; j < (i + 1) * per; j++)
+            {
+              attr->data[j] *= x->data[j] - ref->data[j];
+              sum += attr->data[j];
+            }
+          if (delta)
+            delta[i] = sum - ((double) logits->data[i * k + targets[i]] - f_ref[i]);
+        }
+    }
+  interp_tensor_free (ref);
+  interp_tensor_free (logits);
+  g_free (f_ref);
+  return ok;
+}
+
+static void
+deeplift_describe (gpointer data, InterpSaliencyInfo *info)
+{
+  DeepLift *self = data;
+  info->flags = INTERP_SALIENCY_SIGNED | INTERP_SALIENCY_COMPLETENESS
+                | INTERP_SALIENCY_MODIFIED_BACKWARD;
+  if (self->baseline == SALIENCY_BASELINE_UNIFORM)
+    info->flags |= INTERP_SALIENCY_RANDOMIZED;
+  /* the baseline's logits, the reference pass, forward and backward */
+  info->passes_per_image = 3;
+}
+
+static const InterpParamSpec deeplift_params[] = {
+  { .key = "baseline", .type = INTERP_PARAM_CHOICE, .default_value = "zero",
+    .choices = SALIENCY_BASELINE_CHOICES,
+    .help = "the reference: zero (black), blur (Gaussian, blur-sigma), uniform (noise in "
+            "[0, 1)), mean (the dataset mean in the network's normalize node)" },
+  { .key = "blur-sigma", .type = INTERP_PARAM_DOUBLE, .default_value = "5", .min = 0,
+    .max = 1000, .help = "standard deviation in pixels of the blur baseline" },
+  { NULL }
+};
+
+static const InterpSaliencyVTable deeplift_vtable = {
+  INTERP_VTABLE_SIZE (InterpSaliencyVTable),
+  .create = deeplift_create,
+  .destroy = deeplift_destroy,
+  .attribute = deeplift_attribute,
+  .describe = deeplift_describe,
+};
+
+const InterpComponent interp_saliency_deeplift = INTERP_COMPONENT (
+  .kind = INTERP_KIND_SALIENCY,
+  .name = "deeplift",
+  .description = "DeepLIFT, rescale rule: (x - baseline) times the rescale multipliers",
+  .params = deeplift_params,
+  .vtable = &deeplift_vtable);
