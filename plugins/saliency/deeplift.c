@@ -9,13 +9,12 @@
 #include "config.h"
 
 #include "saliency-common.h"
-#include "saliency-reference.h"
+#include "path-common.h"
 #include "rule-methods.h"
 #include "plugin-components.h"
 
 typedef struct {
-  SaliencyBaseline baseline;
-  double blur_sigma;
+  PathBaseline baseline;   /* the path methods' baselines (path-common.h) */
 } DeepLift;
 
 static gpointer
@@ -24,8 +23,7 @@ deeplift_create (const InterpParams *params, InterpContext *ctx, GError **error)
   (void) ctx;
   (void) error;
   DeepLift *self = g_new0 (DeepLift, 1);
-  self->baseline = saliency_baseline_parse (interp_params_get_string (params, "baseline"));
-  self->blur_sigma = interp_params_get_double (params, "blur-sigma");
+  path_baseline_read (params, &self->baseline);
   return self;
 }
 
@@ -50,8 +48,7 @@ deeplift_attribute (gpointer data, InterpNet *net, const InterpTensor *x,
   static const InterpOp ops[] = { INTERP_OP_RELU, INTERP_OP_MAXPOOL };
   SaliencyGuard guard;
   saliency_guard_begin (&guard, net);
-  gboolean ok = saliency_baseline_make ("deeplift", self->baseline, self->blur_sigma, net, x,
-                                        rng, ref, error)
+  gboolean ok = path_baseline_fill (&self->baseline, "deeplift", net, x, rng, ref, error)
                 && saliency_target_logits (net, ref, targets, f_ref, NULL, error)
                 && saliency_set_rule_on_ops (net, ops, 2, INTERP_RULE_RESCALE, 0.0f, error)
                 && interp_net_set_reference (net, ref, error)
@@ -84,19 +81,14 @@ deeplift_describe (gpointer data, InterpSaliencyInfo *info)
   DeepLift *self = data;
   info->flags = INTERP_SALIENCY_SIGNED | INTERP_SALIENCY_COMPLETENESS
                 | INTERP_SALIENCY_MODIFIED_BACKWARD;
-  if (self->baseline == SALIENCY_BASELINE_UNIFORM)
+  if (self->baseline.kind == PATH_BASELINE_UNIFORM)
     info->flags |= INTERP_SALIENCY_RANDOMIZED;
   /* the baseline's logits, the reference pass, forward and backward */
   info->passes_per_image = 3;
 }
 
 static const InterpParamSpec deeplift_params[] = {
-  { .key = "baseline", .type = INTERP_PARAM_CHOICE, .default_value = "zero",
-    .choices = SALIENCY_BASELINE_CHOICES,
-    .help = "the reference: zero (black), blur (Gaussian, blur-sigma), uniform (noise in "
-            "[0, 1)), mean (the dataset mean in the network's normalize node)" },
-  { .key = "blur-sigma", .type = INTERP_PARAM_DOUBLE, .default_value = "5", .min = 0,
-    .max = 1000, .help = "standard deviation in pixels of the blur baseline" },
+  PATH_BASELINE_PARAMS,
   { NULL }
 };
 

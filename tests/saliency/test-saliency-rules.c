@@ -1,7 +1,7 @@
 /* The modified-backward saliency methods (plugins/saliency: guided-backprop,
  * deconvnet, deeplift, lrp) through their vtables: hand-computed maps, the
- * completeness delta, conservation, the baselines, and the network handed
- * back as found. */
+ * completeness delta for each baseline (path-common.h's), conservation, and
+ * the network handed back as found. */
 #include <criterion/criterion.h>
 
 #include <math.h>
@@ -11,7 +11,6 @@
 
 #include "host/params-private.h"
 #include "plugins/saliency/plugin-components.h"
-#include "plugins/saliency/saliency-reference.h"
 
 #define UNIT_ROUNDOFF 5.9604645e-8
 
@@ -220,40 +219,6 @@ Test (saliency_rules, deeplift_delta_is_rounding_for_every_baseline)
     }
   interp_tensor_free (x);
   interp_tensor_free (attr);
-  interp_net_free (net);
-}
-
-Test (saliency_rules, baselines_by_hand)
-{
-  InterpNet *net = conv_net (TRUE);
-  InterpTensor *x = interp_tensor_new_4d (2, 2, 6, 6), *out = interp_tensor_new_2d (0, 1);
-  fill_uniform (x, 2, 0.0f, 1.0f);
-  InterpRng rng;
-  interp_rng_seed (&rng, 1);
-  cr_assert (saliency_baseline_make ("deeplift", SALIENCY_BASELINE_MEAN, 0, net, x, &rng, out,
-                                     NULL));
-  /* the normalize node's mean, per channel */
-  cr_expect_eq (out->data[0], 0.4f);
-  cr_expect_eq (out->data[35], 0.4f);
-  cr_expect_eq (out->data[36], 0.6f);
-  cr_expect_eq (out->data[72 + 71], 0.6f);
-  /* a constant image blurs to itself (nearest border, taps summing to 1
-   * within a few roundings) */
-  for (size_t i = 0; i < x->numel; i++)
-    x->data[i] = 0.75f;
-  cr_assert (saliency_baseline_make ("deeplift", SALIENCY_BASELINE_BLUR, 2.0, net, x, &rng,
-                                     out, NULL));
-  for (size_t i = 0; i < out->numel; i++)
-    cr_expect (fabsf (out->data[i] - 0.75f) <= 64 * UNIT_ROUNDOFF, "%zu: %.9g", i,
-               (double) out->data[i]);
-  /* uniform: in [0, 1) and not constant */
-  cr_assert (saliency_baseline_make ("deeplift", SALIENCY_BASELINE_UNIFORM, 0, net, x, &rng,
-                                     out, NULL));
-  for (size_t i = 0; i < out->numel; i++)
-    cr_expect (out->data[i] >= 0.0f && out->data[i] < 1.0f);
-  cr_expect_neq (out->data[0], out->data[1]);
-  interp_tensor_free (x);
-  interp_tensor_free (out);
   interp_net_free (net);
 }
 
