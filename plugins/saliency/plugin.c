@@ -7,6 +7,14 @@
 
 static const InterpComponent *const components[] = {
   &interp_saliency_gradient,
+  &interp_saliency_guided_backprop,
+  &interp_saliency_deconvnet,
+  &interp_saliency_deeplift,
+  &interp_saliency_lrp,
+  &interp_saliency_gradient_x_input,
+  &interp_saliency_integrated_gradients,
+  &interp_saliency_noise_tunnel,
+  &interp_saliency_gradient_shap,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-saliency", .version = INTERP_VERSION_STRING,

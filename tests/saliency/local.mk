@@ -1,0 +1,33 @@
+# tests/saliency: the saliency plugin.  The methods are loaded from the built
+# module through the registry (saliency-fixture.c), as the runner does, so
+# wrappers (noise-tunnel) resolve their inner method the same way.
+# (saliency-fixture.c reads nodes' touched flags through nn/net-impl.h, which
+# needs $(OPENMP_CFLAGS).)
+saliency_fixture_sources = tests/saliency/saliency-fixture.h tests/saliency/saliency-fixture.c
+
+check_PROGRAMS += tests/saliency/test-saliency-paths
+TESTS += tests/saliency/test-saliency-paths
+tests_saliency_test_saliency_paths_SOURCES = tests/saliency/test-saliency-paths.c \
+	$(saliency_fixture_sources)
+tests_saliency_test_saliency_paths_CFLAGS = $(test_cflags) $(OPENMP_CFLAGS)
+tests_saliency_test_saliency_paths_LDFLAGS = $(test_ldflags)
+tests_saliency_test_saliency_paths_LDADD = $(test_ldadd)
+EXTRA_tests_saliency_test_saliency_paths_DEPENDENCIES = $(test_deps) \
+	plugins/saliency/interp-saliency.la
+
+# The modified-backward methods (guided-backprop, deconvnet, deeplift, lrp),
+# compiled in and called through their vtables.
+check_PROGRAMS += tests/saliency/test-saliency-rules
+TESTS += tests/saliency/test-saliency-rules
+tests_saliency_test_saliency_rules_SOURCES = tests/saliency/test-saliency-rules.c \
+	plugins/saliency/saliency-common.c \
+	plugins/saliency/path-common.c \
+	plugins/saliency/rule-methods.c \
+	plugins/saliency/guided-backprop.c \
+	plugins/saliency/deconvnet.c \
+	plugins/saliency/deeplift.c \
+	plugins/saliency/lrp.c
+tests_saliency_test_saliency_rules_CFLAGS = $(test_cflags)
+tests_saliency_test_saliency_rules_LDFLAGS = $(test_ldflags)
+tests_saliency_test_saliency_rules_LDADD = $(test_ldadd)
+EXTRA_tests_saliency_test_saliency_rules_DEPENDENCIES = $(test_deps)
