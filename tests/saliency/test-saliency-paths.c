@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 
 #include "saliency-fixture.h"
+#include "path-common.h"
 
 /* ---- gradient ------------------------------------------------------------ */
 
@@ -661,4 +662,66 @@ Test (paths, mean_baseline_without_normalize_is_an_error)
   sal_method_free (m);
   interp_tensor_free (x);
   interp_net_free (net);
+}
+
+/* ---- the quadrature rules ------------------------------------------------------ */
+
+/* By hand: leggauss(3) has nodes 0, -+sqrt(3/5) and weights 8/9, 5/9
+ * (Abramowitz & Stegun table 25.4); on [0, 1]: (1 -+ sqrt(0.6)) / 2, 1/2
+ * and 5/18, 4/9, 5/18. */
+Test (quadrature, gauss_legendre_3_is_the_textbook_rule)
+{
+  double a[3], w[3];
+  cr_assert (path_quadrature ("gausslegendre", 3, a, w));
+  const double r = sqrt (0.6);
+  const double ea[3] = { (1 - r) / 2, 0.5, (1 + r) / 2 }, ew[3] = { 5.0 / 18, 4.0 / 9, 5.0 / 18 };
+  for (int k = 0; k < 3; k++)
+    {
+      cr_assert_float_eq (a[k], ea[k], 1e-15, "alpha %d: %.17g", k, a[k]);
+      cr_assert_float_eq (w[k], ew[k], 1e-15, "weight %d: %.17g", k, w[k]);
+    }
+}
+
+/* An n-point Gauss-Legendre rule integrates every polynomial of degree
+ * < 2n exactly: on [0, 1], sum_k w_k a_k^d = 1 / (d + 1) for d <= 99 when
+ * n = 50 (Captum's default steps).  In double each term is within ~1e-16
+ * of exact and there are 50: 1e-14 bounds the sum's rounding; nodes off by
+ * even 1e-12 would break high degrees by far more. */
+Test (quadrature, gauss_legendre_50_is_exact_to_degree_99)
+{
+  double a[50], w[50];
+  cr_assert (path_quadrature ("gausslegendre", 50, a, w));
+  for (int k = 1; k < 50; k++)
+    cr_assert_lt (a[k - 1], a[k], "nodes not ascending at %d", k);
+  for (int d = 0; d <= 99; d++)
+    {
+      double s = 0.0;
+      for (int k = 0; k < 50; k++)
+        s += w[k] * pow (a[k], d);
+      cr_assert_float_eq (s, 1.0 / (d + 1), 1e-14, "degree %d: %.17g", d, s);
+    }
+}
+
+/* Captum's riemann alphas (torch.linspace) and step sizes, n = 4. */
+Test (quadrature, riemann_rules_are_captums)
+{
+  struct { const char *name; double a[4], w[4]; } rules[] = {
+    { "riemann-left", { 0, 0.25, 0.5, 0.75 }, { 0.25, 0.25, 0.25, 0.25 } },
+    { "riemann-right", { 0.25, 0.5, 0.75, 1 }, { 0.25, 0.25, 0.25, 0.25 } },
+    { "riemann-middle", { 0.125, 0.375, 0.625, 0.875 }, { 0.25, 0.25, 0.25, 0.25 } },
+    { "riemann-trapezoid", { 0, 1.0 / 3, 2.0 / 3, 1 }, { 1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6 } },
+  };
+  for (size_t r = 0; r < G_N_ELEMENTS (rules); r++)
+    {
+      double a[4], w[4];
+      cr_assert (path_quadrature (rules[r].name, 4, a, w));
+      for (int k = 0; k < 4; k++)
+        {
+          cr_assert_float_eq (a[k], rules[r].a[k], 1e-15, "%s alpha %d", rules[r].name, k);
+          cr_assert_float_eq (w[k], rules[r].w[k], 1e-15, "%s weight %d", rules[r].name, k);
+        }
+    }
+  double a[1], w[1];
+  cr_assert_not (path_quadrature ("riemann-trapezoid", 1, a, w));
+  cr_assert_not (path_quadrature ("simpson", 1, a, w));
 }
