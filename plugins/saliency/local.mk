@@ -5,7 +5,12 @@ plugins_saliency_interp_saliency_la_SOURCES = \
 	plugins/saliency/plugin-components.h \
 	plugins/saliency/saliency-common.h \
 	plugins/saliency/saliency-common.c \
-	plugins/saliency/gradient.c
+	plugins/saliency/gradient.c \
+	plugins/saliency/grad-cam-map.h \
+	plugins/saliency/grad-cam-map.c \
+	plugins/saliency/grad-cam.c \
+	plugins/saliency/occlusion.c \
+	plugins/saliency/rise.c
 plugins_saliency_interp_saliency_la_CFLAGS = $(plugin_cflags)
 plugins_saliency_interp_saliency_la_LDFLAGS = $(plugin_ldflags)
 plugins_saliency_interp_saliency_la_LIBADD = $(plugin_libs)

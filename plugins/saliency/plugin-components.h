@@ -5,5 +5,8 @@
 #include <interp/interp.h>
 
 extern const InterpComponent interp_saliency_gradient;
+extern const InterpComponent interp_saliency_grad_cam;
+extern const InterpComponent interp_saliency_occlusion;
+extern const InterpComponent interp_saliency_rise;
 
 #endif

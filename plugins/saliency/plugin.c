@@ -7,6 +7,9 @@
 
 static const InterpComponent *const components[] = {
   &interp_saliency_gradient,
+  &interp_saliency_grad_cam,
+  &interp_saliency_occlusion,
+  &interp_saliency_rise,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-saliency", .version = INTERP_VERSION_STRING,
