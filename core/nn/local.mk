@@ -6,6 +6,8 @@ core_nn_libinterp_nn_la_SOURCES = \
 	core/nn/net-pass.c \
 	core/nn/net-params.c \
 	core/nn/net-state.c \
+	core/nn/backward-rules.c \
+	core/nn/lrp-rules.c \
 	core/nn/perturbation.c \
 	core/nn/shape-ops.c \
 	core/nn/activation.c \

@@ -66,6 +66,13 @@ struct NetNode {
   InterpTensor *saved;        /* dropout: scaled mask */
   int32_t *argmax;            /* maxpool: input offset within (n, c) plane */
   size_t argmax_cap;
+
+  /* modified backward (backward-rules.c): the rule replaces klass->backward
+   * when it is not GRADIENT (one check per node in interp_net_backward) */
+  InterpBackwardRule rule;
+  float rule_eps;             /* LRP_EPSILON's eps */
+  InterpTensor *ref;          /* reference value (interp_net_set_reference), or NULL */
+  int32_t *ref_argmax;        /* maxpool: argmax of the reference pass, ref's numel */
 };
 
 struct InterpNet {
@@ -78,6 +85,9 @@ struct InterpNet {
   InterpRng rng;
   InterpInit init;            /* scheme of conv/linear init (interp_net_set_init) */
   int last_forward;           /* highest node run by the last forward, -1 before */
+  int n_rescale;              /* nodes whose rule is RESCALE */
+  int64_t ref_batch;          /* batch of the reference, -1 without one */
+  int ref_last;               /* highest node the reference holds, -1 without one */
   float *work;                /* scratch shared by all nodes (one op at a time) */
   size_t work_cap;
   /* INTERP_NN_PROFILE set: seconds per node in forward [0] and backward [1],
@@ -194,6 +204,20 @@ net_grad_accumulate (float *restrict dst, const float *restrict src, size_t n, N
         dst[i] += src[i];
     }
 }
+
+/* Modified backward rules (backward-rules.c, lrp-rules.c). */
+
+/* Runs node's rule in place of klass->backward (node->rule != GRADIENT),
+ * with the same contract (grad_in per input). */
+void net_rule_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in);
+/* The LRP rules (lrp-rules.c), called by net_rule_backward. */
+void net_lrp_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in);
+/* FALSE with INTERP_ERROR_SHAPE when a RESCALE rule is set and the
+ * reference is missing or of another batch size than n (forward calls it
+ * when net->n_rescale > 0). */
+gboolean net_rules_check_forward (const InterpNet *net, int64_t n, GError **error);
+/* Frees every node's reference (net.c's free, clear_reference). */
+void net_reference_free (InterpNet *net);
 
 /* Parameters and initialisation (net-params.c). */
 

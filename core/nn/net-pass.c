@@ -183,6 +183,8 @@ interp_net_forward_to (InterpNet *net, const InterpTensor *x, int last, GError *
       return FALSE;
     }
   int64_t n = x->shape[0];
+  if (G_UNLIKELY (net->n_rescale > 0) && !net_rules_check_forward (net, n, error))
+    return FALSE;
   interp_blas_serial_begin ();
   for (int i = 0; i <= last; i++)
     {
@@ -282,7 +284,10 @@ interp_net_backward (InterpNet *net)
             }
         }
       double t0 = net->profile ? now_seconds () : 0.0;
-      node->klass->backward (net, node, mode);
+      if (G_UNLIKELY (node->rule != INTERP_RULE_GRADIENT))
+        net_rule_backward (net, node, mode);
+      else
+        node->klass->backward (net, node, mode);
       if (net->profile)
         profile_add (net, i, 1, now_seconds () - t0);
       for (int k = 0; k < node->n_params; k++)

@@ -36,6 +36,8 @@ node_free (gpointer data)
   g_free (node->stat_mean);
   g_free (node->stat_inv_std);
   g_free (node->argmax);
+  interp_tensor_free (node->ref);
+  g_free (node->ref_argmax);
   g_free (node);
 }
 
@@ -153,6 +155,8 @@ interp_net_new (int64_t c, int64_t h, int64_t w)
   net->mode = INTERP_MODE_EVAL;
   net->param_grad = TRUE;
   net->last_forward = -1;
+  net->ref_batch = -1;
+  net->ref_last = -1;
   interp_rng_derive (&net->rng, 0, "dropout");
   if (g_getenv ("INTERP_NN_PROFILE") != NULL)
     net->profile = g_malloc0 (sizeof *net->profile);

@@ -218,16 +218,22 @@ void interp_net_backward (InterpNet *net);
  *                hold relevance, and the node redistributes R_j over its
  *                inputs i in proportion to their contributions z_ij:
  *                R_i = sum_j z_ij / (z_j + eps * sign(z_j)) * R_j, z_j the
- *                node's output (bias included; sign(0) = +1).  relu, maxpool,
- *                flatten, dropout (eval) and shortcut-pad need no rule: their
- *                gradient already passes relevance through unchanged, and so
- *                does normalize under LRP (relevance on the normalised input
- *                is relevance on the pixel).  Seeding the target logit with its
+ *                node's output (bias included; sign(0) = +1).  Batchnorm is
+ *                the affine map of the statistics its forward used.  relu,
+ *                maxpool, flatten, dropout (eval) and shortcut-pad need no
+ *                rule: their gradient already passes relevance through
+ *                unchanged.  normalize takes LRP_EPSILON too, where it passes
+ *                relevance through unchanged (relevance on the normalised
+ *                input is relevance on the pixel; its gradient would divide
+ *                by std; eps is not used).  Seeding the target logit with its
  *                own value and running backward leaves the relevance of each
  *                input element in the input gradient.
  *   LRP_ZPLUS    LRP's z+ rule (Montavon et al. 2017) on linear and conv2d
  *                nodes: as LRP_EPSILON with only positive contributions
- *                (z_ij = x_i w_ij > 0) and no bias, eps = 0.
+ *                (z_ij = x_i w_ij > 0) and no bias, eps = 0; an output with
+ *                no positive contribution passes no relevance.
+ *
+ * Under any rule but GRADIENT a node accumulates no parameter gradient.
  *
  * set_backward_rule fails (INTERP_ERROR_BAD_VALUE naming the node, its op
  * and the rule) when the rule does not apply to the node's op; eps is read
@@ -253,7 +259,9 @@ const char *interp_backward_rule_name (InterpBackwardRule rule);
 /* DeepLIFT's reference: runs forward on x_ref (the baselines, one per image)
  * and keeps every node's value as the reference activations, which RESCALE
  * nodes read.  A later forward with a different batch size while a RESCALE
- * rule is set fails with INTERP_ERROR_SHAPE.  The reference is part of
+ * rule is set fails with INTERP_ERROR_SHAPE, and so does any forward while
+ * a RESCALE rule is set and no reference is.  Set the reference after any
+ * change of parameters or mode it should see: it is not recomputed.  The reference is part of
  * InterpNetState; clear_reference frees it. */
 gboolean interp_net_set_reference (InterpNet *net, const InterpTensor *x_ref, GError **error);
 void interp_net_clear_reference (InterpNet *net);

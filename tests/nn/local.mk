@@ -70,3 +70,17 @@ tests_nn_test_checkpoint_CFLAGS = $(test_cflags)
 tests_nn_test_checkpoint_LDFLAGS = $(test_ldflags)
 tests_nn_test_checkpoint_LDADD = $(test_ldadd)
 EXTRA_tests_nn_test_checkpoint_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/nn/test-nn-rules
+TESTS += tests/nn/test-nn-rules
+tests_nn_test_nn_rules_SOURCES = \
+	tests/nn/net-fixture.h \
+	tests/nn/net-fixture.c \
+	tests/nn/rules-fixture.h \
+	tests/nn/rules-fixture.c \
+	tests/nn/test-nn-rules.c \
+	tests/nn/test-nn-rules-deeplift.c
+tests_nn_test_nn_rules_CFLAGS = $(test_cflags)
+tests_nn_test_nn_rules_LDFLAGS = $(test_ldflags)
+tests_nn_test_nn_rules_LDADD = $(test_ldadd)
+EXTRA_tests_nn_test_nn_rules_DEPENDENCIES = $(test_deps)
