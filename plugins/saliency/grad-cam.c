@@ -49,6 +49,8 @@ grad_cam_attribute (gpointer data, InterpNet *net, const InterpTensor *x,
   InterpTensor *coarse = interp_tensor_new_4d (1, 1, 1, 1);
   SaliencyGuard guard;
   saliency_guard_begin (&guard, net);
+  /* True gradients whatever rules the caller left set (the guard restores them). */
+  interp_net_clear_backward_rules (net);
   gboolean ok = gradcam_coarse (net, x, targets, node, self->relu, coarse, NULL, error);
   saliency_guard_end (&guard, net);
   if (ok)

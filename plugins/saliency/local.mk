@@ -9,6 +9,7 @@ plugins_saliency_interp_saliency_la_SOURCES = \
 	plugins/saliency/grad-cam-map.h \
 	plugins/saliency/grad-cam-map.c \
 	plugins/saliency/grad-cam.c \
+	plugins/saliency/guided-grad-cam.c \
 	plugins/saliency/occlusion.c \
 	plugins/saliency/rise.c
 plugins_saliency_interp_saliency_la_CFLAGS = $(plugin_cflags)

@@ -6,6 +6,7 @@
 
 extern const InterpComponent interp_saliency_gradient;
 extern const InterpComponent interp_saliency_grad_cam;
+extern const InterpComponent interp_saliency_guided_grad_cam;
 extern const InterpComponent interp_saliency_occlusion;
 extern const InterpComponent interp_saliency_rise;
 

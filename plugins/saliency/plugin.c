@@ -8,6 +8,7 @@
 static const InterpComponent *const components[] = {
   &interp_saliency_gradient,
   &interp_saliency_grad_cam,
+  &interp_saliency_guided_grad_cam,
   &interp_saliency_occlusion,
   &interp_saliency_rise,
 };

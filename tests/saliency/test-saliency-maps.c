@@ -332,6 +332,96 @@ Test (grad_cam, bad_layer_names_key_and_node)
   interp_net_free (net);
 }
 
+/* ---- guided Grad-CAM ----------------------------------------------------- */
+
+/* 1 x 4 x 4 -> conv 1x1 "conv" (A_0 = x - 0.3, A_1 = -x + 0.6) -> relu
+ * "relu" -> avgpool 2x2 "pool" -> global average "gap" -> linear "fc",
+ * V_0 = (2, 1), V_1 = (1, -1). */
+static InterpNet *
+guided_net (void)
+{
+  GError *error = NULL;
+  InterpNet *net = interp_net_new (1, 4, 4);
+  int c = interp_net_conv2d (net, "conv", 0, 2, 1, 1, 0, 1, TRUE, &error);
+  OK (c >= 0, error);
+  int r = interp_net_relu (net, "relu", c, &error);
+  OK (r >= 0, error);
+  int p = interp_net_avgpool (net, "pool", r, 2, 2, 0, &error);
+  OK (p >= 0, error);
+  int g = interp_net_global_avgpool (net, "gap", p, &error);
+  OK (g >= 0, error);
+  OK (interp_net_linear (net, "fc", g, 2, TRUE, &error) >= 0, error);
+  const float k[2] = { 1.0f, -1.0f }, kb[2] = { -0.3f, 0.6f };
+  const float v[4] = { 2.0f, 1.0f, 1.0f, -1.0f }, vb[2] = { 0.0f, 0.0f };
+  set_param (net, "conv.weight", k, 2);
+  set_param (net, "conv.bias", kb, 2);
+  set_param (net, "fc.weight", v, 4);
+  set_param (net, "fc.bias", vb, 2);
+  interp_net_set_mode (net, INTERP_MODE_EVAL);
+  return net;
+}
+
+/* By hand, x(q) = q / 16 (q = 4 r + c), image 0 explaining class 0 and
+ * image 1 class 1.  relu(A_0) > 0 for q >= 5, relu(A_1) > 0 for q <= 9.
+ * Guided backprop: d z_t / d relu(A_c) = V_tc / 16 (pool then gap: a mean
+ * over 16); the guided rule passes it where A_c > 0 and V_tc > 0; then the
+ * conv (weights 1, -1):
+ *   t = 0: G(q) = (2 [q >= 5] - [q <= 9]) / 16 = -1/16 (q <= 4),
+ *          1/16 (5..9), 2/16 (q >= 10)
+ *   t = 1: V_11 = -1 < 0 is blocked: G(q) = [q >= 5] / 16 (the true
+ *          gradient would add [q <= 9] / 16).
+ * Grad-CAM at "pool" (the default): a_c = V_tc / 4, P_c the block means
+ * of relu(A_c):
+ *   P_0 = (0.0125, 0.2125, 1.425, 1.925) / 4
+ *   P_1 = (1.775, 1.275, 0.1375, 0) / 4
+ *   t = 0: L = (2 P_0 + P_1) / 4 = (0.1125, 0.10625, 0.18671875, 0.240625)
+ *   t = 1: L = relu((P_0 - P_1) / 4) = (0, 0, 0.08046875, 0.1203125)
+ * upsampled to 4 x 4 as in upsampled_map_by_hand; the map is G times that. */
+Test (guided_grad_cam, map_by_hand)
+{
+  GError *error = NULL;
+  InterpNet *net = guided_net ();
+  InterpTensor *x = cam_input (2);
+  const int32_t t[2] = { 0, 1 };
+  InterpTensor *attr = map_of (&interp_saliency_guided_grad_cam, NULL, net, x, t, 1);
+  const double l[2][4] = { { 0.1125, 0.10625, 0.18671875, 0.240625 },
+                           { 0, 0, 0.08046875, 0.1203125 } };
+  const double f[4][2] = { { 1, 0 }, { 0.75, 0.25 }, { 0.25, 0.75 }, { 0, 1 } };
+  for (int i = 0; i < 2; i++)
+    for (int r = 0; r < 4; r++)
+      for (int c = 0; c < 4; c++)
+        {
+          const int q = r * 4 + c;
+          const double g = i == 0 ? (q <= 4 ? -1.0 / 16 : q <= 9 ? 1.0 / 16 : 2.0 / 16)
+                                  : (q >= 5 ? 1.0 / 16 : 0.0);
+          double cam = 0.0;
+          for (int a = 0; a < 2; a++)
+            for (int b = 0; b < 2; b++)
+              cam += f[r][a] * f[c][b] * l[i][a * 2 + b];
+          /* Products of values < 1 computed in float: 1e-7 absolute is a
+           * few ulps of the largest (0.03). */
+          cr_assert_float_eq (attr->data[i * 16 + q], g * cam, 1e-7,
+                              "image %d (%d, %d) = %g, want %g", i, r, c,
+                              attr->data[i * 16 + q], g * cam);
+        }
+  /* A rule the caller set (deconvnet on the relu) neither changes the map
+   * (Grad-CAM and guided rules are the method's own) nor is lost. */
+  int relu = interp_net_find (net, "relu");
+  OK (interp_net_set_backward_rule (net, relu, INTERP_RULE_DECONVNET, 0.0f, &error), error);
+  InterpTensor *again = map_of (&interp_saliency_guided_grad_cam, NULL, net, x, t, 1);
+  cr_assert (memcmp (again->data, attr->data, attr->numel * sizeof (float)) == 0,
+             "the caller's rule changed the map");
+  cr_assert_eq (interp_net_backward_rule (net, relu), INTERP_RULE_DECONVNET);
+  InterpTensor *cam = map_of (&interp_saliency_grad_cam, NULL, net, x, t, 1);
+  cr_assert_eq (interp_net_backward_rule (net, relu), INTERP_RULE_DECONVNET);
+  cr_assert_float_eq (cam->data[0], l[0][0], 1e-6, "grad-cam with a rule set: %g", cam->data[0]);
+  interp_tensor_free (cam);
+  interp_tensor_free (again);
+  interp_tensor_free (attr);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
 /* ---- occlusion ----------------------------------------------------------- */
 
 /* logits = W x + b on c x h x w images through a flatten, k = 2 classes. */
