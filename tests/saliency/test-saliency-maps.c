@@ -659,3 +659,44 @@ Test (rise, bad_keys_name_the_key)
   interp_tensor_free (x);
   interp_net_free (net);
 }
+
+/* ---- every method, one image alone and in a batch ------------------------ */
+
+/* Occlusion forwards each image on its own (its windows in internal
+ * batches), so its map is bit-identical alone and in a batch.  Grad-CAM
+ * and guided Grad-CAM take one backward of the sum of the batch's target
+ * logits; in eval mode images do not interact, but BLAS may block a batch
+ * of 3 differently from one of 1, so sums of 9-term products (|terms| < 1)
+ * may round differently: 1e-6 absolute. */
+Test (maps, image_alone_or_in_a_batch)
+{
+  InterpNet *net = relu_net ();
+  InterpTensor *x3 = random_images (3, 1, 6, 6, 21);
+  const int32_t t3[3] = { 2, 0, 1 };
+  InterpTensor x1 = saliency_batch_view (x3, 2, 1);
+  const InterpComponent *methods[] = { &interp_saliency_occlusion, &interp_saliency_grad_cam,
+                                       &interp_saliency_guided_grad_cam };
+  const char *cam_pairs[] = { "layer=conv", NULL };
+  const char *occ_pairs[] = { "window=3", "stride=1", "internal-batch-size=5", NULL };
+  for (int m = 0; m < 3; m++)
+    {
+      const char *const *pairs = m == 0 ? occ_pairs : cam_pairs;
+      InterpTensor *all = map_of (methods[m], pairs, net, x3, t3, 1);
+      InterpTensor *one = map_of (methods[m], pairs, net, &x1, &t3[2], 1);
+      double max_abs = 0.0;
+      for (int q = 0; q < 36; q++)
+        {
+          const float a = all->data[2 * 36 + q], b = one->data[q];
+          if (m == 0)
+            cr_assert (memcmp (&a, &b, sizeof a) == 0, "occlusion pixel %d: %g vs %g", q, a, b);
+          else
+            cr_assert_float_eq (a, b, 1e-6, "%s pixel %d: %g vs %g", methods[m]->name, q, a, b);
+          max_abs = MAX (max_abs, fabs (a));
+        }
+      cr_assert (max_abs > 0.0, "%s: an all-zero map tests nothing", methods[m]->name);
+      interp_tensor_free (all);
+      interp_tensor_free (one);
+    }
+  interp_tensor_free (x3);
+  interp_net_free (net);
+}
