@@ -11,6 +11,7 @@ plugins_saliency_interp_saliency_la_SOURCES = \
 	plugins/saliency/grad-cam.c \
 	plugins/saliency/guided-grad-cam.c \
 	plugins/saliency/occlusion.c \
+	plugins/saliency/rise-mask.h \
 	plugins/saliency/rise.c
 plugins_saliency_interp_saliency_la_CFLAGS = $(plugin_cflags)
 plugins_saliency_interp_saliency_la_LDFLAGS = $(plugin_ldflags)

@@ -6,9 +6,8 @@
  * model in a softmax; logits would not be bounded and the paper's
  * "importance as expected score" reads probabilities), p the keep
  * probability.  Each mask M_i (generate_masks there): a cells x cells grid
- * of 1 with probability p, else 0, upsampled bilinearly (half-pixel
- * centres; the reference's skimage resize order=1, mode="reflect", equals
- * interp_image_resize's clamped bilinear for an upscale) to
+ * of 1 with probability p, else 0, upsampled bilinearly as the
+ * reference's skimage resize (order=1, mode="reflect": rise-mask.h) to
  * (cells + 1) * ceil(H / cells) x (cells + 1) * ceil(W / cells) and cropped
  * to H x W at a shift drawn uniformly in [0, ceil(H / cells)) x
  * [0, ceil(W / cells)).  One mask for every channel.
@@ -25,6 +24,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "rise-mask.h"
 #include "saliency-common.h"
 #include "plugin-components.h"
 
@@ -52,10 +52,25 @@ rise_destroy (gpointer data)
   g_free (data);
 }
 
-/* One mask (h x w) from the mask stream. */
+void
+rise_mask_crop (const InterpImage *grid, int64_t up_h, int64_t up_w, int64_t dy, int64_t dx,
+                int64_t h, int64_t w, float *mask)
+{
+  const double sy = (double) grid->height / (double) up_h;
+  const double sx = (double) grid->width / (double) up_w;
+  for (int64_t y = 0; y < h; y++)
+    for (int64_t x = 0; x < w; x++)
+      mask[y * w + x] = interp_image_sample (grid, 0, ((double) (y + dy) + 0.5) * sy - 0.5,
+                                             ((double) (x + dx) + 0.5) * sx - 0.5,
+                                             INTERP_BORDER_REFLECT_101, 0.0f);
+}
+
+/* One mask (h x w) from the mask stream: its grid's cells, then its row
+ * and column shifts (generate_masks draws all N grids first from numpy's
+ * stream; the distribution is the same). */
 static void
-rise_mask (const Rise *self, InterpRng *rng, InterpImage *grid, InterpImage *up, int64_t h,
-           int64_t w, float *mask)
+rise_mask (const Rise *self, InterpRng *rng, InterpImage *grid, int64_t h, int64_t w,
+           float *mask)
 {
   const int64_t s = self->cells;
   for (int64_t k = 0; k < s * s; k++)
@@ -63,9 +78,7 @@ rise_mask (const Rise *self, InterpRng *rng, InterpImage *grid, InterpImage *up,
   const int64_t cell_h = (h + s - 1) / s, cell_w = (w + s - 1) / s;
   const int64_t dy = (int64_t) interp_rng_below (rng, (uint64_t) cell_h);
   const int64_t dx = (int64_t) interp_rng_below (rng, (uint64_t) cell_w);
-  interp_image_resize (grid, INTERP_RESIZE_BILINEAR, up);
-  for (int64_t y = 0; y < h; y++)
-    memcpy (mask + y * w, up->data + (y + dy) * up->width + dx, sizeof (float) * (size_t) w);
+  rise_mask_crop (grid, (s + 1) * cell_h, (s + 1) * cell_w, dy, dx, h, w, mask);
 }
 
 /* Softmax probability of class t of row z (k logits), in double with the
@@ -108,7 +121,6 @@ rise_attribute (gpointer data, InterpNet *net, const InterpTensor *x, const int3
   interp_rng_seed (&mrng, interp_rng_next (rng));
   const int64_t ib = MIN (self->batch, self->masks);
   InterpImage *grid = interp_image_new (1, s, s);
-  InterpImage *up = interp_image_new (1, (s + 1) * ((h + s - 1) / s), (s + 1) * ((w + s - 1) / s));
   float *masks = g_new (float, ib * hw);
   double *sal = g_new0 (double, n * hw);
   InterpTensor *batch = interp_tensor_new_4d (ib, c, h, w), *logits = interp_tensor_new_2d (ib, 1);
@@ -121,7 +133,7 @@ rise_attribute (gpointer data, InterpNet *net, const InterpTensor *x, const int3
     {
       const int64_t m = MIN (ib, self->masks - first);
       for (int64_t k = 0; k < m; k++)
-        rise_mask (self, &mrng, grid, up, h, w, masks + k * hw);
+        rise_mask (self, &mrng, grid, h, w, masks + k * hw);
       int64_t shape[4] = { m, c, h, w };
       interp_tensor_reshape (batch, 4, shape);
       for (int64_t i = 0; ok && i < n; i++)
@@ -155,7 +167,6 @@ rise_attribute (gpointer data, InterpNet *net, const InterpTensor *x, const int3
             attr->data[i * per + ch * hw + q] = (float) (sal[i * hw + q] / norm);
     }
   interp_image_free (grid);
-  interp_image_free (up);
   g_free (masks);
   g_free (sal);
   g_free (tg);

@@ -10,7 +10,7 @@ tests_saliency_test_saliency_maps_SOURCES = tests/saliency/test-saliency-maps.c 
 	plugins/saliency/saliency-common.h plugins/saliency/saliency-common.c \
 	plugins/saliency/grad-cam-map.h plugins/saliency/grad-cam-map.c \
 	plugins/saliency/grad-cam.c plugins/saliency/guided-grad-cam.c \
-	plugins/saliency/occlusion.c plugins/saliency/rise.c
+	plugins/saliency/occlusion.c plugins/saliency/rise-mask.h plugins/saliency/rise.c
 tests_saliency_test_saliency_maps_CFLAGS = $(test_cflags) $(OPENMP_CFLAGS) \
 	-I$(srcdir)/plugins/saliency -I$(srcdir)/tests/attacks
 tests_saliency_test_saliency_maps_LDFLAGS = $(test_ldflags)

@@ -12,6 +12,7 @@
 #include "grad-cam-map.h"
 #include "host/params-private.h"
 #include "plugin-components.h"
+#include "rise-mask.h"
 #include "saliency-common.h"
 
 #define OK(expr, error) cr_assert ((expr), "%s", (error) != NULL ? (error)->message : #expr)
@@ -607,6 +608,43 @@ Test (rise, masks_keep_fraction_p)
   interp_tensor_free (attr);
   interp_tensor_free (x);
   interp_net_free (net);
+}
+
+/* The mask upsampling against the reference's call, values printed by
+ *   /usr/bin/python3 -c "import numpy as np; from skimage.transform import resize;
+ *     g = np.array([[1,0,1],[0,1,1],[0,0,1]], dtype='float32');
+ *     print(resize(g, (8, 8), order=1, mode='reflect',
+ *                  anti_aliasing=False).flatten().tolist())"
+ * (skimage 0.19.3): a 3 x 3 grid for 6 x 6 images (cells 3: ceil(6/3) = 2,
+ * up to (3 + 1) 2 = 8).  The corner is 0.5703125, not 1: skimage's
+ * "reflect" mirrors without repeating the edge.  Whole 8 x 8, and the 6 x 6
+ * crop at shift (1, 0).  skimage works in float64; ours is double stored
+ * in float: 1e-7. */
+Test (rise, mask_upsampling_matches_skimage)
+{
+  static const double sk[64] = {
+    0.5703125, 0.6640625, 0.5234375, 0.3828125, 0.44140625, 0.69921875, 0.95703125,
+    0.78515625, 0.6640625, 0.8828125, 0.5546875, 0.2265625, 0.23828125, 0.58984375,
+    0.94140625, 0.70703125, 0.5234375, 0.5546875, 0.5078125, 0.4609375, 0.54296875,
+    0.75390625, 0.96484375, 0.82421875, 0.3828125, 0.2265625, 0.4609375, 0.6953125,
+    0.84765625, 0.91796875, 0.98828125, 0.94140625, 0.25390625, 0.05078125, 0.35546875,
+    0.66015625, 0.84765625, 0.91796875, 0.98828125, 0.94140625, 0.13671875, 0.02734375,
+    0.19140625, 0.35546875, 0.54296875, 0.75390625, 0.96484375, 0.82421875, 0.01953125,
+    0.00390625, 0.02734375, 0.05078125, 0.23828125, 0.58984375, 0.94140625, 0.70703125,
+    0.09765625, 0.01953125, 0.13671875, 0.25390625, 0.44140625, 0.69921875, 0.95703125,
+    0.78515625 };
+  InterpImage *grid = interp_image_new (1, 3, 3);
+  const float g[9] = { 1, 0, 1, 0, 1, 1, 0, 0, 1 };
+  memcpy (grid->data, g, sizeof g);
+  float whole[64], crop[36];
+  rise_mask_crop (grid, 8, 8, 0, 0, 8, 8, whole);
+  for (int i = 0; i < 64; i++)
+    cr_assert_float_eq (whole[i], sk[i], 1e-7, "[%d] = %g, skimage %g", i, whole[i], sk[i]);
+  rise_mask_crop (grid, 8, 8, 1, 0, 6, 6, crop);
+  for (int y = 0; y < 6; y++)
+    for (int x = 0; x < 6; x++)
+      cr_assert_float_eq (crop[y * 6 + x], sk[(y + 1) * 8 + x], 1e-7, "crop (%d, %d)", y, x);
+  interp_image_free (grid);
 }
 
 /* The same seed gives bit-identical maps; another seed different ones; an
