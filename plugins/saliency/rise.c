@@ -21,7 +21,6 @@
  * forwarded on its own, one masked copy per mask of the chunk. */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "rise-mask.h"
@@ -81,19 +80,6 @@ rise_mask (const Rise *self, InterpRng *rng, InterpImage *grid, int64_t h, int64
   rise_mask_crop (grid, (s + 1) * cell_h, (s + 1) * cell_w, dy, dx, h, w, mask);
 }
 
-/* Softmax probability of class t of row z (k logits), in double with the
- * maximum subtracted so no exp overflows. */
-static double
-softmax_at (const float *z, int64_t k, int32_t t)
-{
-  double m = z[0], sum = 0.0;
-  for (int64_t j = 1; j < k; j++)
-    m = MAX (m, (double) z[j]);
-  for (int64_t j = 0; j < k; j++)
-    sum += exp ((double) z[j] - m);
-  return exp ((double) z[t] - m) / sum;
-}
-
 static gboolean
 rise_attribute (gpointer data, InterpNet *net, const InterpTensor *x, const int32_t *targets,
                 InterpRng *rng, InterpTensor *attr, double *delta, GError **error)
@@ -124,6 +110,7 @@ rise_attribute (gpointer data, InterpNet *net, const InterpTensor *x, const int3
   float *masks = g_new (float, ib * hw);
   double *sal = g_new0 (double, n * hw);
   InterpTensor *batch = interp_tensor_new_4d (ib, c, h, w), *logits = interp_tensor_new_2d (ib, 1);
+  InterpTensor *probs = interp_tensor_new_2d (ib, 1);
   int32_t *tg = g_new (int32_t, ib);
   double *zt = g_new (double, ib);
   SaliencyGuard guard;
@@ -147,10 +134,12 @@ rise_attribute (gpointer data, InterpNet *net, const InterpTensor *x, const int3
                   batch->data[k * per + ch * hw + q] = xi[ch * hw + q] * masks[k * hw + q];
             }
           ok = saliency_target_logits (net, batch, tg, zt, logits, error);
-          const int64_t kl = ok ? (int64_t) logits->numel / m : 0;
+          if (ok)
+            interp_softmax (logits, probs);
+          const int64_t kl = ok ? (int64_t) probs->numel / m : 0;
           for (int64_t k = 0; ok && k < m; k++)
             {
-              const double pt = softmax_at (logits->data + k * kl, kl, targets[i]);
+              const double pt = probs->data[k * kl + targets[i]];
               for (int64_t q = 0; q < hw; q++)
                 sal[i * hw + q] += pt * masks[k * hw + q];
             }
@@ -173,6 +162,7 @@ rise_attribute (gpointer data, InterpNet *net, const InterpTensor *x, const int3
   g_free (zt);
   interp_tensor_free (batch);
   interp_tensor_free (logits);
+  interp_tensor_free (probs);
   return ok;
 }
 
