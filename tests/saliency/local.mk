@@ -1,18 +1,34 @@
-# tests/saliency: the saliency plugins (unit tests compile the components in).
+# tests/saliency: the saliency plugin.  The methods are loaded from the built
+# module through the registry (saliency-fixture.c), as the runner does, so
+# wrappers (noise-tunnel) resolve their inner method the same way.
+# (saliency-fixture.c reads nodes' touched flags through nn/net-impl.h, which
+# needs $(OPENMP_CFLAGS).)
+saliency_fixture_sources = tests/saliency/saliency-fixture.h tests/saliency/saliency-fixture.c
 
-# The map methods (grad-cam, guided-grad-cam, occlusion, rise), with the attack tests'
-# "left as found" fixture (attack-fixture.c reads nodes' touched flags
-# through nn/net-impl.h, which needs $(OPENMP_CFLAGS)).
+check_PROGRAMS += tests/saliency/test-saliency-paths
+TESTS += tests/saliency/test-saliency-paths
+tests_saliency_test_saliency_paths_SOURCES = tests/saliency/test-saliency-paths.c \
+	$(saliency_fixture_sources)
+tests_saliency_test_saliency_paths_CFLAGS = $(test_cflags) $(OPENMP_CFLAGS)
+tests_saliency_test_saliency_paths_LDFLAGS = $(test_ldflags)
+tests_saliency_test_saliency_paths_LDADD = $(test_ldadd)
+EXTRA_tests_saliency_test_saliency_paths_DEPENDENCIES = $(test_deps) \
+	plugins/saliency/interp-saliency.la
+
+# The map methods (grad-cam, guided-grad-cam, occlusion, rise), compiled in
+# so the tests reach Grad-CAM's coarse map, the upsampling and RISE's masks;
+# the module is loaded too, for what describe() says.
 check_PROGRAMS += tests/saliency/test-saliency-maps
 TESTS += tests/saliency/test-saliency-maps
 tests_saliency_test_saliency_maps_SOURCES = tests/saliency/test-saliency-maps.c \
-	tests/attacks/attack-fixture.h tests/attacks/attack-fixture.c \
+	$(saliency_fixture_sources) \
 	plugins/saliency/saliency-common.h plugins/saliency/saliency-common.c \
 	plugins/saliency/grad-cam-map.h plugins/saliency/grad-cam-map.c \
 	plugins/saliency/grad-cam.c plugins/saliency/guided-grad-cam.c \
 	plugins/saliency/occlusion.c plugins/saliency/rise-mask.h plugins/saliency/rise.c
 tests_saliency_test_saliency_maps_CFLAGS = $(test_cflags) $(OPENMP_CFLAGS) \
-	-I$(srcdir)/plugins/saliency -I$(srcdir)/tests/attacks
+	-I$(srcdir)/plugins/saliency
 tests_saliency_test_saliency_maps_LDFLAGS = $(test_ldflags)
 tests_saliency_test_saliency_maps_LDADD = $(test_ldadd)
-EXTRA_tests_saliency_test_saliency_maps_DEPENDENCIES = $(test_deps)
+EXTRA_tests_saliency_test_saliency_maps_DEPENDENCIES = $(test_deps) \
+	plugins/saliency/interp-saliency.la
