@@ -17,7 +17,14 @@ plugins_saliency_interp_saliency_la_SOURCES = \
 	plugins/saliency/gradient-x-input.c \
 	plugins/saliency/integrated-gradients.c \
 	plugins/saliency/noise-tunnel.c \
-	plugins/saliency/gradient-shap.c
+	plugins/saliency/gradient-shap.c \
+	plugins/saliency/grad-cam-map.h \
+	plugins/saliency/grad-cam-map.c \
+	plugins/saliency/grad-cam.c \
+	plugins/saliency/guided-grad-cam.c \
+	plugins/saliency/occlusion.c \
+	plugins/saliency/rise-mask.h \
+	plugins/saliency/rise.c
 plugins_saliency_interp_saliency_la_CFLAGS = $(plugin_cflags)
 plugins_saliency_interp_saliency_la_LDFLAGS = $(plugin_ldflags)
 plugins_saliency_interp_saliency_la_LIBADD = $(plugin_libs)

@@ -13,5 +13,9 @@ extern const InterpComponent interp_saliency_gradient_x_input;
 extern const InterpComponent interp_saliency_integrated_gradients;
 extern const InterpComponent interp_saliency_noise_tunnel;
 extern const InterpComponent interp_saliency_gradient_shap;
+extern const InterpComponent interp_saliency_grad_cam;
+extern const InterpComponent interp_saliency_guided_grad_cam;
+extern const InterpComponent interp_saliency_occlusion;
+extern const InterpComponent interp_saliency_rise;
 
 #endif

@@ -15,6 +15,10 @@ static const InterpComponent *const components[] = {
   &interp_saliency_integrated_gradients,
   &interp_saliency_noise_tunnel,
   &interp_saliency_gradient_shap,
+  &interp_saliency_grad_cam,
+  &interp_saliency_guided_grad_cam,
+  &interp_saliency_occlusion,
+  &interp_saliency_rise,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-saliency", .version = INTERP_VERSION_STRING,
