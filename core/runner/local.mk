@@ -20,5 +20,7 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/minimal-epsilon.h \
 	core/runner/saliency-stage.h \
 	core/runner/saliency-maps.c \
-	core/runner/saliency-outputs.c
+	core/runner/saliency-outputs.c \
+	core/runner/saliency-randomisation.c \
+	core/runner/saliency-check.c
 core_runner_libinterp_runner_la_CFLAGS = $(core_cflags)
