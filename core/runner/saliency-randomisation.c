@@ -11,9 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "stats/map-similarity.h"
-#include "stats/stats.h"
-#include "util/error-prefix.h"
+#include "runner/saliency-similarity.h"
 
 /* One layer the checks may re-initialise, with its saved parameters. */
 typedef struct {
@@ -126,44 +124,7 @@ typedef struct {
   InterpMapSimilarity sims[INTERP_N_SIMILARITIES];
   size_t n_sims;
   InterpTensor *maps;
-  double *values;         /* one per image */
 } Check;
-
-/* Mean and sd over the images of the defined similarities.  Undefined ones
- * (NaN: a constant or all-zero map, map-similarity.h) are left out with a
- * warning; none defined gives null rows. */
-static void
-record (Check *c, const char *mode, const char *layer, InterpMapSimilarity sim,
-        JsonArray *rows)
-{
-  const int64_t n = c->set->images->shape[0];
-  const int64_t ch = c->original->shape[1];
-  const int64_t h = c->original->ndim == 4 ? c->original->shape[2] : 1;
-  const int64_t w = c->original->ndim == 4 ? c->original->shape[3] : 1;
-  const size_t per = (size_t) (ch * h * w);
-  size_t defined = 0;
-  for (int64_t i = 0; i < n; i++)
-    {
-      double v = interp_map_similarity (sim, c->original->data + (size_t) i * per,
-                                        c->maps->data + (size_t) i * per, ch, h, w);
-      if (!isnan (v))
-        c->values[defined++] = v;
-    }
-  const char *sname = interp_map_similarity_name (sim);
-  if (defined < (size_t) n)
-    g_warning ("%s: %s randomisation at layer %s: %s is undefined (a constant map) for %"
-               G_GINT64_FORMAT " of %" G_GINT64_FORMAT " images; %s",
-               c->m->stage->group, mode, layer, sname, n - (int64_t) defined, n,
-               defined ? "they are left out of the mean" : "recorded as null");
-  char *metric = g_strdup_printf ("sanity-%s-%s", mode, sname);
-  char *metric_sd = g_strdup_printf ("sanity-%s-%s-sd", mode, sname);
-  interp_saliency_add_row (rows, metric, layer, c->m->stage->group, "",
-                           interp_stats_mean (c->values, defined));
-  interp_saliency_add_row (rows, metric_sd, layer, c->m->stage->group, "",
-                           interp_stats_sd (c->values, defined));
-  g_free (metric);
-  g_free (metric_sd);
-}
 
 /* The maps of the network as it is now, compared with the original ones.
  * The maps' streams are those of the original maps ("<group>/maps/..."), so
@@ -176,41 +137,8 @@ step (Check *c, const char *mode, const char *layer, JsonArray *rows, GError **e
                              c->ctx, c->maps, NULL, error))
     return FALSE;
   for (size_t s = 0; s < c->n_sims; s++)
-    record (c, mode, layer, c->sims[s], rows);
-  return TRUE;
-}
-
-/* The `similarity` entries, checked against the map size. */
-static gboolean
-parse_similarities (Check *c, const InterpParams *keys, GError **error)
-{
-  size_t n;
-  const char *const *names = interp_params_get_string_list (keys, "similarity", &n);
-  const int64_t ch = c->original->shape[1];
-  const int64_t h = c->original->ndim == 4 ? c->original->shape[2] : 1;
-  const int64_t w = c->original->ndim == 4 ? c->original->shape[3] : 1;
-  c->n_sims = 0;
-  for (size_t k = 0; k < n; k++)
-    {
-      InterpMapSimilarity s;
-      if (!interp_map_similarity_parse (names[k], &s))
-        {
-          g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
-                       "%s: key 'similarity': unknown similarity '%s' (known: %s)",
-                       interp_params_where (keys), names[k], interp_map_similarity_names ());
-          return FALSE;
-        }
-      char *why = interp_map_similarity_unfit (s, ch, h, w);
-      if (why)
-        {
-          g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE, "%s: key 'similarity': %s",
-                       interp_params_where (keys), why);
-          g_free (why);
-          return FALSE;
-        }
-      if (c->n_sims < INTERP_N_SIMILARITIES)
-        c->sims[c->n_sims++] = s;
-    }
+    interp_saliency_similarity_rows (rows, mode, layer, c->m->stage->group, c->sims[s],
+                                     c->original, c->maps);
   return TRUE;
 }
 
@@ -227,13 +155,12 @@ interp_saliency_randomisation (const InterpSaliencyMethod *m, InterpNet *net,
     return TRUE;
   Check c = { .m = m, .net = net, .set = set, .original = original, .batch = batch,
               .ctx = ctx };
-  if (!parse_similarities (&c, keys, error))
+  if (!interp_saliency_similarities (keys, original, c.sims, &c.n_sims, error))
     return FALSE;
   GArray *layers = select_layers (net, keys, error);
   if (layers == NULL)
     return FALSE;
   c.maps = interp_tensor_new_4d (1, 1, 1, 1);
-  c.values = g_new (double, (size_t) set->images->shape[0] + 1);
   gboolean ok = TRUE;
   for (size_t k = 0; ok && k < n_modes; k++)
     {
@@ -263,6 +190,5 @@ interp_saliency_randomisation (const InterpSaliencyMethod *m, InterpNet *net,
     layer_clear (&g_array_index (layers, Layer, i));
   g_array_unref (layers);
   interp_tensor_free (c.maps);
-  g_free (c.values);
   return ok;
 }

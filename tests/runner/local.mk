@@ -61,3 +61,14 @@ tests_runner_test_saliency_randomisation_LDFLAGS = $(test_ldflags)
 tests_runner_test_saliency_randomisation_LDADD = $(test_ldadd)
 EXTRA_tests_runner_test_saliency_randomisation_DEPENDENCIES = $(test_deps) \
 	plugins/saliency/interp-saliency.la
+
+# The data randomisation check across fabricated trial folders, and the
+# summary reading its rows (internal functions).
+check_PROGRAMS += tests/runner/test-saliency-data-randomisation
+TESTS += tests/runner/test-saliency-data-randomisation
+tests_runner_test_saliency_data_randomisation_SOURCES = \
+	tests/runner/test-saliency-data-randomisation.c
+tests_runner_test_saliency_data_randomisation_CFLAGS = $(test_cflags)
+tests_runner_test_saliency_data_randomisation_LDFLAGS = $(test_ldflags)
+tests_runner_test_saliency_data_randomisation_LDADD = $(test_ldadd)
+EXTRA_tests_runner_test_saliency_data_randomisation_DEPENDENCIES = $(test_deps)
