@@ -32,6 +32,9 @@ const InterpParamSpec interp_data_common_params[] = {
     0, 256, NULL },
   { "augment-flip", INTERP_PARAM_BOOL, "false",
     "training augmentation: random horizontal flip", 0, 0, NULL },
+  { "permute-labels", INTERP_PARAM_BOOL, "false",
+    "shuffle the labels of the training and validation samples (seeded; test labels stay "
+    "true): the data randomisation test of Adebayo et al. 2018", 0, 0, NULL },
   { NULL }
 };
 
@@ -80,6 +83,7 @@ interp_data_config_resolve (const InterpParams *common, InterpDataConfig *c, GEr
       c->std = g_memdup2 (v, c->n_std * sizeof (double));
       c->augment_crop = (int) interp_params_get_int (common, "augment-crop");
       c->augment_flip = interp_params_get_bool (common, "augment-flip");
+      c->permute_labels = interp_params_get_bool (common, "permute-labels");
       c->where = g_strdup (interp_params_where (common));
     }
   if (defaults)

@@ -27,6 +27,9 @@ struct InterpData {
   float *mean, *std;
   int augment_crop;
   gboolean augment_flip;
+  /* permute-labels: the label of every position of TRAIN and VAL (NULL
+   * otherwise, and always for TEST). */
+  int32_t *labels[3];
   /* Scratch for read(): plugin indices and labels of one request. */
   GArray *scratch_idx;
   GArray *scratch_labels;
@@ -52,7 +55,10 @@ interp_data_free (InterpData *data)
   if (data->instance && data->vtable && data->vtable->close)
     data->vtable->close (data->instance);
   for (int s = 0; s < 3; s++)
-    g_free (data->index[s]);
+    {
+      g_free (data->index[s]);
+      g_free (data->labels[s]);
+    }
   g_free (data->mean);
   g_free (data->std);
   g_free (data->name);
@@ -146,6 +152,40 @@ dataset_stats (InterpData *data, GError **error)
   interp_tensor_free (x);
   g_free (sum);
   g_free (sumsq);
+  return ok;
+}
+
+/* permute-labels: reads the true labels of TRAIN and VAL (chunks of
+ * STATS_CHUNK samples) and deals each split's labels out again in the order
+ * of a shuffle of its positions, TRAIN first, from one stream. */
+static gboolean
+permute_labels (InterpData *data, GError **error)
+{
+  InterpRng rng;
+  interp_rng_derive (&rng, data->seed, "data/permute-labels");
+  InterpTensor *x = interp_tensor_new_4d (1, data->info.channels, data->info.height,
+                                          data->info.width);
+  const InterpSplit splits[2] = { INTERP_SPLIT_TRAIN, INTERP_SPLIT_VAL };
+  gboolean ok = TRUE;
+  for (int k = 0; ok && k < 2; k++)
+    {
+      InterpSplit s = splits[k];
+      const int64_t n = data->n[s];
+      int32_t *truth = g_new (int32_t, (gsize) n + 1);
+      for (int64_t first = 0; ok && first < n; first += STATS_CHUNK)
+        ok = interp_data_read_range (data, s, first, MIN ((int64_t) STATS_CHUNK, n - first), x,
+                                     truth + first, error);
+      int64_t *perm = g_new (int64_t, (gsize) n + 1);
+      for (int64_t i = 0; i < n; i++)
+        perm[i] = i;
+      interp_rng_shuffle (&rng, perm, (size_t) n);
+      data->labels[s] = g_new (int32_t, (gsize) n + 1);
+      for (int64_t i = 0; i < n; i++)
+        data->labels[s][i] = truth[perm[i]];
+      g_free (perm);
+      g_free (truth);
+    }
+  interp_tensor_free (x);
   return ok;
 }
 
@@ -263,6 +303,8 @@ interp_data_new (const InterpDatasetVTable *vtable, gpointer instance, const cha
       goto fail;
     }
   if (!set_normalization (data, config, error))
+    goto fail;
+  if (config->permute_labels && !permute_labels (data, error))
     goto fail;
   interp_data_config_clear (&defaults);
   return data;
@@ -396,7 +438,12 @@ interp_data_read (InterpData *data, InterpSplit split, const int64_t *pos, int64
         }
       idx[i] = data->index[split][pos[i]];
     }
-  return read_scratch (data, split, n, images, labels, error);
+  if (!read_scratch (data, split, n, images, labels, error))
+    return FALSE;
+  if (labels && data->labels[split])
+    for (int64_t i = 0; i < n; i++)
+      labels[i] = data->labels[split][pos[i]];
+  return TRUE;
 }
 
 gboolean
@@ -414,7 +461,12 @@ interp_data_read_range (InterpData *data, InterpSplit split, int64_t first, int6
   int64_t *idx = (int64_t *) (void *) data->scratch_idx->data;
   for (int64_t i = 0; i < n; i++)
     idx[i] = data->index[split][first + i];
-  return read_scratch (data, split, n, images, labels, error);
+  if (!read_scratch (data, split, n, images, labels, error))
+    return FALSE;
+  if (labels && data->labels[split])
+    for (int64_t i = 0; i < n; i++)
+      labels[i] = data->labels[split][first + i];
+  return TRUE;
 }
 
 void

@@ -16,6 +16,14 @@
  *                value, or one per channel); none: mean 0, std 1
  *   augment-crop random crop after zero padding by this many pixels (0 = off)
  *   augment-flip random horizontal flip with probability 1/2
+ *   permute-labels  the labels of the TRAIN split are shuffled among its
+ *                samples, and those of VAL among its own, by the stream
+ *                "data/permute-labels" (TRAIN's permutation drawn first);
+ *                images and TEST labels stay true, so a network can only
+ *                memorise and its test accuracy measures chance.  The data
+ *                randomisation test of Adebayo et al. 2018 ("Sanity Checks
+ *                for Saliency Maps", section 5: "we permute the training
+ *                labels"); each split keeps its label histogram.
  *
  * Each key is read once, into an InterpDataConfig (interp_data_config_resolve).
  *
@@ -35,6 +43,7 @@
  *   "data/val-split"                     which training samples become VAL
  *   "data/shuffle/<epoch>"               the order of an epoch
  *   "data/augment/<epoch>/<batch>"       crop offsets and flips of a batch
+ *   "data/permute-labels"                permute-labels' permutations
  * so an epoch's batches and augmentations do not depend on anything that ran
  * before, and a resumed run sees the same data.
  */
@@ -70,6 +79,7 @@ typedef struct {
   size_t n_mean, n_std;
   int augment_crop;
   gboolean augment_flip;
+  gboolean permute_labels;
   char *where;                    /* "file.ini: [dataset]" for messages; owned */
 } InterpDataConfig;
 

@@ -21,5 +21,10 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/saliency-stage.h \
 	core/runner/saliency-maps.c \
 	core/runner/saliency-stage.c \
-	core/runner/saliency-outputs.c
+	core/runner/saliency-outputs.c \
+	core/runner/saliency-randomisation.c \
+	core/runner/saliency-check.c \
+	core/runner/saliency-similarity.h \
+	core/runner/saliency-similarity.c \
+	core/runner/saliency-data-randomisation.c
 core_runner_libinterp_runner_la_CFLAGS = $(core_cflags)

@@ -33,6 +33,52 @@ row_free (gpointer p)
   g_free (r);
 }
 
+static void
+add_rows (GPtrArray *rows, JsonArray *arr, const char *id, gint64 seed, GHashTable *swept)
+{
+  for (guint k = 0; k < json_array_get_length (arr); k++)
+    {
+      JsonObject *o = json_array_get_object_element (arr, k);
+      if (o == NULL)
+        continue;
+      InterpSummaryRow *row = g_new0 (InterpSummaryRow, 1);
+      row->trial = g_strdup (id);
+      row->seed = seed;
+      row->metric = g_strdup (interp_json_get_string (o, "metric", ""));
+      row->target = g_strdup (interp_json_get_string (o, "target", ""));
+      row->perturbation = g_strdup (interp_json_get_string (o, "perturbation", ""));
+      row->level = g_strdup (interp_json_get_string (o, "level", ""));
+      JsonNode *v = json_object_get_member (o, "value");
+      row->value = v && JSON_NODE_HOLDS_VALUE (v) ? json_node_get_double (v) : NAN;
+      row->swept = g_hash_table_ref (swept);
+      g_ptr_array_add (rows, row);
+    }
+}
+
+/* The "rows" of a further file of a trial, like metrics.json's. */
+static gboolean
+read_extra_rows (GPtrArray *rows, const char *path, const char *id, gint64 seed,
+                 GHashTable *swept, GError **error)
+{
+  JsonParser *parser = json_parser_new ();
+  GError *local = NULL;
+  gboolean ok = json_parser_load_from_file (parser, path, &local);
+  JsonNode *root = ok ? json_parser_get_root (parser) : NULL;
+  JsonNode *r = root && JSON_NODE_HOLDS_OBJECT (root)
+                ? json_object_get_member (json_node_get_object (root), "rows") : NULL;
+  if (r && JSON_NODE_HOLDS_ARRAY (r))
+    add_rows (rows, json_node_get_array (r), id, seed, swept);
+  else
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT, "%s: %s", path,
+                   local ? local->message : "no \"rows\" array");
+      ok = FALSE;
+    }
+  g_clear_error (&local);
+  g_object_unref (parser);
+  return ok;
+}
+
 GPtrArray *
 interp_run_read_rows (const InterpPipeline *p, const char *dir, GError **error)
 {
@@ -67,24 +113,22 @@ interp_run_read_rows (const InterpPipeline *p, const char *dir, GError **error)
           g_ptr_array_unref (rows);
           return NULL;
         }
-      for (guint k = 0; k < json_array_get_length (arr); k++)
-        {
-          JsonObject *o = json_array_get_object_element (arr, k);
-          if (o == NULL)
-            continue;
-          InterpSummaryRow *row = g_new0 (InterpSummaryRow, 1);
-          row->trial = g_strdup (id);
-          row->seed = seed;
-          row->metric = g_strdup (interp_json_get_string (o, "metric", ""));
-          row->target = g_strdup (interp_json_get_string (o, "target", ""));
-          row->perturbation = g_strdup (interp_json_get_string (o, "perturbation", ""));
-          row->level = g_strdup (interp_json_get_string (o, "level", ""));
-          JsonNode *v = json_object_get_member (o, "value");
-          row->value = v && JSON_NODE_HOLDS_VALUE (v) ? json_node_get_double (v) : NAN;
-          row->swept = g_hash_table_ref (swept);
-          g_ptr_array_add (rows, row);
-        }
+      add_rows (rows, arr, id, seed, swept);
       g_object_unref (parser);
+      /* The data randomisation check's rows (saliency-stage.h), written after
+       * all trials for those trained on permuted labels. */
+      char *extra = g_build_filename (dir, "trials", id, "saliency-data.json", NULL);
+      gboolean ok_extra = !g_file_test (extra, G_FILE_TEST_EXISTS)
+                          || read_extra_rows (rows, extra, id, seed, swept, error);
+      g_free (extra);
+      if (!ok_extra)
+        {
+          g_hash_table_unref (swept);
+          g_free (path);
+          g_free (id);
+          g_ptr_array_unref (rows);
+          return NULL;
+        }
       g_hash_table_unref (swept);
       g_free (path);
       g_free (id);

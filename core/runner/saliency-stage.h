@@ -145,10 +145,11 @@ void interp_saliency_add_array (JsonArray *arrays, const char *metric, const cha
  * nodes with a weight parameter (conv2d, linear, batchnorm) whose names match
  * `randomisation-layers`, ordered from the output down.  Cascading step k
  * re-initialises the top k layers (interp_net_reinit_node, the model's init
- * scheme, stream "<group>/randomisation/<layer>"; the same stream for a
+ * scheme, stream "saliency/randomisation/<layer>": the same stream for a
  * layer in both modes and in every method, so all methods see the same
  * randomised networks); independent step k only layer k.  At each step the
- * maps of `set` are recomputed (targets unchanged) and compared with
+ * maps of `set` are recomputed (targets unchanged, the streams of the
+ * original maps: "<group>/maps/batch-B") and compared with
  * `original` by every similarity of the `similarity` key.  The network's
  * parameters are restored bit for bit afterwards. */
 gboolean interp_saliency_randomisation (const InterpSaliencyMethod *m, InterpNet *net,

@@ -50,3 +50,25 @@ tests_runner_test_attack_eval_SOURCES = tests/runner/test-attack-eval.c
 tests_runner_test_attack_eval_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS) $(JSON_CFLAGS)
 tests_runner_test_attack_eval_LDADD = libinterp.la $(JSON_LIBS) $(GLIB_LIBS) $(CRITERION_LIBS) -lm
 EXTRA_tests_runner_test_attack_eval_DEPENDENCIES = tests/runner/probes.la
+
+# The saliency stage's model-parameter randomisation and list-key checks
+# (internal functions), with the built saliency plugin's gradient method.
+check_PROGRAMS += tests/runner/test-saliency-randomisation
+TESTS += tests/runner/test-saliency-randomisation
+tests_runner_test_saliency_randomisation_SOURCES = tests/runner/test-saliency-randomisation.c
+tests_runner_test_saliency_randomisation_CFLAGS = $(test_cflags)
+tests_runner_test_saliency_randomisation_LDFLAGS = $(test_ldflags)
+tests_runner_test_saliency_randomisation_LDADD = $(test_ldadd)
+EXTRA_tests_runner_test_saliency_randomisation_DEPENDENCIES = $(test_deps) \
+	plugins/saliency/interp-saliency.la
+
+# The data randomisation check across fabricated trial folders, and the
+# summary reading its rows (internal functions).
+check_PROGRAMS += tests/runner/test-saliency-data-randomisation
+TESTS += tests/runner/test-saliency-data-randomisation
+tests_runner_test_saliency_data_randomisation_SOURCES = \
+	tests/runner/test-saliency-data-randomisation.c
+tests_runner_test_saliency_data_randomisation_CFLAGS = $(test_cflags)
+tests_runner_test_saliency_data_randomisation_LDFLAGS = $(test_ldflags)
+tests_runner_test_saliency_data_randomisation_LDADD = $(test_ldadd)
+EXTRA_tests_runner_test_saliency_data_randomisation_DEPENDENCIES = $(test_deps)

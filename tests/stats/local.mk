@@ -21,3 +21,11 @@ tests_stats_test_hypothesis_CFLAGS = $(test_cflags)
 tests_stats_test_hypothesis_LDFLAGS = $(test_ldflags)
 tests_stats_test_hypothesis_LDADD = $(test_ldadd)
 EXTRA_tests_stats_test_hypothesis_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/stats/test-map-similarity
+TESTS += tests/stats/test-map-similarity
+tests_stats_test_map_similarity_SOURCES = tests/stats/test-map-similarity.c
+tests_stats_test_map_similarity_CFLAGS = $(test_cflags)
+tests_stats_test_map_similarity_LDFLAGS = $(test_ldflags)
+tests_stats_test_map_similarity_LDADD = $(test_ldadd)
+EXTRA_tests_stats_test_map_similarity_DEPENDENCIES = $(test_deps)
