@@ -20,5 +20,9 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/minimal-epsilon.h \
 	core/runner/saliency-stage.h \
 	core/runner/saliency-maps.c \
-	core/runner/saliency-outputs.c
+	core/runner/saliency-outputs.c \
+	core/runner/saliency-faithfulness.h \
+	core/runner/saliency-faithfulness.c \
+	core/runner/saliency-roar.h \
+	core/runner/saliency-roar.c
 core_runner_libinterp_runner_la_CFLAGS = $(core_cflags)
