@@ -411,7 +411,7 @@ mean_of (const double *v, int64_t n)
 /* Every map value must be finite: the orders and norms below are
  * meaningless otherwise. */
 static gboolean
-check_maps (const InterpSaliencyMethod *m, const InterpSaliencySet *set,
+check_maps (const InterpSaliencySet *set,
             const InterpTensor *maps, GError **error)
 {
   const int64_t per = (int64_t) interp_tensor_sample_size (set->images);
@@ -426,9 +426,8 @@ check_maps (const InterpSaliencyMethod *m, const InterpSaliencySet *set,
       {
         g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
                      "faithfulness: the map of test image %" G_GINT64_FORMAT " has a "
-                     "non-finite value (%g); %s cannot be ranked or compared",
-                     set->indices[(int64_t) e / per], (double) maps->data[e],
-                     m->stage->group);
+                     "non-finite value (%g): it cannot be ranked or compared",
+                     set->indices[(int64_t) e / per], (double) maps->data[e]);
         return FALSE;
       }
   return TRUE;
@@ -468,7 +467,7 @@ interp_saliency_faithfulness (const InterpSaliencyMethod *m, InterpNet *net,
           return FALSE;
         }
     }
-  if (!check_maps (m, set, maps, error))
+  if (!check_maps (set, maps, error))
     {
       interp_error_prefix_group (error, group);
       return FALSE;
