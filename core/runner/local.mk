@@ -26,5 +26,9 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/saliency-check.c \
 	core/runner/saliency-similarity.h \
 	core/runner/saliency-similarity.c \
-	core/runner/saliency-data-randomisation.c
+	core/runner/saliency-data-randomisation.c \
+	core/runner/saliency-faithfulness.h \
+	core/runner/saliency-faithfulness.c \
+	core/runner/saliency-roar.h \
+	core/runner/saliency-roar.c
 core_runner_libinterp_runner_la_CFLAGS = $(core_cflags)

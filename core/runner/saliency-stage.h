@@ -160,17 +160,26 @@ gboolean interp_saliency_randomisation (const InterpSaliencyMethod *m, InterpNet
 /* Deletion / insertion, infidelity, max-sensitivity
  * (saliency-faithfulness.c) as the `faithfulness` key lists them.
  * Deletion (Petsiuk et al. 2018, eclique/RISE): pixels in decreasing order
- * of saliency (summed over channels) are set to 0, deletion-steps steps
- * (0: H steps, H*W/H pixels each); insertion: the same pixels copied onto a
- * Gaussian-blurred copy (kernel 11, sigma 5); score = softmax probability of
- * the image's top-1 class on the clean image; AUC by the trapezoid rule
- * over x in [0, 1].  Infidelity (Yeh et al. 2019): E_I[(I . attr - (f(x) -
- * f(x - I)))^2] with I ~ N(0, infidelity-sigma^2) per pixel,
- * infidelity-samples draws (stream "<group>/infidelity/image-I").
- * Max-sensitivity: max over max-sensitivity-samples perturbations uniform
- * in the L-inf ball of max-sensitivity-radius of ||attr(x+d) - attr(x)|| /
- * ||attr(x)|| (Frobenius norms; Captum's defaults: radius 0.02, 10
- * samples). */
+ * of saliency (summed over channels; ties: the lower pixel index first) are
+ * set to 0 in every channel, deletion-steps steps S (0: H steps; step k
+ * replaces order[floor((k-1) HW / S) .. floor(k HW / S)), so H steps are W
+ * pixels each, RISE's step; S > H*W is an error naming the key); insertion:
+ * the same pixels copied onto a Gaussian-blurred copy (RISE's gkern(11, 5)
+ * under zero padding: saliency-faithfulness.h); score = softmax probability
+ * of the image's top-1 class on the clean image; curves of S + 1 points at
+ * x = k / S; AUC by the trapezoid rule over x in [0, 1].  Infidelity (Yeh et
+ * al. 2019; Captum's infidelity, normalize = False):
+ * E_I[(I . attr - (f(x) - f(x - I)))^2], f the target logit, I ~ N(0,
+ * infidelity-sigma^2) per input element, infidelity-samples draws (stream
+ * "<group>/infidelity/image-<test index>"), x - I not clipped.
+ * Max-sensitivity (Captum's sensitivity_max): max over
+ * max-sensitivity-samples perturbations d uniform in the L-inf ball of
+ * max-sensitivity-radius (not clipped; noise stream
+ * "<group>/max-sensitivity/image-<test index>", maps of x + d with the
+ * stream of that name + "/batch-B") of ||attr(x+d) - attr(x)||_F /
+ * ||attr(x)||_F, a zero ||attr(x)|| counted as 1 (as Captum); attr(x) =
+ * `maps`.  Captum's defaults: radius 0.02, 10 samples.  A non-finite map
+ * value is an error. */
 gboolean interp_saliency_faithfulness (const InterpSaliencyMethod *m, InterpNet *net,
                                        const InterpSaliencySet *set,
                                        const InterpTensor *maps, int64_t batch,
@@ -182,15 +191,26 @@ gboolean interp_saliency_faithfulness (const InterpSaliencyMethod *m, InterpNet 
  * t of [pipeline] roar-fractions: the maps of the training images
  * ([pipeline] roar-train-images of them, the first ones of the train split;
  * 0 = all) and of the whole test split are computed with the trained
- * network; in each image the top t of input elements, ranked by |attr|
- * (importance whatever its sign; ties broken by the lower index), are
- * replaced (ROAR) or all others are (KAR) by the per-channel dataset mean;
+ * network (targets as saliency-target says; streams "<group>/roar/train/
+ * batch-B" and "<group>/roar/test/batch-B"); in each image the top
+ * floor(t * numel) input elements, ranked by |attr| (importance whatever
+ * its sign: the benchmark's default squared_value = True; ties broken by the
+ * lower index, as tf.nn.top_k), are replaced (ROAR) or all others are (KAR)
+ * by the per-channel mean of those training images;
  * a fresh network (interp_trial_build_net, init stream
- * "roar/<group>/<t>/init", the trial's seed) is trained from scratch on the modified training images with the [train]
- * configuration ([pipeline] roar-epochs overrides the epochs when > 0,
- * no checkpointing, no regularisers) and its accuracy on the modified test
- * images recorded.  The random ranking is drawn from the stream
- * "roar/random/<t>" per image. */
+ * "roar/<group>/<t>/init", the trial's seed; its normalize node has the
+ * trial data's statistics) is trained from scratch on the modified training
+ * images with the [train] configuration ([pipeline] roar-epochs overrides
+ * the epochs when > 0, no validation split, no regularisers, no hooks, its
+ * checkpoints in a temporary folder removed afterwards: nothing lands in
+ * the trial folder) and its accuracy on the modified test images recorded.
+ * The random ranking (perturbation INTERP_SALIENCY_RANDOM_RANKING, init
+ * stream "roar/random-ranking/<t>/init") is a uniform permutation per image
+ * drawn from the stream "roar/random/<t>" (training images then test
+ * images, in order; ROAR and KAR share it), trained once per fraction for
+ * each of roar / kar that any method asks for.  (The benchmark's random
+ * baseline drops each element with probability t, the same count only in
+ * expectation.) */
 gboolean interp_saliency_roar (const InterpPipeline *p, GPtrArray *methods, InterpNet *net,
                                InterpData *data, InterpContext *ctx, JsonArray *rows,
                                GError **error);

@@ -72,3 +72,25 @@ tests_runner_test_saliency_data_randomisation_CFLAGS = $(test_cflags)
 tests_runner_test_saliency_data_randomisation_LDFLAGS = $(test_ldflags)
 tests_runner_test_saliency_data_randomisation_LDADD = $(test_ldadd)
 EXTRA_tests_runner_test_saliency_data_randomisation_DEPENDENCIES = $(test_deps)
+# Deletion / insertion, infidelity and max-sensitivity against hand-computed
+# values (internal functions: the core linked statically; the gradient method
+# from the build tree).
+check_PROGRAMS += tests/runner/test-saliency-faithfulness
+TESTS += tests/runner/test-saliency-faithfulness
+tests_runner_test_saliency_faithfulness_SOURCES = tests/runner/test-saliency-faithfulness.c
+tests_runner_test_saliency_faithfulness_CFLAGS = $(test_cflags)
+tests_runner_test_saliency_faithfulness_LDFLAGS = $(test_ldflags)
+tests_runner_test_saliency_faithfulness_LDADD = $(test_ldadd)
+EXTRA_tests_runner_test_saliency_faithfulness_DEPENDENCIES = $(test_deps) \
+
+# ROAR / KAR: counts, rankings and masks by hand, and a tiny retraining on the
+# synthetic dataset with the mlp and the gradient method.
+check_PROGRAMS += tests/runner/test-saliency-roar
+TESTS += tests/runner/test-saliency-roar
+tests_runner_test_saliency_roar_SOURCES = tests/runner/test-saliency-roar.c
+tests_runner_test_saliency_roar_CFLAGS = $(test_cflags)
+tests_runner_test_saliency_roar_LDFLAGS = $(test_ldflags)
+tests_runner_test_saliency_roar_LDADD = $(test_ldadd)
+EXTRA_tests_runner_test_saliency_roar_DEPENDENCIES = $(test_deps) \
+	plugins/saliency/interp-saliency.la plugins/datasets/interp-datasets.la \
+	plugins/models/interp-models.la
