@@ -20,5 +20,7 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/minimal-epsilon.h \
 	core/runner/saliency-stage.h \
 	core/runner/saliency-maps.c \
-	core/runner/saliency-outputs.c
+	core/runner/saliency-outputs.c \
+	core/runner/saliency-render.h \
+	core/runner/saliency-render.c
 core_runner_libinterp_runner_la_CFLAGS = $(core_cflags)
