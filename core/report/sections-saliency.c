@@ -195,8 +195,11 @@ report_saliency_table (Report *r, const char *const *metrics, guint n_metrics)
               g_string_append (b, "</span>");
             }
           if (o->better != INTERP_BETTER_NEITHER)
-            report_html_printf (b, " <span class=\"unit\">(%s is better)</span>",
-                                interp_better_name (o->better));
+            {
+              g_string_append (b, " <span class=\"unit\">(");
+              report_html_text (b, interp_better_name (o->better));
+              g_string_append (b, " is better)</span>");
+            }
           g_string_append (b, "</th>");
         }
       g_string_append (b, "</tr></thead>\n<tbody>\n");
@@ -523,8 +526,24 @@ report_section_sanity_data (Report *r)
         interp_plot_include_y (plot, 0.0, o->max);
       report_accum_to_plot (&acc, plot, labels, "all trials");
       char *ns = report_n_text (acc.min_n, acc.max_n, "trial");
+      /* The conditions that have the check (one bar colour each). */
+      GString *conds = g_string_new (NULL);
+      for (guint c = 0; c < labels->len; c++)
+        for (guint i = 0; i < r->rows->len; i++)
+          {
+            Row *row = g_ptr_array_index (r->rows, i);
+            if (strcmp (row->metric, metric) == 0
+                && strcmp (row->condition, g_ptr_array_index (labels, c)) == 0)
+              {
+                g_string_append_printf (conds, "%s%s", conds->len ? ", " : "",
+                                        shown_label (row->condition));
+                break;
+              }
+          }
       char *caption = g_strdup_printf ("%s similarity of the maps of the networks trained on "
-                                       "permuted and on true labels, per method (%s).", sim, ns);
+                                       "permuted and on true labels, per method; %s (%s).", sim,
+                                       conds->str, ns);
+      g_string_free (conds, TRUE);
       char *name = g_strdup_printf ("%s", metric);
       report_emit_plot (r, r->body, plot, name, caption);
       g_free (name);

@@ -148,6 +148,8 @@ Test (saliency_report, sections_on_the_fixture_run)
                       "completeness delta");
   cr_assert_not_null (strstr (summary, "<tr><th>gradient</th><td>alpha=-1</td>"
                                        "<td class=\"num\">\u2013</td>"), "no delta");
+  cr_assert_not_null (strstr (summary, "<span class=\"unit\">(lower is better)</span>"));
+  cr_assert_null (strstr (summary, "&lt;span"), "markup is not escaped into text");
   g_free (summary);
 
   /* Randomisation: 2 similarities x (cascading, independent) x 3 conditions. */
