@@ -42,6 +42,9 @@ static const char page_css[] =
   "@media (max-width:800px){.plots,.plots.pairs{grid-template-columns:minmax(0,1fr)}}\n"
   "figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:6px;background:#fff}\n"
   "figure img{display:block;width:100%;height:auto}\n"
+  /* The saliency grid at its own size: its titles are drawn at 1:1. */
+  "figure.saliency-grid{display:inline-block;max-width:100%}\n"
+  "figure.saliency-grid img{width:auto;max-width:100%}\n"
   "figcaption{font-size:12.5px;color:var(--muted);padding:4px 4px 0}\n"
   "figcaption .file{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:11.5px;"
   "color:#8a949c;margin-left:4px}\n"

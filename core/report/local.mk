@@ -11,6 +11,8 @@ core_report_libinterp_report_la_SOURCES = \
 	core/report/sections-corruptions.c \
 	core/report/sections-attacks.c \
 	core/report/sections-perturbed-layers.c \
+	core/report/sections-saliency.c \
+	core/report/sections-faithfulness.c \
 	core/report/robustness.c \
 	core/report/sections-outputs.c \
 	core/report/sections-training.c \

@@ -65,7 +65,7 @@ draw_lines (cairo_t *cr, const InterpPlot *plot, const Frame *f)
     {
       const Series *s = g_ptr_array_index (plot->series, k);
       plot_set_colour (cr, k, 1.0);
-      plot_set_dash (cr, k);
+      plot_set_dash (cr, k, s->dashed);
       cairo_set_line_width (cr, 1.8);
       cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
       gboolean pen = FALSE;
@@ -169,7 +169,7 @@ draw_histogram (cairo_t *cr, const InterpPlot *plot, const Frame *f)
       plot_set_colour (cr, k, 0.15);
       cairo_fill_preserve (cr);
       plot_set_colour (cr, k, 1.0);
-      plot_set_dash (cr, k);
+      plot_set_dash (cr, k, s->dashed);
       cairo_set_line_width (cr, 1.6);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);

@@ -176,11 +176,11 @@ plot_draw_marker (cairo_t *cr, guint i, double x, double y, double r)
 }
 
 void
-plot_set_dash (cairo_t *cr, guint i)
+plot_set_dash (cairo_t *cr, guint i, gboolean dashed)
 {
   static const double dash[] = { 6.0, 3.0 };
   /* Past the palette, lines are dashed so colours may repeat. */
-  if ((i / PLOT_PALETTE_N) % 2 == 1)
+  if (dashed || (i / PLOT_PALETTE_N) % 2 == 1)
     cairo_set_dash (cr, dash, 2, 0);
   else
     cairo_set_dash (cr, NULL, 0, 0);
@@ -287,7 +287,7 @@ plot_legend_draw (cairo_t *cr, const InterpPlot *plot, const Legend *l, double c
       if (plot->kind == INTERP_PLOT_LINES)
         {
           plot_set_colour (cr, k, 1.0);
-          plot_set_dash (cr, k);
+          plot_set_dash (cr, k, s->dashed);
           cairo_set_line_width (cr, 1.8);
           cairo_move_to (cr, x, y);
           cairo_line_to (cr, x + LEGEND_SWATCH, y);

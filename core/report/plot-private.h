@@ -20,6 +20,7 @@ typedef struct {
   double *x;
   double *y;
   double *err;          /* NULL: no error bars */
+  gboolean dashed;      /* LINES: drawn dashed (interp_plot_set_dashed) */
 } Series;
 
 struct InterpPlot {
@@ -73,7 +74,8 @@ void plot_draw_text (cairo_t *cr, double x, double y, const char *text, double h
                      double valign, double angle);
 void plot_set_colour (cairo_t *cr, guint i, double alpha);
 void plot_draw_marker (cairo_t *cr, guint i, double x, double y, double r);
-void plot_set_dash (cairo_t *cr, guint i);
+/* Series i's line: dashed when `dashed` or past the palette. */
+void plot_set_dash (cairo_t *cr, guint i, gboolean dashed);
 gboolean plot_err_ok (const Series *s, guint i);
 void plot_data_y_range (const InterpPlot *plot, double *lo, double *hi);
 void plot_data_x_range (const InterpPlot *plot, double *lo, double *hi);

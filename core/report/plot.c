@@ -139,6 +139,13 @@ interp_plot_add_series (InterpPlot *plot, const char *name, const double *x, con
   g_ptr_array_add (plot->series, s);
 }
 
+void
+interp_plot_set_dashed (InterpPlot *plot, guint index, gboolean dashed)
+{
+  g_return_if_fail (index < plot->series->len);
+  ((Series *) g_ptr_array_index (plot->series, index))->dashed = dashed;
+}
+
 guint
 interp_plot_n_series (const InterpPlot *plot)
 {

@@ -65,6 +65,10 @@ void interp_plot_set_integer_x (InterpPlot *plot, gboolean integer_x);
  * other; a lone point keeps its error bar) instead of error bars. */
 void interp_plot_set_bands (InterpPlot *plot, gboolean bands);
 
+/* LINES: series `index` (in the order added) is drawn dashed, e.g. a
+ * baseline among methods; its legend swatch is too. */
+void interp_plot_set_dashed (InterpPlot *plot, guint index, gboolean dashed);
+
 /* Adds a series of n points; arrays are copied.  x may be NULL (BARS,
  * HISTOGRAM, or LINES meaning 0..n-1), err may be NULL. */
 void interp_plot_add_series (InterpPlot *plot, const char *name, const double *x,

@@ -262,6 +262,29 @@ double report_minimal_accuracy (const double *values, guint n, double e);
 void report_section_attack_examples (Report *r);
 void report_section_layers_under_perturbations (Report *r);
 
+/* sections-saliency.c, sections-faithfulness.c: the saliency stage's
+ * sections (core/runner/saliency-stage.h says what its rows mean; the
+ * report layer may not include it, so the names it needs are repeated
+ * there).  A saliency row is one the runner declared (component "runner")
+ * with perturbation "saliency:NAME", or "random-ranking" for the ROAR / KAR
+ * baseline; the generic per-layer and per-output sections leave them out. */
+#define REPORT_SALIENCY_PREFIX "saliency:"
+#define REPORT_SALIENCY_RANDOM "random-ranking"
+gboolean report_saliency_row (const Report *r, const Row *row);
+/* The methods ("saliency:NAME") of the saliency rows, first-seen order
+ * (the runner records its groups in file order); borrowed strings. */
+GPtrArray *report_saliency_methods (const Report *r);
+/* A table: one row per method (and condition, when there are several),
+ * one column per metric of `metrics` that has rows (level ""), each cell
+ * mean +- sd over the condition's trials.  Nothing when no metric has rows. */
+void report_saliency_table (Report *r, const char *const *metrics, guint n_metrics);
+void report_section_saliency_maps (Report *r);
+void report_section_saliency_summary (Report *r);
+void report_section_sanity_randomisation (Report *r);
+void report_section_sanity_data (Report *r);
+gboolean report_section_deletion_insertion (Report *r, GError **error);
+void report_section_roar (Report *r);
+
 /* html.c */
 void report_write_page (Report *r, GString *page);
 

@@ -131,6 +131,15 @@ interp_report_write (const char *run_dir, GError **error)
   if (ok)
     {
       report_section_attack_examples (&r);
+      report_section_saliency_maps (&r);
+      report_section_saliency_summary (&r);
+      report_section_sanity_randomisation (&r);
+      report_section_sanity_data (&r);
+      ok = report_section_deletion_insertion (&r, error);
+    }
+  if (ok)
+    {
+      report_section_roar (&r);
       report_section_sweep (&r);
       ok = report_sections_outputs (&r, error);
       if (ok)

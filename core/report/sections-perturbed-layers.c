@@ -11,6 +11,16 @@
 #include <math.h>
 #include <string.h>
 
+/* Whether a row belongs to this view: clean, a corruption or an attack
+ * (the saliency stage's per-layer rows have their own section). */
+static gboolean
+in_view (const Row *row)
+{
+  return strcmp (row->perturbation, "clean") == 0
+         || g_str_has_prefix (row->perturbation, "corruption:")
+         || g_str_has_prefix (row->perturbation, "attack:");
+}
+
 /* Sum and count per key. */
 static void
 add_to (GHashTable *sums, const char *key, double v)
@@ -113,7 +123,7 @@ report_section_layers_under_perturbations (Report *r)
       for (guint i = 0; i < r->rows->len; i++)
         {
           Row *row = g_ptr_array_index (r->rows, i);
-          if (!*row->target || report_output (r, row->metric) != o)
+          if (!*row->target || report_output (r, row->metric) != o || !in_view (row))
             continue;
           if (!g_ptr_array_find_with_equal_func (layers, row->target, g_str_equal, NULL))
             g_ptr_array_add (layers, row->target);

@@ -30,5 +30,7 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/saliency-faithfulness.h \
 	core/runner/saliency-faithfulness.c \
 	core/runner/saliency-roar.h \
-	core/runner/saliency-roar.c
+	core/runner/saliency-roar.c \
+	core/runner/saliency-render.h \
+	core/runner/saliency-render.c
 core_runner_libinterp_runner_la_CFLAGS = $(core_cflags)

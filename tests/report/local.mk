@@ -65,3 +65,25 @@ tests_report_test_attacks_report_CFLAGS = $(test_cflags) $(CAIRO_CFLAGS)
 tests_report_test_attacks_report_LDFLAGS = $(test_ldflags)
 tests_report_test_attacks_report_LDADD = $(test_ldadd)
 EXTRA_tests_report_test_attacks_report_DEPENDENCIES = $(test_deps)
+
+# The saliency PNGs (core/runner/saliency-render.c) and the report's saliency
+# sections on a fixture run with the saliency stage's rows.
+check_PROGRAMS += tests/report/test-saliency-render
+TESTS += tests/report/test-saliency-render
+tests_report_test_saliency_render_SOURCES = tests/report/test-saliency-render.c
+tests_report_test_saliency_render_CFLAGS = $(test_cflags)
+tests_report_test_saliency_render_LDFLAGS = $(test_ldflags)
+tests_report_test_saliency_render_LDADD = $(test_ldadd)
+EXTRA_tests_report_test_saliency_render_DEPENDENCIES = $(test_deps)
+
+check_PROGRAMS += tests/report/test-saliency-report
+TESTS += tests/report/test-saliency-report
+tests_report_test_saliency_report_SOURCES = tests/report/test-saliency-report.c \
+	tests/report/saliency-report-fixture.c \
+	tests/report/saliency-report-fixture.h \
+	tests/report/report-fixture.c \
+	tests/report/report-fixture.h
+tests_report_test_saliency_report_CFLAGS = $(test_cflags) $(CAIRO_CFLAGS)
+tests_report_test_saliency_report_LDFLAGS = $(test_ldflags)
+tests_report_test_saliency_report_LDADD = $(test_ldadd)
+EXTRA_tests_report_test_saliency_report_DEPENDENCIES = $(test_deps)
