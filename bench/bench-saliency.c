@@ -50,9 +50,9 @@
 static int opt_threads = 2;
 static int opt_warmup = 1;
 static int opt_iters = 3;
-static int opt_batch = 8;
+static int opt_batch = 4;
 static int opt_internal = 50;
-static int opt_compare = 4;
+static int opt_compare = 2;
 static int opt_cnn_steps = 400;
 static int opt_resnet_steps = 200;
 static gboolean opt_quick = FALSE;
@@ -66,16 +66,16 @@ static GOptionEntry options[] = {
   { "threads", 't', 0, G_OPTION_ARG_INT, &opt_threads, "threads for interp and PyTorch (2)", "N" },
   { "warmup", 'w', 0, G_OPTION_ARG_INT, &opt_warmup, "untimed calls per case (1)", "N" },
   { "iters", 'n', 0, G_OPTION_ARG_INT, &opt_iters, "timed calls per case (3)", "N" },
-  { "batch", 'b', 0, G_OPTION_ARG_INT, &opt_batch, "images per attribute call (8)", "N" },
+  { "batch", 'b', 0, G_OPTION_ARG_INT, &opt_batch, "images per attribute call (4)", "N" },
   { "internal-batch", 0, 0, G_OPTION_ARG_INT, &opt_internal,
     "images per forward/backward inside IG and SmoothGrad (50)", "N" },
   { "compare", 0, 0, G_OPTION_ARG_INT, &opt_compare,
-    "images whose maps are compared with PyTorch's (4)", "N" },
+    "images whose maps are compared with PyTorch's (2)", "N" },
   { "cnn-steps", 0, 0, G_OPTION_ARG_INT, &opt_cnn_steps, "training steps of the CNN (400)", "N" },
   { "resnet-steps", 0, 0, G_OPTION_ARG_INT, &opt_resnet_steps,
     "training steps of ResNet-20 (200)", "N" },
   { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
-    "functional check: 20 training steps, batch 2, no warm-up, 1 timed call, 2 compared images",
+    "functional check: 20 training steps, batch 2, no warm-up, 1 timed call, 1 compared image",
     NULL },
   { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data,
     "Fashion-MNIST folder (/usr/share/datasets/fashion-mnist)", "DIR" },
@@ -503,7 +503,7 @@ main (int argc, char **argv)
       opt_warmup = 0;
       opt_iters = 1;
       opt_batch = 2;
-      opt_compare = 2;
+      opt_compare = 1;
       opt_cnn_steps = opt_resnet_steps = 20;
     }
   if (opt_threads < 1 || opt_warmup < 0 || opt_iters < 1 || opt_batch < 1 || opt_internal < 1

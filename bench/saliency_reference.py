@@ -176,7 +176,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--iters", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--internal-batch", type=int, default=50)
     ap.add_argument("--case", action="append", default=[],
                     metavar="NAME=MODEL,METHOD,WEIGHTS,FILE")
