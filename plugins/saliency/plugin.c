@@ -7,6 +7,10 @@
 
 static const InterpComponent *const components[] = {
   &interp_saliency_gradient,
+  &interp_saliency_gradient_x_input,
+  &interp_saliency_integrated_gradients,
+  &interp_saliency_noise_tunnel,
+  &interp_saliency_gradient_shap,
 };
 
 INTERP_PLUGIN_DEFINE (.name = "interp-saliency", .version = INTERP_VERSION_STRING,

@@ -109,5 +109,8 @@ saliency_target_grad (InterpNet *net, const InterpTensor *x, const int32_t *targ
     g->data[i * k + targets[i]] = seed ? seed[i] : 1.0f;
   interp_net_backward (net);
   interp_tensor_copy_into (grad, interp_net_input_grad (net));
+  /* The input node keeps feature vectors as N x F even when x is
+   * N x F x 1 x 1: the map takes x's shape (same elements). */
+  interp_tensor_reshape (grad, x->ndim, x->shape);
   return TRUE;
 }
