@@ -114,22 +114,39 @@ bs_method_create (BsMethod *m, BsKind kind, int internal_batch, int threads, GEr
   m->recorded = g_array_new (FALSE, FALSE, sizeof (float));
   m->ctx = interp_context_new (1, threads, NULL);
   interp_context_set_saliency_lookup (m->ctx, lookup, m);
-  const InterpComponent *comp = &interp_saliency_gradient;
   const char *grad_pairs[] = { "absolute=false", NULL };
-  (void) internal_batch;
+  g_autofree char *ib = g_strdup_printf ("internal-batch-size=%d", internal_batch);
+  const InterpComponent *comp = &interp_saliency_gradient;
   switch (kind)
     {
     case BS_GRADIENT:
-      m->vt = comp->vtable;
-      m->self = create_component (comp, grad_pairs, m->ctx, error);
-      return m->self != NULL;
-    case BS_IG:
-    case BS_SMOOTHGRAD:
       break;
+    case BS_IG:
+      {
+        const char *pairs[] = { "steps=50", "method=gausslegendre", "baseline=zero", ib, NULL };
+        comp = &interp_saliency_integrated_gradients;
+        m->vt = comp->vtable;
+        m->self = create_component (comp, pairs, m->ctx, error);
+        return m->self != NULL;
+      }
+    case BS_SMOOTHGRAD:
+      {
+        /* The tunnel's inner gradient first: create() looks it up. */
+        m->inner_vt = interp_saliency_gradient.vtable;
+        m->inner = create_component (&interp_saliency_gradient, grad_pairs, m->ctx, error);
+        if (m->inner == NULL)
+          return FALSE;
+        const char *pairs[] = { "method=saliency:grad", "type=smoothgrad", "samples=50",
+                                "stdev=0.15", ib, NULL };
+        comp = &interp_saliency_noise_tunnel;
+        m->vt = comp->vtable;
+        m->self = create_component (comp, pairs, m->ctx, error);
+        return m->self != NULL;
+      }
     }
-  g_set_error (error, INTERP_ERROR, INTERP_ERROR_FAILED, "bench: %s is not available",
-               bs_kind_name (kind));
-  return FALSE;
+  m->vt = comp->vtable;
+  m->self = create_component (comp, grad_pairs, m->ctx, error);
+  return m->self != NULL;
 }
 
 void

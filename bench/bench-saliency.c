@@ -545,7 +545,7 @@ main (int argc, char **argv)
     { .train_steps = opt_resnet_steps,
       .m = { .name = "resnet20", .comp = &models_resnet_component, .c = 3, .h = 32, .w = 32 } },
   };
-  const BsKind kinds[] = { BS_GRADIENT };
+  const BsKind kinds[] = { BS_IG, BS_SMOOTHGRAD };
   const int n_nets = G_N_ELEMENTS (nets), n_kinds = G_N_ELEMENTS (kinds);
   const int n_cases = n_nets * n_kinds;
   SalCase *cases = g_new0 (SalCase, n_cases);
@@ -602,8 +602,11 @@ main (int argc, char **argv)
     }
   JsonObject *ref = ref_root && JSON_NODE_HOLDS_OBJECT (ref_root)
                     ? json_node_get_object (ref_root) : NULL;
-  if (ref && read_reference (ref, cases, n_cases) != 0)
-    status = 1;
+  if (ref)
+    {
+      if (read_reference (ref, cases, n_cases) != 0)
+        status = 1;
+    }
   else
     fprintf (stderr, "interp-bench-saliency: no PyTorch comparison: %s\n", ref_why);
 

@@ -63,6 +63,10 @@ bench_interp_bench_saliency_SOURCES = \
 	plugins/saliency/saliency-common.h \
 	plugins/saliency/saliency-common.c \
 	plugins/saliency/gradient.c \
+	plugins/saliency/path-common.h \
+	plugins/saliency/path-common.c \
+	plugins/saliency/integrated-gradients.c \
+	plugins/saliency/noise-tunnel.c \
 	plugins/datasets/datasets.h \
 	plugins/datasets/store.c \
 	plugins/datasets/idx.c \
