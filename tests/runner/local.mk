@@ -82,6 +82,7 @@ tests_runner_test_saliency_faithfulness_CFLAGS = $(test_cflags)
 tests_runner_test_saliency_faithfulness_LDFLAGS = $(test_ldflags)
 tests_runner_test_saliency_faithfulness_LDADD = $(test_ldadd)
 EXTRA_tests_runner_test_saliency_faithfulness_DEPENDENCIES = $(test_deps) \
+	plugins/saliency/interp-saliency.la
 
 # ROAR / KAR: counts, rankings and masks by hand, and a tiny retraining on the
 # synthetic dataset with the mlp and the gradient method.
