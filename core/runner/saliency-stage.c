@@ -11,6 +11,7 @@
 #include <interp/progress.h>
 
 #include "host/context-private.h"
+#include "runner/saliency-render.h"
 #include "util/error-prefix.h"
 
 gboolean
@@ -272,6 +273,21 @@ interp_saliency_run (const InterpPipeline *p, GPtrArray *methods, InterpNet *net
   const char *dir = interp_context_output_dir (ctx);
   if (ok && dir)
     ok = write_maps (dir, &set, methods, maps, error);
+  if (ok && dir)
+    {
+      InterpSaliencyRenderMethod *render = g_new (InterpSaliencyRenderMethod, methods->len);
+      for (guint i = 0; i < methods->len; i++)
+        {
+          InterpSaliencyMethod *m = g_ptr_array_index (methods, i);
+          render[i] = (InterpSaliencyRenderMethod) {
+            .name = m->stage->instance, .maps = maps[i],
+            .is_signed = (m->info.flags & INTERP_SALIENCY_SIGNED) != 0 };
+        }
+      ok = interp_saliency_render (dir, set.images, render, methods->len,
+                                   interp_params_get_int (p->pipeline, "saliency-examples"),
+                                   error);
+      g_free (render);
+    }
   for (guint i = 0; ok && i < methods->len; i++)
     {
       InterpSaliencyMethod *m = g_ptr_array_index (methods, i);
