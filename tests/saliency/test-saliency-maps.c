@@ -8,23 +8,14 @@
 
 #include <criterion/criterion.h>
 
-#include "attack-fixture.h"
 #include "grad-cam-map.h"
 #include "host/params-private.h"
 #include "plugin-components.h"
 #include "rise-mask.h"
+#include "saliency-fixture.h"
 #include "saliency-common.h"
 
 #define OK(expr, error) cr_assert ((expr), "%s", (error) != NULL ? (error)->message : #expr)
-
-static void
-set_param (InterpNet *net, const char *name, const float *v, size_t n)
-{
-  InterpParam *p = interp_net_find_param (net, name);
-  cr_assert_not_null (p, "no parameter %s", name);
-  cr_assert_eq (p->value->numel, n, "%s has %zu values, not %zu", name, p->value->numel, n);
-  memcpy (p->value->data, v, n * sizeof (float));
-}
 
 static gpointer
 method_new (const InterpComponent *c, const char *const *pairs, GError **error)
@@ -66,10 +57,10 @@ map_of (const InterpComponent *c, const char *const *pairs, InterpNet *net,
   GError *error = NULL;
   gpointer self = method_new (c, pairs, &error);
   OK (self != NULL, error);
-  FixtureNetSnapshot *snap = fixture_net_seed (net, x, FALSE, TRUE);
+  SalSnapshot *snap = sal_net_seed (net, x, FALSE, TRUE);
   InterpTensor *attr = interp_tensor_new_4d (1, 1, 1, 1);
   OK (method_run (c, self, net, x, targets, seed, attr, &error), error);
-  fixture_net_check (net, snap, c->name);
+  sal_net_check (net, snap, c->name);
   method_free (c, self);
   cr_assert (interp_tensor_same_shape (attr, x), "%s: map not of x's shape", c->name);
   return attr;
@@ -94,10 +85,10 @@ cam_net (void)
   OK (interp_net_linear (net, "fc", g, 2, TRUE, &error) >= 0, error);
   const float k[2] = { 1.0f, -2.0f }, kb[2] = { 0.0f, 0.5f };
   const float v[4] = { 2.0f, 0.5f, -1.0f, 3.0f }, vb[2] = { 0.0f, 0.0f };
-  set_param (net, "conv.weight", k, 2);
-  set_param (net, "conv.bias", kb, 2);
-  set_param (net, "fc.weight", v, 4);
-  set_param (net, "fc.bias", vb, 2);
+  sal_set_param (net, "conv.weight", k, 2);
+  sal_set_param (net, "conv.bias", kb, 2);
+  sal_set_param (net, "fc.weight", v, 4);
+  sal_set_param (net, "fc.bias", vb, 2);
   interp_net_set_mode (net, INTERP_MODE_EVAL);
   return net;
 }
@@ -354,10 +345,10 @@ guided_net (void)
   OK (interp_net_linear (net, "fc", g, 2, TRUE, &error) >= 0, error);
   const float k[2] = { 1.0f, -1.0f }, kb[2] = { -0.3f, 0.6f };
   const float v[4] = { 2.0f, 1.0f, 1.0f, -1.0f }, vb[2] = { 0.0f, 0.0f };
-  set_param (net, "conv.weight", k, 2);
-  set_param (net, "conv.bias", kb, 2);
-  set_param (net, "fc.weight", v, 4);
-  set_param (net, "fc.bias", vb, 2);
+  sal_set_param (net, "conv.weight", k, 2);
+  sal_set_param (net, "conv.bias", kb, 2);
+  sal_set_param (net, "fc.weight", v, 4);
+  sal_set_param (net, "fc.bias", vb, 2);
   interp_net_set_mode (net, INTERP_MODE_EVAL);
   return net;
 }
@@ -434,8 +425,8 @@ linear_image_net (int64_t c, int64_t h, int64_t w, const float *wt, const float 
   int f = interp_net_flatten (net, "flat", 0, &error);
   OK (f >= 0, error);
   OK (interp_net_linear (net, "fc", f, 2, TRUE, &error) >= 0, error);
-  set_param (net, "fc.weight", wt, (size_t) (2 * c * h * w));
-  set_param (net, "fc.bias", b, 2);
+  sal_set_param (net, "fc.weight", wt, (size_t) (2 * c * h * w));
+  sal_set_param (net, "fc.bias", b, 2);
   interp_net_set_mode (net, INTERP_MODE_EVAL);
   return net;
 }
@@ -737,4 +728,33 @@ Test (maps, image_alone_or_in_a_batch)
     }
   interp_tensor_free (x3);
   interp_net_free (net);
+}
+
+/* What the built module says of each method (describe()). */
+Test (maps, module_describes_the_methods)
+{
+  static const struct {
+    const char *name;
+    guint flags;
+  } want[] = {
+    { "grad-cam", INTERP_SALIENCY_COARSE },
+    { "guided-grad-cam", INTERP_SALIENCY_SIGNED | INTERP_SALIENCY_MODIFIED_BACKWARD },
+    { "occlusion", INTERP_SALIENCY_GRADIENT_FREE | INTERP_SALIENCY_SIGNED },
+    { "rise", INTERP_SALIENCY_GRADIENT_FREE | INTERP_SALIENCY_RANDOMIZED },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      SalMethod *m = sal_method (want[i].name, NULL);
+      cr_assert_eq (m->info.flags, want[i].flags, "%s: flags %#x", want[i].name,
+                    m->info.flags);
+      sal_method_free (m);
+    }
+  const char *signed_cam[] = { "relu=false", NULL };
+  SalMethod *m = sal_method ("grad-cam", signed_cam);
+  cr_assert_eq (m->info.flags, INTERP_SALIENCY_COARSE | INTERP_SALIENCY_SIGNED);
+  sal_method_free (m);
+  m = sal_method ("rise", NULL);
+  cr_assert_eq (m->info.passes_per_image, 2000, "rise: %" G_GINT64_FORMAT " passes",
+                m->info.passes_per_image);
+  sal_method_free (m);
 }
