@@ -38,17 +38,31 @@ EXTRA_tests_saliency_test_saliency_rules_DEPENDENCIES = $(test_deps)
 # The map methods (grad-cam, guided-grad-cam, occlusion, rise), compiled in
 # so the tests reach Grad-CAM's coarse map, the upsampling and RISE's masks;
 # the module is loaded too, for what describe() says.
-check_PROGRAMS += tests/saliency/test-saliency-maps
-TESTS += tests/saliency/test-saliency-maps
-tests_saliency_test_saliency_maps_SOURCES = tests/saliency/test-saliency-maps.c \
-	$(saliency_fixture_sources) \
+maps_test_sources = $(saliency_fixture_sources) \
+	tests/saliency/maps-helpers.h tests/saliency/maps-helpers.c \
 	plugins/saliency/saliency-common.h plugins/saliency/saliency-common.c \
 	plugins/saliency/grad-cam-map.h plugins/saliency/grad-cam-map.c \
 	plugins/saliency/grad-cam.c plugins/saliency/guided-grad-cam.c \
 	plugins/saliency/occlusion.c plugins/saliency/rise-mask.h plugins/saliency/rise.c
-tests_saliency_test_saliency_maps_CFLAGS = $(test_cflags) $(OPENMP_CFLAGS) \
+
+check_PROGRAMS += tests/saliency/test-saliency-cam
+TESTS += tests/saliency/test-saliency-cam
+tests_saliency_test_saliency_cam_SOURCES = tests/saliency/test-saliency-cam.c \
+	$(maps_test_sources)
+tests_saliency_test_saliency_cam_CFLAGS = $(test_cflags) $(OPENMP_CFLAGS) \
 	-I$(srcdir)/plugins/saliency
-tests_saliency_test_saliency_maps_LDFLAGS = $(test_ldflags)
-tests_saliency_test_saliency_maps_LDADD = $(test_ldadd)
-EXTRA_tests_saliency_test_saliency_maps_DEPENDENCIES = $(test_deps) \
+tests_saliency_test_saliency_cam_LDFLAGS = $(test_ldflags)
+tests_saliency_test_saliency_cam_LDADD = $(test_ldadd)
+EXTRA_tests_saliency_test_saliency_cam_DEPENDENCIES = $(test_deps) \
+	plugins/saliency/interp-saliency.la
+
+check_PROGRAMS += tests/saliency/test-saliency-perturb
+TESTS += tests/saliency/test-saliency-perturb
+tests_saliency_test_saliency_perturb_SOURCES = tests/saliency/test-saliency-perturb.c \
+	$(maps_test_sources)
+tests_saliency_test_saliency_perturb_CFLAGS = $(test_cflags) $(OPENMP_CFLAGS) \
+	-I$(srcdir)/plugins/saliency
+tests_saliency_test_saliency_perturb_LDFLAGS = $(test_ldflags)
+tests_saliency_test_saliency_perturb_LDADD = $(test_ldadd)
+EXTRA_tests_saliency_test_saliency_perturb_DEPENDENCIES = $(test_deps) \
 	plugins/saliency/interp-saliency.la
