@@ -207,8 +207,12 @@ void interp_net_backward (InterpNet *net);
  *                and the node passes dy * (y - y_ref) / (x - x_ref) where
  *                |x - x_ref| > 1e-7 and its true gradient elsewhere, y_ref and
  *                x_ref its output and input in the reference pass
- *                (interp_net_set_reference).  Affine nodes need no rule: their
- *                gradient is DeepLIFT's linear rule.  With RESCALE on every
+ *                (interp_net_set_reference).  A maxpool window's y - y_ref
+ *                is split at max(y, y_ref) between the input's and the
+ *                reference's argmax, each element's credit then divided by
+ *                its own x - x_ref (Captum's DeepLift maxpool rule).  Affine
+ *                nodes need no rule: their gradient is DeepLIFT's linear
+ *                rule.  With RESCALE on every
  *                relu and maxpool node, (x - x_ref) * d(logit)/dx sums to
  *                logit(x) - logit(x_ref) (summation-to-delta) for networks
  *                of affine, relu and maxpool nodes in eval mode.
