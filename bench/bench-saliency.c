@@ -108,6 +108,7 @@ typedef struct {
   double delta_mean_abs;     /* IG: mean |completeness delta| of the compared images */
   /* the reference, NAN when it did not run */
   double ref_img_per_s, ref_best_img_per_s, map_diff, ref_delta_mean_abs, ref_logits_diff;
+  double interp_f64_diff, pytorch_f64_diff;   /* each float32 map vs PyTorch's float64 one */
 } SalCase;
 
 static double
@@ -362,6 +363,8 @@ write_json (const char *path, const char *cpu, SalCase *cases, int n_cases, long
       add_number (b, "ratio_interp_over_pytorch", c->img_per_s / c->ref_img_per_s);
       add_number (b, "map_max_abs_diff_rel", c->map_diff);
       add_number (b, "map_tolerance_rel", c->tolerance);
+      add_number (b, "map_max_abs_diff_rel_interp_f64", c->interp_f64_diff);
+      add_number (b, "map_max_abs_diff_rel_pytorch_f64", c->pytorch_f64_diff);
       add_number (b, "delta_mean_abs_interp", c->delta_mean_abs);
       add_number (b, "delta_mean_abs_pytorch", c->ref_delta_mean_abs);
       add_number (b, "clean_logits_max_abs_diff", c->ref_logits_diff);
@@ -400,25 +403,29 @@ print_table (const char *cpu, SalCase *cases, int n_cases, const double load[2])
 {
   printf ("\ninterp-bench-saliency: %d threads; CPU %s; load average %.2f at the start, %.2f "
           "at the end\n", opt_threads, cpu, load[0], load[1]);
-  printf ("%-20s %5s %7s %12s %13s %6s %13s %10s\n", "case", "batch", "passes",
-          "interp img/s", "PyTorch img/s", "ratio", "max map diff", "tolerance");
+  printf ("%-20s %5s %7s %12s %13s %6s %13s %10s %17s\n", "case", "batch", "passes",
+          "interp img/s", "PyTorch img/s", "ratio", "max map diff", "tolerance",
+          "vs f64 i / pt");
   for (int i = 0; i < n_cases; i++)
     {
       SalCase *c = &cases[i];
-      char ref[32] = "n/a", ratio[32] = "n/a", diff[32] = "n/a";
+      char ref[32] = "n/a", ratio[32] = "n/a", diff[32] = "n/a", f64[48] = "n/a";
       if (isfinite (c->ref_img_per_s))
         {
-          g_snprintf (ref, sizeof ref, "%.1f", c->ref_img_per_s);
+          g_snprintf (ref, sizeof ref, "%.2f", c->ref_img_per_s);
           g_snprintf (ratio, sizeof ratio, "%.2f", c->img_per_s / c->ref_img_per_s);
         }
       if (isfinite (c->map_diff))
         g_snprintf (diff, sizeof diff, "%.2e", c->map_diff);
-      printf ("%-20s %5d %7d %12.1f %13s %6s %13s %10.2e\n", c->name, opt_batch,
-              bs_kind_passes (c->kind), c->img_per_s, ref, ratio, diff, c->tolerance);
+      if (isfinite (c->interp_f64_diff))
+        g_snprintf (f64, sizeof f64, "%.1e / %.1e", c->interp_f64_diff, c->pytorch_f64_diff);
+      printf ("%-20s %5d %7d %12.2f %13s %6s %13s %10.2e %17s\n", c->name, opt_batch,
+              bs_kind_passes (c->kind), c->img_per_s, ref, ratio, diff, c->tolerance, f64);
     }
   printf ("\nimg/s: images (maps) per second of the median call; max map diff: the largest "
           "|interp - PyTorch| over %d images per case, relative to the largest |value| of "
-          "interp's map (SmoothGrad from the same noisy inputs)\n", opt_compare);
+          "interp's map (SmoothGrad from the same noisy inputs); vs f64: the same for interp's and "
+          "PyTorch's float32 maps against PyTorch's float64 map\n", opt_compare);
 }
 
 /* ---- main ------------------------------------------------------------------- */
@@ -463,6 +470,10 @@ read_reference (JsonObject *ref, SalCase *cases, int n_cases)
       c->map_diff = bench_ref_double (ref, "cases", c->name, "map_max_abs_diff_rel");
       c->ref_delta_mean_abs = bench_ref_double (ref, "cases", c->name, "delta_mean_abs");
       c->ref_logits_diff = bench_ref_double (ref, "cases", c->name, "logits_max_abs");
+      c->interp_f64_diff = bench_ref_double (ref, "cases", c->name,
+                                             "map_max_abs_diff_rel_interp_f64");
+      c->pytorch_f64_diff = bench_ref_double (ref, "cases", c->name,
+                                              "map_max_abs_diff_rel_pytorch_f64");
       double same = bench_ref_double (ref, "cases", c->name, "same_weights");
       if (same != 1.0)
         {
@@ -471,17 +482,33 @@ read_reference (JsonObject *ref, SalCase *cases, int n_cases)
                    c->ref_logits_diff);
           status = 1;
         }
-      else if (!(c->map_diff <= c->tolerance))
-        {
-          fprintf (stderr, "interp-bench-saliency: WARNING: %s: maps differ from PyTorch's by "
-                   "%.3g of their largest value, more than float32 rounding explains (%.3g)\n",
-                   c->name, c->map_diff, c->tolerance);
-          status = 1;
-        }
-      else
+      else if (c->map_diff <= c->tolerance)
         fprintf (stderr, "interp-bench-saliency: %s: same clean logits (max |diff| %.2g), maps "
                  "within %.2g of their largest value (tolerance %.2g)\n", c->name,
                  c->ref_logits_diff, c->map_diff, c->tolerance);
+      /* Beyond rounding: a ReLU gate can flip.  ResNet-20 has ~2 x 10^5
+       * ReLUs per image, times 50 passes; a pre-activation within rounding
+       * of 0 takes the other side of its gate on one side only, a jump the
+       * rounding model does not bound.  The float64 map (PyTorch's, a
+       * float64 copy of the model on the same inputs) tells that from a
+       * wrong map: interp's distance to it is accepted when within twice
+       * PyTorch float32's own (two float32 computations of the same kind,
+       * each may hit a flip the other does not). */
+      else if (c->interp_f64_diff <= MAX (c->tolerance, 2.0 * c->pytorch_f64_diff))
+        fprintf (stderr, "interp-bench-saliency: %s: maps differ from PyTorch's by %.2g of "
+                 "their largest value, beyond float32 rounding (%.2g), but from the float64 "
+                 "map by %.2g (interp) vs %.2g (PyTorch float32): gate flips, not a "
+                 "different map\n", c->name, c->map_diff, c->tolerance, c->interp_f64_diff,
+                 c->pytorch_f64_diff);
+      else
+        {
+          fprintf (stderr, "interp-bench-saliency: WARNING: %s: maps differ from PyTorch's by "
+                   "%.3g of their largest value, more than float32 rounding explains (%.3g), "
+                   "and from the float64 map by %.3g, more than twice PyTorch float32's "
+                   "%.3g\n", c->name, c->map_diff, c->tolerance, c->interp_f64_diff,
+                   c->pytorch_f64_diff);
+          status = 1;
+        }
     }
   return status;
 }
@@ -574,6 +601,7 @@ main (int argc, char **argv)
       c->name = g_strdup_printf ("%s-%s", c->net->m.name, bs_kind_name (c->kind));
       c->ref_img_per_s = c->ref_best_img_per_s = c->map_diff = NAN;
       c->ref_delta_mean_abs = c->ref_logits_diff = NAN;
+      c->interp_f64_diff = c->pytorch_f64_diff = NAN;
       g_autofree char *file = g_strconcat (c->name, ".safetensors", NULL);
       c->file = tmp ? g_build_filename (tmp, file, NULL) : NULL;
       if (!run_case (c, &error))

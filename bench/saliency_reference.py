@@ -9,8 +9,10 @@ floats, interp's eval-mode "logits", "cmaps" interp's maps of the first
 images, "cdelta" their completeness deltas, and for SmoothGrad "noisy", the
 noisy inputs interp's noise tunnel attributed, image after image), checks
 that its clean logits are interp's, computes the maps of the compared
-images with autograd and reports their largest difference from interp's,
-relative to the largest |value| of interp's map, then times METHOD on the
+images with autograd in float32 and in float64 (a float64 copy of the
+model: the near-exact map) and reports the largest differences interp -
+float32, interp - float64 and float32 - float64, relative to the largest
+|value| of interp's map, then times METHOD on the
 timed images, --batch images per call:
 
   gradient    d z_t / d x (Simonyan et al. 2014), one pass
@@ -34,6 +36,7 @@ Prints one JSON object on stdout (bench-saliency.c reads it); progress goes
 to stderr.  Exits with status 3 when torch cannot be imported.
 """
 import argparse
+import copy
 import json
 import os
 import resource
@@ -57,11 +60,10 @@ SAMPLES = 50    # SmoothGrad samples
 STDEV = 0.15    # SmoothGrad's noise, a fraction of the image's range
 
 
-def gauss_legendre(n):
+def gauss_legendre(n, dtype=torch.float32):
     """Nodes and weights of the n-point Gauss-Legendre rule on [0, 1]."""
     x, w = np.polynomial.legendre.leggauss(n)
-    return (torch.tensor(0.5 * (x + 1), dtype=torch.float32),
-            torch.tensor(0.5 * w, dtype=torch.float32))
+    return torch.tensor(0.5 * (x + 1), dtype=dtype), torch.tensor(0.5 * w, dtype=dtype)
 
 
 def target_grad(model, inputs, targets):
@@ -121,22 +123,37 @@ def run_case(model, method, path, args, gen):
     alphas, weights = gauss_legendre(STEPS)
     internal = args.internal_batch
 
-    # The comparison: the same maps of the first len(cmaps) images.
+    # The comparison: the same maps of the first len(cmaps) images, in
+    # float32 as timed, and in float64 (a copy of the model) as the
+    # near-exact map both float32 computations are judged against.
     nc = len(cmaps)
     cx, ct = x[:nc], t[:nc]
+    model64 = copy.deepcopy(model).double()
+
+    def maps_of(m, dtype):
+        if method == "gradient":
+            return gradient(m, cx.to(dtype), ct, internal)
+        if method == "ig":
+            a, w = gauss_legendre(STEPS, dtype)
+            return integrated_gradients(m, cx.to(dtype), ct, internal, a, w)
+        return smooth_grad_from(m, rec["noisy"].to(dtype), ct, internal, SAMPLES)
+
+    maps = maps_of(model, torch.float32)
+    maps64 = maps_of(model64, torch.float64)
     delta = None
-    if method == "gradient":
-        maps = gradient(model, cx, ct, internal)
-    elif method == "ig":
-        maps = integrated_gradients(model, cx, ct, internal, alphas, weights)
+    if method == "ig":
         with torch.no_grad():
             f_x = model(cx).gather(1, ct[:, None]).reshape(-1)
             f_0 = model(torch.zeros_like(cx)).gather(1, ct[:, None]).reshape(-1)
         delta = maps.reshape(nc, -1).double().sum(1) - (f_x - f_0).double()
-    else:
-        maps = smooth_grad_from(model, rec["noisy"], ct, internal, SAMPLES)
     ref_max = cmaps.abs().max().item()
-    diff = (maps - cmaps).abs().max().item() / ref_max if ref_max > 0 else float("inf")
+
+    def rel(d):  # None (JSON null: no NaN in JSON) for an all-zero map
+        return d.abs().max().item() / ref_max if ref_max > 0 else None
+
+    diff = rel(maps - cmaps)
+    diff_interp64 = rel(cmaps.double() - maps64)
+    diff_torch64 = rel(maps.double() - maps64)
 
     n_calls = args.warmup + args.iters
     if len(x) < n_calls * args.batch:
@@ -162,6 +179,8 @@ def run_case(model, method, path, args, gen):
         "best_img_per_s": args.batch / min(times),
         "map_max_abs_diff_rel": diff,
         "map_max_abs": ref_max,
+        "map_max_abs_diff_rel_interp_f64": diff_interp64,
+        "map_max_abs_diff_rel_pytorch_f64": diff_torch64,
         "delta_mean_abs": delta.abs().mean().item() if delta is not None else None,
         "delta_mean_abs_interp": cdelta.abs().mean().item() if delta is not None else None,
         "logits_max_abs": logits_diff,
