@@ -13,15 +13,15 @@
 
 /* ---- gradient ------------------------------------------------------------ */
 
-/* Central differences with step h on float inputs: the truncation error is
- * h^2/6 |z'''| (zero where the net is piecewise linear and no kink lies
- * within h: relu and maxpool are, so only kinks matter, which these images
- * keep away from by more than h for all but measure-zero cases), and the
- * rounding error of the logits, about 2 * eps_f * |z| / (2h) with
- * eps_f = 6e-8 and |z| < 4 here: 2.4e-7 / h.  With h = 1e-2: 2.4e-5, and
- * the analytic gradient itself is a float sum of ~40 products of size < 1
- * (relative error ~40 eps_f = 2.4e-6).  A kink crossed inside [x-h, x+h]
- * would give an error of order |w| ~ 0.5, so 1e-3 separates the two. */
+/* Central differences with step h on float inputs.  The net is piecewise
+ * linear (relu, maxpool), so where no kink lies within +-h of x the
+ * difference quotient is exact but for rounding: the logits (|z| < 4) carry
+ * about eps_f |z| = 6e-8 * 4 each, divided by 2h = 2e-2: 2.4e-5; the
+ * analytic gradient is a float sum of ~40 products below 1 (relative error
+ * ~40 eps_f = 2.4e-6).  A kink inside +-h would instead show as an error
+ * of the size of a weight product (~0.1), so 1e-3 tells the two apart;
+ * these fixed images and weights cross none (should a change make one
+ * cross, shrink h rather than loosen the tolerance). */
 Test (gradient, matches_finite_differences_on_the_conv_net)
 {
   InterpNet *net = sal_conv_net (FALSE);
