@@ -134,8 +134,12 @@ report_section_hypotheses (Report *r, GError **error)
       report_html_text (b, interp_json_get_string (h, "test", NULL));
       g_string_append (b, "</td><td class=\"num\">");
       html_number (b, h, "n_condition");
-      g_string_append (b, " / ");
-      html_number (b, h, "n_control");
+      /* A one-sample claim (control = none) has no control to count. */
+      if (g_strcmp0 (interp_json_get_string (h, "effect", NULL), "mean") != 0)
+        {
+          g_string_append (b, " / ");
+          html_number (b, h, "n_control");
+        }
       g_string_append (b, "</td></tr>\n");
     }
   g_string_append (b, "</tbody></table></div>\n");
