@@ -6,6 +6,7 @@ dist_pipelines_DATA += \
 	share/interp/pipelines/corruptions.ini \
 	share/interp/pipelines/robustness.ini \
 	share/interp/pipelines/robustness-cifar10.ini \
+	share/interp/pipelines/saliency.ini \
 	share/interp/pipelines/resnet20-cifar10.ini
 dist_template_DATA += \
 	share/interp/plugin-template/mean-logit.c \

@@ -358,7 +358,8 @@ shipped_pipeline (const char *name)
 Test (cli, shipped_pipelines_are_valid)
 {
   static const char *const names[] = { "quickstart.ini", "smoke.ini", "selectivity.ini",
-                                       "corruptions.ini", "robustness.ini", NULL };
+                                       "corruptions.ini", "robustness.ini", "saliency.ini",
+                                       NULL };
   for (const char *const *n = names; *n; n++)
     {
       char *path = shipped_pipeline (*n);
