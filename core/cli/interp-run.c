@@ -25,6 +25,8 @@ static gboolean opt_version = FALSE;
 static gboolean opt_resume = FALSE;
 static gboolean opt_force = FALSE;
 static char *opt_report = NULL;
+static gboolean opt_skip_hypotheses = FALSE;
+static char **opt_skip_hypothesis = NULL;
 
 static const GOptionEntry entries[] = {
   { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &opt_set,
@@ -43,6 +45,12 @@ static const GOptionEntry entries[] = {
     "Continue an unfinished run: skip finished trials, resume interrupted training", NULL },
   { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force,
     "Replace an existing run folder", NULL },
+  { "skip-hypotheses", 0, 0, G_OPTION_ARG_NONE, &opt_skip_hypotheses,
+    "Evaluate no hypothesis (NOT EVALUATED): for a smaller exploratory sweep "
+    "(= --set pipeline.skip-hypotheses=true)", NULL },
+  { "skip-hypothesis", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_skip_hypothesis,
+    "Do not evaluate [hypothesis:NAME] (repeatable; = --set hypothesis:NAME.skip=true)",
+    "NAME" },
   { "report", 0, 0, G_OPTION_ARG_FILENAME, &opt_report,
     "(Re)generate RUN_DIR/report.html from a finished run folder, run nothing", "RUN_DIR" },
   { "list-plugins", 0, 0, G_OPTION_ARG_NONE, &opt_list,
@@ -202,6 +210,7 @@ main (int argc, char **argv)
   int status = 0;
   InterpRun *run = NULL;
   InterpExecutor *executor = NULL;
+  GPtrArray *overrides = g_ptr_array_new_with_free_func (g_free);
   if (opt_list)
     {
       print_and_free (interp_runner_list_text (runner));
@@ -225,7 +234,15 @@ main (int argc, char **argv)
 
   InterpRunOptions ro;
   interp_run_options_init (&ro);
-  ro.overrides = (const char *const *) opt_set;
+  /* The skip options are overrides, so workers and the manifest see them. */
+  for (char **o = opt_set; o && *o; o++)
+    g_ptr_array_add (overrides, g_strdup (*o));
+  if (opt_skip_hypotheses)
+    g_ptr_array_add (overrides, g_strdup ("pipeline.skip-hypotheses=true"));
+  for (char **o = opt_skip_hypothesis; o && *o; o++)
+    g_ptr_array_add (overrides, g_strdup_printf ("hypothesis:%s.skip=true", *o));
+  g_ptr_array_add (overrides, NULL);
+  ro.overrides = (const char *const *) overrides->pdata;
   ro.output = opt_output;
   ro.threads = threads;
   ro.resume = opt_resume;
@@ -265,7 +282,9 @@ out:
   interp_executor_free (executor);
   interp_run_free (run);
   interp_runner_free (runner);
+  g_ptr_array_unref (overrides);
   g_strfreev (opt_set);
+  g_strfreev (opt_skip_hypothesis);
   g_strfreev (opt_plugin_path);
   g_free (opt_output);
   g_free (opt_describe);

@@ -23,6 +23,14 @@ const InterpParamSpec interp_pipeline_params[] = {
     .help = "seed every random stream of a trial derives from" },
   { .key = "output", .type = INTERP_PARAM_STRING, .default_value = "",
     .help = "run folder (default: results/<name>); a finished run is never overwritten" },
+  /* How the [hypothesis:*] groups are decided together (docs/hypotheses.md). */
+  { .key = "multiple-testing", .type = INTERP_PARAM_CHOICE, .default_value = "holm",
+    .choices = "holm|none",
+    .help = "adjustment of the hypotheses' p-values for testing several: holm (Holm-Bonferroni "
+            "over every hypothesis of the pipeline; verdicts use the adjusted values) or none" },
+  { .key = "skip-hypotheses", .type = INTERP_PARAM_BOOL, .default_value = "false",
+    .help = "true: evaluate no hypothesis (all NOT EVALUATED), so a smaller exploratory sweep "
+            "runs; also --skip-hypotheses" },
   /* Report options live here, next to "description": the report reads them
    * from the manifest's resolved [pipeline]. */
   { .key = "corruption-examples", .type = INTERP_PARAM_INT, .default_value = "4", .min = 0,
@@ -365,6 +373,16 @@ apply_overrides (InterpPipeline *p, const char *const *overrides, GError **error
       char *group = g_strndup (*o, (gsize) (dot - *o));
       char *key = g_strndup (dot + 1, (gsize) (eq - dot - 1));
       g_strstrip (key);
+      /* A hypothesis is stated in the file before the run; --set may adjust
+       * one (skip it, say) but not invent one. */
+      if (g_str_has_prefix (group, "hypothesis:") && !g_key_file_has_group (p->keyfile, group))
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_PIPELINE,
+                       "%s: --set '%s': there is no [%s] in the pipeline", p->path, *o, group);
+          g_free (group);
+          g_free (key);
+          return FALSE;
+        }
       g_key_file_set_value (p->keyfile, group, key, eq + 1);
       g_free (group);
       g_free (key);

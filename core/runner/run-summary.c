@@ -389,22 +389,59 @@ check_condition (const InterpPipeline *p, const InterpHypothesis *h, const char 
   return TRUE;
 }
 
-gboolean
-interp_run_check_hypotheses (const InterpPipeline *p, GError **error)
+/* Every [hypothesis:*] group of the pipeline, parsed, in file order, with
+ * `requires` checked (names, cycles).  NULL with the first error. */
+static GPtrArray *
+load_hypotheses (const InterpPipeline *p, GError **error)
 {
+  GPtrArray *hyps = g_ptr_array_new_with_free_func ((GDestroyNotify) interp_hypothesis_free);
   for (guint i = 0; i < p->hypotheses->len; i++)
     {
       InterpHypothesis *h = interp_hypothesis_new_from_key_file (
         p->keyfile, p->path, g_ptr_array_index (p->hypotheses, i), error);
       if (h == NULL)
-        return FALSE;
-      gboolean ok = check_condition (p, h, "condition", &h->condition, error)
-                    && (h->one_sample || check_condition (p, h, "control", &h->control, error));
-      interp_hypothesis_free (h);
-      if (!ok)
-        return FALSE;
+        {
+          g_ptr_array_unref (hyps);
+          return NULL;
+        }
+      g_ptr_array_add (hyps, h);
     }
-  return TRUE;
+  if (!interp_hypotheses_check_requires ((InterpHypothesis *const *) hyps->pdata, hyps->len,
+                                         error))
+    {
+      g_ptr_array_unref (hyps);
+      return NULL;
+    }
+  return hyps;
+}
+
+/* Why a hypothesis is not evaluated, or NULL when it is. */
+static const char *
+skip_reason (const InterpPipeline *p, const InterpHypothesis *h)
+{
+  if (interp_params_get_bool (p->pipeline, "skip-hypotheses"))
+    return "skipped: [pipeline] skip-hypotheses = true (--skip-hypotheses)";
+  if (h->skip)
+    return "skipped: skip = true (--skip-hypothesis)";
+  return NULL;
+}
+
+gboolean
+interp_run_check_hypotheses (const InterpPipeline *p, GError **error)
+{
+  GPtrArray *hyps = load_hypotheses (p, error);
+  gboolean ok = hyps != NULL;
+  for (guint i = 0; ok && i < hyps->len; i++)
+    {
+      const InterpHypothesis *h = g_ptr_array_index (hyps, i);
+      if (skip_reason (p, h))
+        continue;
+      ok = check_condition (p, h, "condition", &h->condition, error)
+           && (h->one_sample || check_condition (p, h, "control", &h->control, error));
+    }
+  if (hyps)
+    g_ptr_array_unref (hyps);
+  return ok;
 }
 
 static gboolean
@@ -413,6 +450,9 @@ interp_run_evaluate_hypotheses (const InterpPipeline *p, const char *dir, GPtrAr
 {
   if (p->hypotheses->len == 0)
     return TRUE;
+  GPtrArray *hyps = load_hypotheses (p, error);
+  if (hyps == NULL)
+    return FALSE;
   InterpObservation *obs = g_new0 (InterpObservation, rows->len);
   for (guint r = 0; r < rows->len; r++)
     {
@@ -429,32 +469,39 @@ interp_run_evaluate_hypotheses (const InterpPipeline *p, const char *dir, GPtrAr
   GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) interp_hypothesis_result_free);
   gboolean ok = TRUE;
   guint64 seed = (guint64) interp_params_get_int (p->pipeline, "seed");
-  for (guint i = 0; ok && i < p->hypotheses->len; i++)
+  for (guint i = 0; ok && i < hyps->len; i++)
     {
-      InterpHypothesis *h = interp_hypothesis_new_from_key_file (
-        p->keyfile, p->path, g_ptr_array_index (p->hypotheses, i), error);
-      InterpHypothesisResult *res = h ? interp_hypothesis_evaluate (h, obs, rows->len, seed, error)
-                                      : NULL;
-      interp_hypothesis_free (h);
+      const InterpHypothesis *h = g_ptr_array_index (hyps, i);
+      const char *skip = skip_reason (p, h);
+      InterpHypothesisResult *res = skip ? interp_hypothesis_result_new_skipped (h, skip)
+                                         : interp_hypothesis_evaluate (h, obs, rows->len, seed,
+                                                                       error);
       if (res == NULL)
         ok = FALSE;
       else
-        {
-          char *line = interp_hypothesis_result_summary (res);
-          g_string_append_printf (verdicts, "%s\n", line);
-          fflush (stdout);
-          g_free (line);
-          g_ptr_array_add (results, res);
-        }
+        g_ptr_array_add (results, res);
     }
   if (ok)
     {
+      const char *mt = interp_params_get_string (p->pipeline, "multiple-testing");
+      interp_hypotheses_decide_family ((InterpHypothesis *const *) hyps->pdata,
+                                       (InterpHypothesisResult *const *) results->pdata,
+                                       results->len,
+                                       g_str_equal (mt, "none") ? INTERP_MULTIPLE_TESTING_NONE
+                                                                : INTERP_MULTIPLE_TESTING_HOLM);
+      for (guint i = 0; i < results->len; i++)
+        {
+          char *line = interp_hypothesis_result_summary (g_ptr_array_index (results, i));
+          g_string_append_printf (verdicts, "%s\n", line);
+          g_free (line);
+        }
       char *path = g_build_filename (dir, "hypotheses.json", NULL);
       ok = interp_hypothesis_results_write ((InterpHypothesisResult *const *) results->pdata,
                                             results->len, path, error);
       g_free (path);
     }
   g_ptr_array_unref (results);
+  g_ptr_array_unref (hyps);
   g_free (obs);
   return ok;
 }

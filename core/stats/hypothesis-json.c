@@ -30,14 +30,27 @@ interp_hypothesis_result_summary (const InterpHypothesisResult *r)
     }
   if (r->aggregate_mean)
     g_string_append (s, " (mean per trial)");
+  if (r->verdict == INTERP_VERDICT_NOT_EVALUATED)
+    {
+      g_string_append_printf (s, ": %s", r->message ? r->message : "skipped");
+      return g_string_free (s, FALSE);
+    }
+  gboolean holm = r->adjustment == INTERP_MULTIPLE_TESTING_HOLM;
   g_string_append_printf (s, " %s %.3g [%d%% CI %.3g, %.3g] %s %g, p=%.2g",
                           r->effect_kind == INTERP_EFFECT_RATIO ? "ratio"
                           : r->effect_kind == INTERP_EFFECT_MEAN ? "mean" : "diff", r->effect,
                           (int) lround (100 * r->confidence), r->ci_low, r->ci_high,
                           r->expect == INTERP_SIDE_LESS ? "<" : ">", r->margin, r->p);
+  if (holm)
+    g_string_append_printf (s, " (holm %.2g)", r->p_adjusted);
   /* A refutation rests on the opposite test: show its p as well. */
-  if (r->verdict == INTERP_VERDICT_REFUTED)
-    g_string_append_printf (s, " (against %.2g)", r->p_against);
+  if (r->test_verdict == INTERP_VERDICT_REFUTED)
+    {
+      g_string_append_printf (s, " (against %.2g", r->p_against);
+      if (holm)
+        g_string_append_printf (s, ", holm %.2g", r->p_against_adjusted);
+      g_string_append_c (s, ')');
+    }
   if (r->effect_kind == INTERP_EFFECT_MEAN)
     g_string_append_printf (s, ", n=%u, %s", r->n_condition,
                             r->test == INTERP_HYPOTHESIS_PERMUTATION
@@ -46,6 +59,9 @@ interp_hypothesis_result_summary (const InterpHypothesisResult *r)
   else
     g_string_append_printf (s, ", n=%u/%u, %s", r->n_condition, r->n_control,
                             interp_hypothesis_test_name (r->test));
+  if (r->verdict == INTERP_VERDICT_UNSUPPORTED_PREMISE)
+    g_string_append_printf (s, "; premise %s is not SUPPORTED (the test alone: %s)",
+                            r->failed_premise, interp_verdict_name (r->test_verdict));
   return g_string_free (s, FALSE);
 }
 
@@ -117,6 +133,17 @@ interp_hypothesis_results_to_json (InterpHypothesisResult *const *results, guint
       add_number (b, "ci_high", r->ci_high);
       add_number (b, "p", r->p);
       add_number (b, "p_against", r->p_against);
+      add_string (b, "adjustment",
+                  r->adjustment == INTERP_MULTIPLE_TESTING_HOLM ? "holm" : "none");
+      add_int (b, "family_size", r->family_size);
+      add_number (b, "p_adjusted", r->p_adjusted);
+      add_number (b, "p_against_adjusted", r->p_against_adjusted);
+      add_string (b, "test_verdict", interp_verdict_name (r->test_verdict));
+      json_builder_set_member_name (b, "requires");
+      json_builder_begin_array (b);
+      for (char **q = r->requires; q && *q; q++)
+        json_builder_add_string_value (b, *q);
+      json_builder_end_array (b);
       add_number (b, "t", r->statistic);
       add_number (b, "df", r->df);
       if (r->test == INTERP_HYPOTHESIS_PERMUTATION)

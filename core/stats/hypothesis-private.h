@@ -24,6 +24,10 @@ gboolean interp_hypothesis_collect_samples (const InterpHypothesis *h,
                                             GArray **condition, GArray **control,
                                             GError **error);
 
+/* (Re)decides r->verdict and r->message from its CI and either the raw
+ * (p, p_against) or the adjusted values (the rules in hypothesis.h). */
+void interp_hypothesis_decide (InterpHypothesisResult *r, gboolean adjusted);
+
 G_END_DECLS
 
 #endif

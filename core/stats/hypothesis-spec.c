@@ -52,6 +52,12 @@ const InterpParamSpec interp_hypothesis_params[] = {
   { "resamples", INTERP_PARAM_INT, "10000", "bootstrap resamples", 100, 10000000, NULL },
   { "permutations", INTERP_PARAM_INT, "10000",
     "Monte Carlo permutations when more than 100000 splits exist", 100, 10000000, NULL },
+  { "requires", INTERP_PARAM_STRING_LIST, "",
+    "hypothesis:NAME, ...: the premises (manipulation checks) this claim rests on; unless "
+    "every one is SUPPORTED the verdict is UNSUPPORTED-PREMISE", 0, 0, NULL },
+  { "skip", INTERP_PARAM_BOOL, "false",
+    "true: do not evaluate this hypothesis (NOT EVALUATED), e.g. for a smaller exploratory "
+    "sweep; also --skip-hypothesis NAME", 0, 0, NULL },
   { NULL, 0, NULL, NULL, 0, 0, NULL },
 };
 
@@ -115,6 +121,42 @@ condition_parse (const InterpParams *params, const char *key, InterpConditionSpe
   return TRUE;
 }
 
+/* requires = hypothesis:NAME, ...: the NAME parts.  Whether each names a
+ * hypothesis of the pipeline is interp_hypotheses_check_requires's job. */
+static gboolean
+requires_parse (const InterpParams *params, const char *self, char ***out, GError **error)
+{
+  size_t n;
+  const char *const *items = interp_params_get_string_list (params, "requires", &n);
+  const char *prefix = "hypothesis:";
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  for (size_t i = 0; i < n; i++)
+    {
+      const char *name = items[i] + strlen (prefix);
+      if (!g_str_has_prefix (items[i], prefix) || *name == '\0')
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_BAD_VALUE,
+                       "%s: key 'requires': '%s' is not a hypothesis (expected "
+                       "hypothesis:NAME, e.g. hypothesis:regularizer-lowers-selectivity)",
+                       interp_params_where (params), items[i]);
+          g_ptr_array_free (names, TRUE);
+          return FALSE;
+        }
+      if (g_str_equal (name, self))
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                       "%s: key 'requires': a hypothesis cannot require itself",
+                       interp_params_where (params));
+          g_ptr_array_free (names, TRUE);
+          return FALSE;
+        }
+      g_ptr_array_add (names, g_strdup (name));
+    }
+  g_ptr_array_add (names, NULL);
+  *out = (char **) g_ptr_array_free (names, FALSE);
+  return TRUE;
+}
+
 void
 interp_hypothesis_free (InterpHypothesis *h)
 {
@@ -127,6 +169,7 @@ interp_hypothesis_free (InterpHypothesis *h)
   g_free (h->target);
   g_free (h->perturbation);
   g_free (h->control_perturbation);
+  g_strfreev (h->requires);
   condition_clear (&h->condition);
   condition_clear (&h->control);
   g_free (h);
@@ -163,6 +206,9 @@ interp_hypothesis_new_from_params (const InterpParams *params, const char *name,
   h->level = interp_params_get_double (params, "level");
   h->resamples = (guint) interp_params_get_int (params, "resamples");
   h->permutations = (guint) interp_params_get_int (params, "permutations");
+  h->skip = interp_params_get_bool (params, "skip");
+  if (!requires_parse (params, name, &h->requires, error))
+    goto fail;
 
   if (h->metric[0] == '\0')
     {

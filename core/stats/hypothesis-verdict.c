@@ -22,6 +22,8 @@ interp_verdict_name (InterpVerdict v)
     case INTERP_VERDICT_SUPPORTED: return "SUPPORTED";
     case INTERP_VERDICT_REFUTED: return "REFUTED";
     case INTERP_VERDICT_INCONCLUSIVE: return "INCONCLUSIVE";
+    case INTERP_VERDICT_UNSUPPORTED_PREMISE: return "UNSUPPORTED-PREMISE";
+    case INTERP_VERDICT_NOT_EVALUATED: return "NOT EVALUATED";
     }
   return "?";
 }
@@ -199,65 +201,70 @@ run_test (const InterpHypothesis *h, const double *x, size_t nx, const double *y
     }
 }
 
-static void
-decide (const InterpHypothesis *h, InterpHypothesisResult *r)
+void
+interp_hypothesis_decide (InterpHypothesisResult *r, gboolean adjusted)
 {
-  gboolean greater = h->expect == INTERP_SIDE_GREATER;
-  gboolean ci_claimed = greater ? r->ci_low > h->margin : r->ci_high < h->margin;
-  gboolean ci_other = greater ? r->ci_high < h->margin : r->ci_low > h->margin;
+  double p = adjusted ? r->p_adjusted : r->p;
+  double p_against = adjusted ? r->p_against_adjusted : r->p_against;
+  const char *p_name = adjusted ? "Holm-adjusted p" : "p";
+  gboolean one_sample = r->effect_kind == INTERP_EFFECT_MEAN;
+  gboolean greater = r->expect == INTERP_SIDE_GREATER;
+  gboolean ci_claimed = greater ? r->ci_low > r->margin : r->ci_high < r->margin;
+  gboolean ci_other = greater ? r->ci_high < r->margin : r->ci_low > r->margin;
   int pct = (int) lround (100 * r->confidence);
-  const char *claimed_word = side_word (h->expect);
-  const char *other_word = side_word (opposite (h->expect));
+  const char *claimed_word = side_word (r->expect);
+  const char *other_word = side_word (opposite (r->expect));
+  g_free (r->message);
 
-  if (r->p < h->level && ci_claimed)
+  if (p < r->level && ci_claimed)
     {
       r->verdict = INTERP_VERDICT_SUPPORTED;
-      r->message = g_strdup_printf ("the effect lies %s the margin %g: p = %.3g < %g and the "
-                                    "%d%% CI excludes the margin", claimed_word, h->margin,
-                                    r->p, h->level, pct);
+      r->message = g_strdup_printf ("the effect lies %s the margin %g: %s = %.3g < %g and the "
+                                    "%d%% CI excludes the margin", claimed_word, r->margin,
+                                    p_name, p, r->level, pct);
       return;
     }
-  if (r->p_against < h->level && ci_other)
+  if (p_against < r->level && ci_other)
     {
       r->verdict = INTERP_VERDICT_REFUTED;
       r->message = g_strdup_printf ("the data contradict the claim: the effect lies %s the "
-                                    "margin %g (p = %.3g < %g, %d%% CI entirely %s it)",
-                                    other_word, h->margin, r->p_against, h->level, pct,
+                                    "margin %g (%s = %.3g < %g, %d%% CI entirely %s it)",
+                                    other_word, r->margin, p_name, p_against, r->level, pct,
                                     other_word);
       return;
     }
   r->verdict = INTERP_VERDICT_INCONCLUSIVE;
-  if (h->test == INTERP_HYPOTHESIS_PERMUTATION && r->exact)
+  if (r->test == INTERP_HYPOTHESIS_PERMUTATION && r->exact)
     {
       /* With no ties the smallest exact p is one split in C(n, k); if that is
        * not below the level, no data of this size can decide. */
-      double p_min = h->one_sample
+      double p_min = one_sample
                        ? ldexp (1.0, -(int) MIN (r->n_condition, 1000u))
                        : 1.0 / (double) interp_stats_n_combinations (r->n_condition
                                                                      + r->n_control,
                                                                      r->n_condition);
-      if (p_min >= h->level)
+      if (p_min >= r->level)
         {
-          if (h->one_sample)
+          if (one_sample)
             r->message = g_strdup_printf ("with n = %u the smallest attainable sign-flip p is "
                                           "%.3g, not below the level %g: add replicates",
-                                          r->n_condition, p_min, h->level);
+                                          r->n_condition, p_min, r->level);
           else
             r->message = g_strdup_printf ("with n = %u/%u the smallest attainable permutation "
                                           "p is %.3g, not below the level %g: add replicates",
-                                          r->n_condition, r->n_control, p_min, h->level);
+                                          r->n_condition, r->n_control, p_min, r->level);
           return;
         }
     }
-  if ((r->p < h->level) != ci_claimed)
-    r->message = g_strdup_printf ("p = %.3g but the %d%% CI [%.3g, %.3g] %s the margin %g: "
-                                  "the evidence is not decisive at this n", r->p, pct,
+  if ((p < r->level) != ci_claimed)
+    r->message = g_strdup_printf ("%s = %.3g but the %d%% CI [%.3g, %.3g] %s the margin %g: "
+                                  "the evidence is not decisive at this n", p_name, p, pct,
                                   r->ci_low, r->ci_high,
-                                  ci_claimed ? "excludes" : "reaches", h->margin);
+                                  ci_claimed ? "excludes" : "reaches", r->margin);
   else
     r->message = g_strdup_printf ("the %d%% CI [%.3g, %.3g] contains the margin %g: the data "
                                   "neither support nor refute the claim at this n", pct,
-                                  r->ci_low, r->ci_high, h->margin);
+                                  r->ci_low, r->ci_high, r->margin);
 }
 
 InterpHypothesisResult *
@@ -306,7 +313,13 @@ interp_hypothesis_evaluate (const InterpHypothesis *h, const InterpObservation *
   r->sd_condition = interp_stats_sd (x, nx);
   r->sd_control = interp_stats_sd (y, ny);
   run_test (h, x, nx, y, ny, seed, r);
-  decide (h, r);
+  r->p_adjusted = r->p;
+  r->p_against_adjusted = r->p_against;
+  r->adjustment = INTERP_MULTIPLE_TESTING_NONE;
+  r->family_size = 1;
+  r->requires = g_strdupv (h->requires);
+  interp_hypothesis_decide (r, FALSE);
+  r->test_verdict = r->verdict;
   g_array_unref (cond);
   g_array_unref (ctrl);
   return r;
@@ -324,5 +337,7 @@ interp_hypothesis_result_free (InterpHypothesisResult *r)
   g_free (r->perturbation);
   g_free (r->control_perturbation);
   g_free (r->message);
+  g_strfreev (r->requires);
+  g_free (r->failed_premise);
   g_free (r);
 }

@@ -47,6 +47,10 @@
  *   resamples    bootstrap resamples                                  (10000)
  *   permutations Monte Carlo permutations when exact enumeration
  *                would exceed 100000 splits                          (10000)
+ *   requires     hypothesis:NAME[, ...]: premises (manipulation checks);
+ *                unless each is SUPPORTED this one is UNSUPPORTED-PREMISE ("")
+ *   skip         true: not evaluated (NOT EVALUATED), so a smaller sweep
+ *                that cannot test it still runs                      (false)
  *
  * Replicates: the trials of a condition are told apart by their swept
  * values.  Swept keys whose KEY part is "seed" (pipeline.seed, ...) are
@@ -104,11 +108,26 @@ typedef enum {
   INTERP_HYPOTHESIS_BOOTSTRAP,
 } InterpHypothesisTest;
 
+/* Enums only grow at the end. */
 typedef enum {
   INTERP_VERDICT_SUPPORTED = 0,
   INTERP_VERDICT_REFUTED,
   INTERP_VERDICT_INCONCLUSIVE,
+  /* A hypothesis it `requires` was not SUPPORTED: its own test still ran
+   * (test_verdict says what it alone would conclude), but the claim is not
+   * decided, because the intervention it is about did not do what the
+   * premise says (a failed manipulation check). */
+  INTERP_VERDICT_UNSUPPORTED_PREMISE,
+  /* Skipped (skip = true, --skip-hypothesis, --skip-hypotheses): no test ran. */
+  INTERP_VERDICT_NOT_EVALUATED,
 } InterpVerdict;
+
+/* How the p-values of a pipeline's hypotheses are adjusted for testing
+ * several of them ([pipeline] multiple-testing). */
+typedef enum {
+  INTERP_MULTIPLE_TESTING_HOLM = 0,   /* Holm (1979) step-down over the family */
+  INTERP_MULTIPLE_TESTING_NONE,       /* raw p-values decide */
+} InterpMultipleTesting;
 
 /* One condition: GROUP.KEY = VALUE pairs that must all hold. */
 typedef struct {
@@ -143,6 +162,9 @@ typedef struct {
   double level;
   guint resamples;
   guint permutations;
+  char **requires;            /* NAMEs of the hypotheses this one's premise is
+                                 (from "hypothesis:NAME" items); NULL-terminated */
+  gboolean skip;              /* skip = true: NOT EVALUATED */
 } InterpHypothesis;
 
 typedef struct {
@@ -172,6 +194,16 @@ typedef struct {
   gboolean exact;             /* permutation: enumerated every split */
   guint64 n_resamples;        /* permutation splits / draws, bootstrap resamples */
   char *message;              /* why this verdict, one sentence */
+  /* Filled by interp_hypotheses_decide_family (raw values before it): */
+  InterpVerdict test_verdict; /* what the test alone concludes (= verdict
+                                 unless the premise failed or it was skipped) */
+  double p_adjusted;          /* p after the family's adjustment (= p for none) */
+  double p_against_adjusted;
+  InterpMultipleTesting adjustment;
+  guint family_size;          /* hypotheses in the family (skipped ones included) */
+  char **requires;            /* copied from the hypothesis; NULL-terminated */
+  char *failed_premise;       /* UNSUPPORTED-PREMISE: the first required
+                                 hypothesis that is not SUPPORTED; else NULL */
 } InterpHypothesisResult;
 
 /* The parameter table of a hypothesis group. */
@@ -210,12 +242,40 @@ InterpHypothesisResult *interp_hypothesis_evaluate (const InterpHypothesis *h,
                                                     guint64 seed, GError **error);
 void interp_hypothesis_result_free (InterpHypothesisResult *r);
 
+/* The result of a skipped hypothesis: NOT EVALUATED, no statistics (NaN). */
+InterpHypothesisResult *interp_hypothesis_result_new_skipped (const InterpHypothesis *h,
+                                                              const char *why);
+
+/* Checks the `requires` lists of a pipeline's hypotheses: every name is one
+ * of them, none requires itself, and there is no cycle (the error names
+ * the cycle, e.g. "a -> b -> a").  STATISTICS errors naming the group. */
+gboolean interp_hypotheses_check_requires (InterpHypothesis *const *hyps, guint n,
+                                           GError **error);
+
+/* Decides a pipeline's hypotheses together: results[i] is hyps[i]'s (a
+ * tested or a skipped one).  In this order:
+ *  1. the family is every hypothesis of the pipeline (skipped ones count,
+ *     with p = 1: skipping one never makes another's verdict more
+ *     favourable); with HOLM, p and p_against are each adjusted over it
+ *     (Holm 1979: the k-th smallest of m p-values times m - k + 1, made
+ *     monotone, capped at 1);
+ *  2. every tested verdict is decided again from the adjusted values
+ *     (test_verdict);
+ *  3. premises: a hypothesis whose `requires` names one whose final verdict
+ *     is not SUPPORTED becomes UNSUPPORTED-PREMISE, with the reason; chains
+ *     are followed (requires must have passed interp_hypotheses_check_requires). */
+void interp_hypotheses_decide_family (InterpHypothesis *const *hyps,
+                                      InterpHypothesisResult *const *results, guint n,
+                                      InterpMultipleTesting adjustment);
+
 const char *interp_verdict_name (InterpVerdict v);          /* "SUPPORTED", ... */
 const char *interp_hypothesis_test_name (InterpHypothesisTest t);  /* "permutation", ... */
 
 /* One line for the terminal and the report, e.g.
  * "SUPPORTED     low-selectivity-is-free: accuracy diff -0.004 [95% CI -0.0065,
- *  -0.0015] > -0.01, p=0.004, n=5/5, permutation" (on one line).  Newly allocated. */
+ *  -0.0015] > -0.01, p=0.004 (holm 0.012), n=5/5, permutation" (on one line);
+ * an UNSUPPORTED-PREMISE line ends with "; premise: NAME was REFUTED".
+ * Newly allocated. */
 char *interp_hypothesis_result_summary (const InterpHypothesisResult *r);
 
 /* All results as the JSON document of hypotheses.json:

@@ -10,6 +10,7 @@ core_stats_libinterp_stats_la_SOURCES = \
 	core/stats/hypothesis-data.c \
 	core/stats/hypothesis-verdict.c \
 	core/stats/hypothesis-json.c \
+	core/stats/hypothesis-family.c \
 	core/stats/map-similarity.h \
 	core/stats/map-similarity.c
 core_stats_libinterp_stats_la_CFLAGS = $(core_cflags)

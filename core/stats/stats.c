@@ -491,3 +491,34 @@ interp_stats_bootstrap_ci (const double *x, size_t nx, const double *y, size_t n
   interp_stats_percentile_ci (draws, n_resamples, confidence, lo, hi);
   g_free (draws);
 }
+
+typedef struct {
+  double p;
+  size_t index;
+} IndexedP;
+
+static int
+compare_indexed_p (const void *a, const void *b)
+{
+  const IndexedP *x = a, *y = b;
+  if (x->p != y->p)
+    return x->p < y->p ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void
+interp_stats_holm (const double *p, size_t n, double *adjusted)
+{
+  IndexedP *v = g_new (IndexedP, n ? n : 1);
+  for (size_t i = 0; i < n; i++)
+    v[i] = (IndexedP) { isnan (p[i]) ? 1.0 : p[i], i };
+  qsort (v, n, sizeof *v, compare_indexed_p);
+  double running = 0;
+  for (size_t k = 0; k < n; k++)
+    {
+      double a = MIN (1.0, (double) (n - k) * v[k].p);
+      running = MAX (running, a);
+      adjusted[v[k].index] = running;
+    }
+  g_free (v);
+}

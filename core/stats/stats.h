@@ -173,6 +173,14 @@ void interp_stats_t_one_sample_ci (const double *x, size_t n, double confidence,
 double *interp_stats_bootstrap_mean (const double *x, size_t n, size_t n_resamples,
                                      InterpRng *rng);
 
+/* Holm's (1979) step-down adjustment of n p-values: with p sorted
+ * ascending, adjusted_(k) = max over j <= k of min(1, (n - j + 1) p_(j))
+ * (k, j 1-based); adjusted[i] belongs to p[i].  Rejecting where adjusted <
+ * level controls the family-wise error rate at level under any dependence.
+ * Ties keep their input order (the values are the same either way).  NaN
+ * p-values are treated as 1. */
+void interp_stats_holm (const double *p, size_t n, double *adjusted);
+
 G_END_DECLS
 
 #endif

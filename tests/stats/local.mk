@@ -16,7 +16,8 @@ tests_stats_test_hypothesis_SOURCES = \
 	tests/stats/test-hypothesis.c \
 	tests/stats/test-hypothesis-verdicts.c \
 	tests/stats/test-hypothesis-select.c \
-	tests/stats/test-hypothesis-one-sample.c
+	tests/stats/test-hypothesis-one-sample.c \
+	tests/stats/test-hypothesis-family.c
 tests_stats_test_hypothesis_CFLAGS = $(test_cflags)
 tests_stats_test_hypothesis_LDFLAGS = $(test_ldflags)
 tests_stats_test_hypothesis_LDADD = $(test_ldadd)
