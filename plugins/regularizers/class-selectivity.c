@@ -11,9 +11,10 @@
  *                     (every unit weighs 1/T: a wide layer dominates);
  *   layers            mean_SI = (1/L) sum_l (1/U_l) sum_{u in l} SI_u
  *                     (every layer weighs 1/L, a unit of layer l 1/(L U_l):
- *                     the mean of the per-layer means, what the public
- *                     re-implementation of Leavitt & Morcos optimises and
- *                     what metric:class-selectivity reports by default).
+ *                     the mean of the per-layer means: what
+ *                     metric:class-selectivity reports by default, and
+ *                     per issue 19 what the public re-implementation of
+ *                     Leavitt & Morcos optimises).
  * Sign convention: alpha < 0 LOWERS selectivity, alpha > 0
  * raises it (implementations disagree; this is the sign of Leavitt & Morcos,
  * ICLR 2021: loss = cross-entropy - alpha * mean_SI).
