@@ -2,7 +2,9 @@
  * Train mode normalises with the batch statistics (biased variance) and
  * updates the running statistics with the unbiased variance, as PyTorch:
  * running = (1 - momentum) * running + momentum * batch.  Eval mode uses the
- * running statistics.  Parameters in state_dict order: weight, bias,
+ * running statistics, unless interp_net_set_batchnorm_batch_stats is on:
+ * then eval mode normalises with the batch statistics as train mode does,
+ * bit for bit, and leaves the running statistics untouched.  Parameters in state_dict order: weight, bias,
  * running_mean, running_var. */
 #include "config.h"
 
@@ -28,8 +30,12 @@ bn_forward (InterpNet *net, NetNode *node)
   float *rmean = node->params[2]->value->data;
   float *rvar = node->params[3]->value->data;
   int64_t m = n * hw;
-  node->fwd_train = net->mode == INTERP_MODE_TRAIN;
+  /* Batch statistics in train mode, or in eval mode with the net's
+   * batchnorm-batch-stats flag; only train mode updates the running ones.
+   * Backward follows the statistics used (they depend on x either way). */
+  node->fwd_train = net->mode == INTERP_MODE_TRAIN || net->bn_batch_stats;
   gboolean train = node->fwd_train && m > 0;
+  gboolean update_running = net->mode == INTERP_MODE_TRAIN;
   float momentum = node->momentum, eps = node->eps;
 
   #pragma omp parallel for schedule(static) if (n * c * hw > NET_PARALLEL_MIN)
@@ -66,8 +72,11 @@ bn_forward (InterpNet *net, NetNode *node)
           double unbiased = m > 1 ? sq / (double) (m - 1) : var;
           mean = (float) mu;
           inv_std = (float) (1.0 / sqrt (var + (double) eps));
-          rmean[ch] = (1.0f - momentum) * rmean[ch] + momentum * (float) mu;
-          rvar[ch] = (1.0f - momentum) * rvar[ch] + momentum * (float) unbiased;
+          if (update_running)
+            {
+              rmean[ch] = (1.0f - momentum) * rmean[ch] + momentum * (float) mu;
+              rvar[ch] = (1.0f - momentum) * rvar[ch] + momentum * (float) unbiased;
+            }
         }
       else
         {

@@ -82,6 +82,7 @@ struct InterpNet {
   InterpMode mode;
   gboolean input_grad;
   gboolean param_grad;        /* interp_net_set_param_grad; TRUE by default */
+  gboolean bn_batch_stats;    /* interp_net_set_batchnorm_batch_stats; FALSE by default */
   InterpRng rng;
   InterpInit init;            /* scheme of conv/linear init (interp_net_set_init) */
   int last_forward;           /* highest node run by the last forward, -1 before */

@@ -104,6 +104,18 @@ interp_net_param_grad (const InterpNet *net)
   return net->param_grad;
 }
 
+void
+interp_net_set_batchnorm_batch_stats (InterpNet *net, gboolean enabled)
+{
+  net->bn_batch_stats = enabled;
+}
+
+gboolean
+interp_net_batchnorm_batch_stats (const InterpNet *net)
+{
+  return net->bn_batch_stats;
+}
+
 gboolean
 interp_net_input_grad_enabled (const InterpNet *net)
 {

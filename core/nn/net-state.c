@@ -8,7 +8,7 @@
 
 struct InterpNetState {
   InterpMode mode;
-  gboolean input_grad, param_grad;
+  gboolean input_grad, param_grad, bn_batch_stats;
   guint n_nodes, n_params;
   gboolean *touched;          /* per node */
   InterpTensor **node_grad;   /* per node: a copy when touched, else NULL */
@@ -29,6 +29,7 @@ interp_net_state_save (const InterpNet *net)
   s->mode = net->mode;
   s->input_grad = net->input_grad;
   s->param_grad = net->param_grad;
+  s->bn_batch_stats = net->bn_batch_stats;
   s->n_nodes = net->nodes->len;
   s->n_params = net->params->len;
   s->touched = g_new0 (gboolean, s->n_nodes);
@@ -72,6 +73,7 @@ interp_net_state_restore (InterpNet *net, InterpNetState *s)
   net->mode = s->mode;
   net->input_grad = s->input_grad;
   net->param_grad = s->param_grad;
+  net->bn_batch_stats = s->bn_batch_stats;
   net_reference_free (net);
   net->n_rescale = s->n_rescale;
   net->ref_batch = s->ref_batch;

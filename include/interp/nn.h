@@ -158,13 +158,23 @@ void interp_net_set_input_grad (InterpNet *net, gboolean enabled);
  * is, whatever the frozen flags say. */
 void interp_net_set_param_grad (InterpNet *net, gboolean enabled);
 gboolean interp_net_param_grad (const InterpNet *net);
+/* Whether batchnorm nodes normalise with the batch's own statistics in EVAL
+ * mode too; default FALSE (eval mode uses the running statistics).  With it
+ * on, an eval-mode forward computes at every batchnorm node exactly what a
+ * train-mode forward computes (bit for bit; backward then differentiates
+ * through the batch statistics as in train mode), but leaves the running
+ * statistics untouched and dropout off.  Train mode is unaffected: it
+ * always uses and updates batch statistics.  For measuring a network as
+ * its training steps saw it (metric:class-selectivity batchnorm = batch). */
+void interp_net_set_batchnorm_batch_stats (InterpNet *net, gboolean enabled);
+gboolean interp_net_batchnorm_batch_stats (const InterpNet *net);
 gboolean interp_net_input_grad_enabled (const InterpNet *net);
 /* The stream dropout draws from. */
 InterpRng *interp_net_rng (InterpNet *net);
 
 /* What a component that borrows the network must give back (attack.h:
  * "leaves the network as it found it"): the mode, the input- and
- * parameter-gradient flags, every node's gradient accumulator (touched or
+ * parameter-gradient flags, the batchnorm-batch-stats flag, every node's gradient accumulator (touched or
  * not, and its values), every parameter gradient, the backward rules and
  * the DeepLIFT reference.  Node values (the last
  * forward) are not kept.  save copies; restore puts everything back

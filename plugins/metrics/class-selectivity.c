@@ -17,8 +17,24 @@
  *   zero; "negative-units" counts the units with a negative class mean and a
  *   warning names the node.  The histogram puts values below 0 in its first
  *   bin and above 1 in its last;
- * - network selectivity ("selectivity-mean", target "") is the mean of the
- *   layer means, each layer weighing the same. */
+ * - network selectivity ("selectivity-mean", target "") is, with
+ *   average = layers (the default), the mean of the layer means, each layer
+ *   weighing the same; with average = units the mean over all units of all
+ *   matched layers, each unit weighing the same (the quantity
+ *   regularizer:class-selectivity optimises with its default average = units).
+ *
+ * BatchNorm statistics (key batchnorm).  The runner's forward is in eval
+ * mode: batchnorm nodes use their running statistics (running, the
+ * default).  The regulariser, though, sees train-mode activations, normalised
+ * with each minibatch's own statistics.  With batchnorm = batch, update()
+ * runs its own forward on x in eval mode with the net's
+ * batchnorm-batch-stats flag on (<interp/nn.h>: batch statistics, running
+ * statistics untouched, dropout off) up to the last matched node, reads the
+ * activations there, and gives the network back as it found it: flags
+ * restored and a final forward on x in the caller's mode.  The statistics
+ * are then those of the evaluation batch (its size is the runner's
+ * evaluation batch size, the last batch maybe smaller).  A network without
+ * batchnorm nodes computes the same either way, so no extra pass is run. */
 #include "config.h"
 
 #include <math.h>
@@ -47,6 +63,9 @@ typedef struct {
   InterpContext *ctx;                 /* the trial's; NULL in unit tests */
   const char *const *class_names;     /* the dataset's, or NULL */
   int n_classes;
+  gboolean by_units;    /* average = units */
+  gboolean batch_bn;    /* batchnorm = batch, and the net has a batchnorm node */
+  int last_node;        /* highest matched node id: where the own forward stops */
   GArray *layers;       /* SelectivityLayer */
   gint64 *counts;       /* samples per class */
 } Selectivity;
@@ -54,6 +73,14 @@ typedef struct {
 static const InterpParamSpec selectivity_params[] = {
   { "layers", INTERP_PARAM_STRING, "*relu*",
     "glob over node names ('*', '?'); the nodes whose units are analysed", 0, 0, NULL },
+  { "average", INTERP_PARAM_CHOICE, "layers",
+    "network selectivity-mean (target \"\"): layers (the mean of the layer means) or units "
+    "(the mean over all units, as regularizer:class-selectivity's default)", 0, 0,
+    "layers|units" },
+  { "batchnorm", INTERP_PARAM_CHOICE, "running",
+    "statistics batchnorm nodes use in the measured forward: running (eval mode, the "
+    "runner's pass) or batch (each evaluation batch's own, as in training; running "
+    "statistics untouched, dropout off)", 0, 0, "running|batch" },
   { NULL }
 };
 
@@ -93,6 +120,10 @@ selectivity_create (const InterpParams *params, InterpNet *net, const InterpData
   self->ctx = ctx;
   self->class_names = data != NULL ? data->class_names : NULL;
   self->n_classes = n_classes;
+  self->by_units = g_str_equal (interp_params_get_string (params, "average"), "units");
+  if (g_str_equal (interp_params_get_string (params, "batchnorm"), "batch"))
+    for (int i = 0; i < interp_net_n_nodes (net); i++)
+      self->batch_bn |= interp_net_node_op (net, i) == INTERP_OP_BATCHNORM;
   self->counts = g_new0 (gint64, n_classes);
   self->layers = g_array_new (FALSE, TRUE, sizeof (SelectivityLayer));
   g_array_set_clear_func (self->layers, layer_clear);
@@ -103,6 +134,7 @@ selectivity_create (const InterpParams *params, InterpNet *net, const InterpData
       int ndim = interp_net_node_shape (net, node, shape);
       SelectivityLayer l = { 0 };
       l.node = node;
+      self->last_node = MAX (self->last_node, node);
       l.name = g_strdup (interp_net_node_name (net, node));
       l.units = shape[0];
       l.spatial = ndim == 3 ? shape[1] * shape[2] : 1;
@@ -127,11 +159,12 @@ selectivity_reset (gpointer p)
     }
 }
 
+/* Adds the activations the matched nodes hold (the batch x, labels) to the
+ * sums. */
 static gboolean
-selectivity_update (gpointer p, InterpNet *net, const InterpTensor *x, const int32_t *labels,
-                    GError **error)
+accumulate (Selectivity *self, InterpNet *net, const InterpTensor *x, const int32_t *labels,
+            GError **error)
 {
-  Selectivity *self = p;
   /* The batch size is the first matched node's; every node must agree. */
   const SelectivityLayer *first = &g_array_index (self->layers, SelectivityLayer, 0);
   int64_t n = interp_net_value (net, first->node)->shape[0];
@@ -183,6 +216,40 @@ selectivity_update (gpointer p, InterpNet *net, const InterpTensor *x, const int
   for (int64_t i = 0; i < n; i++)
     self->counts[labels[i]]++;
   return TRUE;
+}
+
+static gboolean
+selectivity_update (gpointer p, InterpNet *net, const InterpTensor *x, const int32_t *labels,
+                    GError **error)
+{
+  Selectivity *self = p;
+  if (!self->batch_bn)
+    return accumulate (self, net, x, labels, error);
+  if (x == NULL)
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_INVALID_ARGUMENT,
+                   "%s: key 'batchnorm' = batch needs the batch's images to run its own "
+                   "forward pass", self->where);
+      return FALSE;
+    }
+  InterpMode mode = interp_net_mode (net);
+  gboolean flag = interp_net_batchnorm_batch_stats (net);
+  InterpNetState *state = interp_net_state_save (net);
+  interp_net_set_mode (net, INTERP_MODE_EVAL);
+  interp_net_set_batchnorm_batch_stats (net, TRUE);
+  gboolean ok = interp_net_forward_to (net, x, self->last_node, error)
+                && accumulate (self, net, x, labels, error);
+  /* Give the network back holding x's values as the caller computed them,
+   * whatever happened; the forward comes before the restore (a forward may
+   * mark gradients untouched, which the restore undoes). */
+  interp_net_set_mode (net, mode);
+  interp_net_set_batchnorm_batch_stats (net, flag);
+  GError *again = NULL;
+  if (!interp_net_forward (net, x, ok ? error : &again))
+    ok = FALSE;
+  g_clear_error (&again);
+  interp_net_state_restore (net, state);
+  return ok;
 }
 
 static int
@@ -267,10 +334,11 @@ write_section (Selectivity *self, const GString *rows)
   g_string_free (html, TRUE);
 }
 
-/* Writes the rows and arrays of one layer; returns its mean SI. */
+/* Writes the rows and arrays of one layer; returns its mean SI and puts the
+ * sum of its units' SI in *si_sum. */
 static double
 finish_layer (Selectivity *self, SelectivityLayer *l, const gboolean *present,
-              InterpResults *results, GString *section)
+              InterpResults *results, GString *section, double *si_sum)
 {
   int K = self->n_classes;
   double *si = g_new (double, (size_t) l->units);
@@ -313,6 +381,7 @@ finish_layer (Selectivity *self, SelectivityLayer *l, const gboolean *present,
       l->warned = TRUE;
     }
   double mean = sum / (double) l->units;
+  *si_sum = sum;
   interp_results_add (results, "selectivity-mean", l->name, mean);
   interp_results_add (results, "selectivity-median", l->name, median_of (si, l->units));
   interp_results_add (results, "silent-units", l->name, (double) silent);
@@ -349,11 +418,20 @@ selectivity_finish (gpointer p, InterpResults *results, GError **error)
   /* The report section describes clean data only. */
   const char *condition = self->ctx ? interp_context_condition (self->ctx) : NULL;
   GString *section = condition && g_str_equal (condition, "clean") ? g_string_new (NULL) : NULL;
-  double total = 0.0;
+  /* layers: total sums the layer means (the order of the code before
+   * `average` existed); units: all units' SI over their count. */
+  double total = 0.0, unit_sum = 0.0;
+  int64_t units = 0;
   for (guint i = 0; i < self->layers->len; i++)
-    total += finish_layer (self, &g_array_index (self->layers, SelectivityLayer, i),
-                           present, results, section);
-  interp_results_add (results, "selectivity-mean", "", total / self->layers->len);
+    {
+      SelectivityLayer *l = &g_array_index (self->layers, SelectivityLayer, i);
+      double s;
+      total += finish_layer (self, l, present, results, section, &s);
+      unit_sum += s;
+      units += l->units;
+    }
+  interp_results_add (results, "selectivity-mean", "",
+                      self->by_units ? unit_sum / (double) units : total / self->layers->len);
   if (section)
     {
       write_section (self, section);

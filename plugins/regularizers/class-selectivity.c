@@ -3,9 +3,19 @@
  *
  *   loss term = -alpha * mean_SI
  *
- * mean_SI is the mean selectivity index (plugins/metrics/selectivity-index.h)
- * over ALL units of the matched layers, computed from this minibatch's
- * forward pass.  Sign convention: alpha < 0 LOWERS selectivity, alpha > 0
+ * mean_SI averages the selectivity index (plugins/metrics/selectivity-index.h)
+ * of the units of the matched layers, computed from this minibatch's
+ * forward pass, as the key `average` says (L matched layers, U_l units in
+ * layer l, T = sum_l U_l):
+ *   units  (default)  mean_SI = (1/T) sum_l sum_{u in l} SI_u
+ *                     (every unit weighs 1/T: a wide layer dominates);
+ *   layers            mean_SI = (1/L) sum_l (1/U_l) sum_{u in l} SI_u
+ *                     (every layer weighs 1/L, a unit of layer l 1/(L U_l):
+ *                     the mean of the per-layer means: what
+ *                     metric:class-selectivity reports by default, and
+ *                     per issue 19 what the public re-implementation of
+ *                     Leavitt & Morcos optimises).
+ * Sign convention: alpha < 0 LOWERS selectivity, alpha > 0
  * raises it (implementations disagree; this is the sign of Leavitt & Morcos,
  * ICLR 2021: loss = cross-entropy - alpha * mean_SI).
  *
@@ -15,8 +25,9 @@
  *   mu_k  = (1/n_k) sum_{i: y_i = k} m[i]        (classes present in the batch)
  *   SI    = (mu_max - mu_-max) / (mu_max + mu_-max + eps)
  * and the injected gradient is
- *   d(term)/d(a[i, u, s]) = (-alpha / T) * dSI/d(mu_{y_i}) / (n_{y_i} S),
- * T = number of units over all matched nodes; dSI/d(mu_k) comes from
+ *   d(term)/d(a[i, u, s]) = -alpha * w_l * dSI/d(mu_{y_i}) / (n_{y_i} S),
+ * w_l the unit's weight (1/T for units, 1/(L U_l) for layers);
+ * dSI/d(mu_k) comes from
  * interp_selectivity_index (the first argmax class takes the mu_max
  * derivative, every other present class 1/(C - 1) of the mu_-max one).
  *
@@ -46,6 +57,7 @@ typedef struct {
 typedef struct {
   char *where;
   double alpha, eps;
+  gboolean by_layer;    /* average = layers */
   int n_classes;
   GArray *layers;       /* SelLayer */
   int64_t total_units;
@@ -64,6 +76,9 @@ static const InterpParamSpec selreg_params[] = {
     "glob over node names ('*', '?'); the nodes whose units are regularised", 0, 0, NULL },
   { "eps", INTERP_PARAM_DOUBLE, "1e-7",
     "added to the denominator of the selectivity index", 0, 1, NULL },
+  { "average", INTERP_PARAM_CHOICE, "units",
+    "mean_SI over the matched layers: units (every unit weighs the same) or layers "
+    "(the mean of the per-layer means, every layer weighs the same)", 0, 0, "units|layers" },
   { NULL }
 };
 
@@ -102,6 +117,7 @@ selreg_create (const InterpParams *params, InterpNet *net, const InterpDataInfo 
   self->where = g_strdup (where);
   self->alpha = interp_params_get_double (params, "alpha");
   self->eps = interp_params_get_double (params, "eps");
+  self->by_layer = g_str_equal (interp_params_get_string (params, "average"), "layers");
   self->n_classes = n_classes;
   self->layers = g_array_new (FALSE, TRUE, sizeof (SelLayer));
   g_array_set_clear_func (self->layers, sel_layer_clear);
@@ -230,6 +246,22 @@ selreg_apply (gpointer p, InterpNet *net, const int32_t *labels, int64_t n, doub
         }
     }
 
+  if (self->by_layer)
+    {
+      /* Each layer's own scale -alpha / (L U_l); the term sums per layer. */
+      double total = 0.0;
+      for (guint li = 0; li < self->layers->len; li++)
+        {
+          const SelLayer *l = &g_array_index (self->layers, SelLayer, li);
+          double scale = -self->alpha / ((double) self->layers->len * (double) l->units);
+          total += scale * apply_layer (self, l, interp_net_value (net, l->node),
+                                        interp_net_grad (net, l->node), labels, n, scale);
+        }
+      *loss = total;
+      return TRUE;
+    }
+  /* units: one scale -alpha / T, and the SI sum is scaled once (the order
+   * of operations of the code before `average` existed, kept bit for bit). */
   double scale = -self->alpha / (double) self->total_units, si_sum = 0.0;
   for (guint li = 0; li < self->layers->len; li++)
     {
@@ -251,5 +283,6 @@ static const InterpRegularizerVTable selreg_vtable = {
 const InterpComponent interp_regularizer_class_selectivity = INTERP_COMPONENT (
   .kind = INTERP_KIND_REGULARIZER, .name = "class-selectivity",
   .description = "Adds -alpha * mean class selectivity of the matched layers to the loss "
-                 "(Leavitt & Morcos 2021); alpha < 0 lowers selectivity, alpha > 0 raises it.",
+                 "(Leavitt & Morcos 2021), averaged over units or over layers (`average`); "
+                 "alpha < 0 lowers selectivity, alpha > 0 raises it.",
   .params = selreg_params, .vtable = &selreg_vtable);

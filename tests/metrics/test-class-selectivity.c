@@ -230,6 +230,213 @@ Test (metric_class_selectivity, network_mean_is_mean_of_layers)
   interp_net_free (net);
 }
 
+/* ---- average = layers | units ---------------------------------------------------- */
+
+/* The network of network_mean_is_mean_of_layers (relu1: 2 units with SI
+ * one and 0; relu2: 1 unit with SI one): layers gives (one/2 + one)/2 =
+ * 3 one/4, units (one + 0 + one)/3 = 2 one/3; the per-layer rows do not
+ * depend on the key. */
+static double
+two_layer_network_mean (const char *average, double *relu1, double *relu2)
+{
+  GError *error = NULL;
+  InterpNet *net = interp_net_new (2, 1, 1);
+  int r1 = interp_net_relu (net, "relu1", 0, &error);
+  int flat = interp_net_flatten (net, "flat", r1, &error);
+  int fc = interp_net_linear (net, "fc", flat, 1, TRUE, &error);
+  cr_assert_geq (interp_net_relu (net, "relu2", fc, &error), 0,
+                 "%s", error ? error->message : "");
+  interp_net_find_param (net, "fc.weight")->value->data[0] = 1.0f;
+  interp_net_find_param (net, "fc.weight")->value->data[1] = 0.0f;
+  interp_net_find_param (net, "fc.bias")->value->data[0] = 0.0f;
+  static const float x[] = { 1, 2,   0, 2 };
+  gpointer self = create (net, 2, (const char *[]) { average, NULL });
+  feed (net, self, x, (const int32_t[]) { 0, 1 }, 0, 2, 2, 1, 1);
+  InterpResults *r = interp_results_new ();
+  cr_assert (vtable ()->finish (self, r, &error), "%s", error ? error->message : "");
+  *relu1 = lookup (r, "selectivity-mean", "relu1");
+  *relu2 = lookup (r, "selectivity-mean", "relu2");
+  double v = lookup (r, "selectivity-mean", "");
+  interp_results_free (r);
+  vtable ()->destroy (self);
+  interp_net_free (net);
+  return v;
+}
+
+Test (metric_class_selectivity, average_layers_and_units_by_hand)
+{
+  double one = 1.0 / (1.0 + EPS), a1, a2, b1, b2;
+  double layers = two_layer_network_mean ("average=layers", &a1, &a2);
+  double units = two_layer_network_mean ("average=units", &b1, &b2);
+  cr_assert_float_eq (layers, 0.75 * one, 1e-12);
+  cr_assert_float_eq (units, 2.0 * one / 3.0, 1e-12);
+  cr_assert (a1 == b1 && a2 == b2, "per-layer rows do not depend on average");
+  cr_assert_float_eq (a1, one / 2, 1e-12);
+  cr_assert_float_eq (a2, one, 1e-12);
+}
+
+Test (metric_class_selectivity, unknown_choice_is_an_error)
+{
+  const char *bad[] = { "average=median", "batchnorm=train" };
+  for (int i = 0; i < 2; i++)
+    {
+      GError *error = NULL;
+      cr_assert_null (interp_params_new_from_pairs (interp_metric_class_selectivity.params,
+                                                    WHERE, (const char *[]) { bad[i], NULL },
+                                                    &error));
+      char *key = g_strndup (bad[i], strcspn (bad[i], "="));
+      cr_assert (strstr (error->message, key) != NULL, "%s", error->message);
+      g_free (key);
+      g_error_free (error);
+    }
+}
+
+/* ---- batchnorm = running | batch ------------------------------------------------ */
+
+/* input (3, 2, 2) -> conv "conv" (4, 1x1) -> batchnorm "bn" -> relu "relu"
+ * -> flatten -> dropout (p 0.5) -> linear "fc" (3).  Running statistics far
+ * from any batch's, so the two ways of normalising give different units. */
+static InterpNet *
+bn_net (gboolean with_bn)
+{
+  GError *error = NULL;
+  InterpNet *net = interp_net_new (3, 2, 2);
+  int x = interp_net_conv2d (net, "conv", 0, 4, 1, 1, 0, 1, TRUE, &error);
+  if (with_bn)
+    x = interp_net_batchnorm (net, "bn", x, 1e-5f, 0.1f, &error);
+  x = interp_net_relu (net, "relu", x, &error);
+  x = interp_net_flatten (net, "flat", x, &error);
+  x = interp_net_dropout (net, "drop", x, 0.5f, &error);
+  x = interp_net_linear (net, "fc", x, 3, TRUE, &error);
+  cr_assert_geq (x, 0, "%s", error ? error->message : "");
+  InterpRng rng;
+  interp_rng_seed (&rng, 5);
+  interp_net_init (net, &rng);
+  if (with_bn)
+    {
+      InterpTensor *rm = interp_net_find_param (net, "bn.running_mean")->value;
+      InterpTensor *rv = interp_net_find_param (net, "bn.running_var")->value;
+      for (size_t i = 0; i < rm->numel; i++)
+        {
+          rm->data[i] = 0.4f * (float) i - 0.3f;
+          rv->data[i] = 3.0f + (float) i;
+        }
+    }
+  return net;
+}
+
+static const int32_t bn_labels[] = { 0, 1, 2, 0, 1, 2, 0, 1 };
+
+static InterpTensor *
+bn_batch (int64_t n, guint64 seed)
+{
+  InterpTensor *x = interp_tensor_new_4d (n, 3, 2, 2);
+  InterpRng rng;
+  interp_rng_seed (&rng, seed);
+  for (size_t i = 0; i < x->numel; i++)
+    x->data[i] = (float) (2.0 * interp_rng_uniform (&rng) - 0.5);
+  return x;
+}
+
+/* Runs the metric over two batches (8 and 5 samples) of `net` in `mode` and
+ * returns its results; with check_left, also checks the net is given back as
+ * found: node values those of a plain forward, running statistics, the mode
+ * and the flags unchanged. */
+static InterpResults *
+bn_results (InterpNet *net, InterpMode mode, const char *batchnorm, gboolean check_left)
+{
+  GError *error = NULL;
+  gpointer self = create (net, 3, (const char *[]) { "layers=relu", batchnorm, NULL });
+  interp_net_set_mode (net, mode);
+  for (int b = 0; b < 2; b++)
+    {
+      InterpTensor *x = bn_batch (b ? 5 : 8, 60 + b);
+      cr_assert (interp_net_forward (net, x, &error), "%s", error ? error->message : "");
+      int n_nodes = interp_net_n_nodes (net);
+      InterpTensor **before = g_new0 (InterpTensor *, n_nodes);
+      for (int i = 0; check_left && i < n_nodes; i++)
+        before[i] = interp_tensor_copy (interp_net_value (net, i));
+      InterpParam *rv = interp_net_find_param (net, "bn.running_var");
+      InterpTensor *rv0 = rv ? interp_tensor_copy (rv->value) : NULL;
+      cr_assert (vtable ()->update (self, net, x, bn_labels, &error),
+                 "%s", error ? error->message : "");
+      for (int i = 0; check_left && i < n_nodes; i++)
+        {
+          const InterpTensor *v = interp_net_value (net, i);
+          cr_assert_eq (v->numel, before[i]->numel);
+          cr_assert_arr_eq (v->data, before[i]->data, v->numel * sizeof (float),
+                            "node %s given back", interp_net_node_name (net, i));
+        }
+      if (check_left)
+        {
+          cr_assert_eq (interp_net_mode (net), mode);
+          cr_assert_not (interp_net_batchnorm_batch_stats (net));
+          if (rv)
+            cr_assert_arr_eq (rv->value->data, rv0->data, rv0->numel * sizeof (float));
+        }
+      for (int i = 0; i < n_nodes; i++)
+        interp_tensor_free (before[i]);
+      g_free (before);
+      interp_tensor_free (rv0);
+      interp_tensor_free (x);
+    }
+  InterpResults *r = interp_results_new ();
+  cr_assert (vtable ()->finish (self, r, &error), "%s", error ? error->message : "");
+  vtable ()->destroy (self);
+  return r;
+}
+
+static const InterpResultArray *
+units_of (const InterpResults *r)
+{
+  return find_array (r, "selectivity-units", "relu");
+}
+
+static gboolean
+same_units (const InterpResults *a, const InterpResults *b)
+{
+  const InterpResultArray *ua = units_of (a), *ub = units_of (b);
+  return ua->values->len == ub->values->len
+         && memcmp (ua->values->data, ub->values->data,
+                    ua->values->len * sizeof (double)) == 0;
+}
+
+/* batch: the metric measures, in the runner's eval mode, exactly what a
+ * train-mode forward gives (each batch's own statistics; a twin network in
+ * train mode, with dropout after the measured node so it does not matter,
+ * measured the running way); running measures something else here; and the
+ * net is given back as found. */
+Test (metric_class_selectivity, batchnorm_batch_equals_train_mode_forward)
+{
+  InterpNet *net = bn_net (TRUE), *twin = bn_net (TRUE);
+  InterpResults *batch = bn_results (net, INTERP_MODE_EVAL, "batchnorm=batch", TRUE);
+  InterpResults *train = bn_results (twin, INTERP_MODE_TRAIN, "batchnorm=running", FALSE);
+  InterpResults *running = bn_results (net, INTERP_MODE_EVAL, "batchnorm=running", TRUE);
+  cr_assert (same_units (batch, train), "batch = a train-mode forward, bit for bit");
+  cr_assert_not (same_units (batch, running), "running statistics measure something else");
+  cr_assert (lookup (batch, "selectivity-mean", "") == lookup (train, "selectivity-mean", ""));
+  interp_results_free (batch);
+  interp_results_free (train);
+  interp_results_free (running);
+  interp_net_free (net);
+  interp_net_free (twin);
+}
+
+/* Without a batchnorm node, batch and running give the same results, bit for
+ * bit (eval-mode dropout is off either way). */
+Test (metric_class_selectivity, batchnorm_batch_without_batchnorm_is_running)
+{
+  InterpNet *net = bn_net (FALSE);
+  InterpResults *batch = bn_results (net, INTERP_MODE_EVAL, "batchnorm=batch", TRUE);
+  InterpResults *running = bn_results (net, INTERP_MODE_EVAL, "batchnorm=running", TRUE);
+  cr_assert (same_units (batch, running));
+  cr_assert (lookup (batch, "selectivity-mean", "")
+             == lookup (running, "selectivity-mean", ""));
+  interp_results_free (batch);
+  interp_results_free (running);
+  interp_net_free (net);
+}
+
 /* On a node with negative values the formula is applied unchanged and the
  * units with a negative class mean are counted: mu = (-1, -3) gives
  * (-1 + 3) / (-4 + eps) = -0.5, which the histogram puts in bin 0. */

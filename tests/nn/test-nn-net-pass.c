@@ -140,6 +140,96 @@ Test (net, train_vs_eval_batchnorm)
   interp_net_free (net);
 }
 
+/* interp_net_set_batchnorm_batch_stats: an eval-mode forward with the flag
+ * computes at every node before the dropout exactly (bit for bit) what a
+ * train-mode forward computes, and so does backward from an inner node; the
+ * running statistics stay as they were, dropout stays off, and the flag is
+ * part of InterpNetState. */
+static void
+seed_pool_and_backward (InterpNet *net, int pool)
+{
+  interp_net_zero_grad (net);
+  interp_net_zero_param_grad (net);
+  InterpTensor *g = interp_net_grad (net, pool);
+  for (size_t i = 0; i < g->numel; i++)
+    g->data[i] = (float) ((int) (i % 7) - 3) * 0.25f;
+  interp_net_backward (net);
+}
+
+Test (net, batchnorm_batch_stats_in_eval_mode)
+{
+  InterpNet *a = build_cnn (), *b = build_cnn ();
+  init_seed (a, 6);
+  init_seed (b, 6);
+  /* Running statistics far from any batch's, so the two ways differ. */
+  const char *const stats[] = { "bn1.running_mean", "bn1.running_var",
+                                "layer1.0.bn1.running_mean", "layer1.0.bn1.running_var" };
+  InterpTensor *before[4];
+  for (int k = 0; k < 4; k++)
+    {
+      InterpTensor *ta = interp_net_find_param (a, stats[k])->value;
+      InterpTensor *tb = interp_net_find_param (b, stats[k])->value;
+      for (size_t i = 0; i < ta->numel; i++)
+        ta->data[i] = tb->data[i] = k % 2 ? 2.0f + (float) i : 0.3f * (float) i - 0.5f;
+      before[k] = interp_tensor_copy (ta);
+    }
+  cr_assert_not (interp_net_batchnorm_batch_stats (a), "off by default");
+  interp_net_set_batchnorm_batch_stats (a, TRUE);
+  cr_assert_eq (interp_net_mode (a), INTERP_MODE_EVAL);
+  interp_net_set_mode (b, INTERP_MODE_TRAIN);
+  InterpTensor *x = random_images (8, 2, 8, 8, 21);
+  cr_assert (interp_net_forward (a, x, NULL));
+  cr_assert (interp_net_forward (b, x, NULL));
+  int flatten = interp_net_find (a, "flatten"), pool = interp_net_find (a, "pool");
+  for (int node = 0; node <= flatten; node++)
+    {
+      const InterpTensor *va = interp_net_value (a, node), *vb = interp_net_value (b, node);
+      cr_assert_eq (va->numel, vb->numel);
+      cr_assert_arr_eq (va->data, vb->data, va->numel * sizeof (float), "node %s",
+                        interp_net_node_name (a, node));
+    }
+  /* Dropout is off: "drop" passes flatten through. */
+  const InterpTensor *vf = interp_net_value (a, flatten);
+  const InterpTensor *vd = interp_net_value (a, interp_net_find (a, "drop"));
+  cr_assert_arr_eq (vf->data, vd->data, vf->numel * sizeof (float));
+  for (int k = 0; k < 4; k++)
+    {
+      const InterpTensor *ta = interp_net_find_param (a, stats[k])->value;
+      const InterpTensor *tb = interp_net_find_param (b, stats[k])->value;
+      cr_assert_arr_eq (ta->data, before[k]->data, ta->numel * sizeof (float),
+                        "%s untouched", stats[k]);
+      cr_assert (memcmp (tb->data, before[k]->data, tb->numel * sizeof (float)) != 0,
+                 "%s moved in train mode", stats[k]);
+    }
+  /* Backward through the batch statistics, as in train mode. */
+  seed_pool_and_backward (a, pool);
+  seed_pool_and_backward (b, pool);
+  const char *const grads[] = { "conv1.weight", "bn1.weight", "layer1.0.conv1.weight" };
+  for (int k = 0; k < 3; k++)
+    {
+      const InterpTensor *ga = interp_net_find_param (a, grads[k])->grad;
+      const InterpTensor *gb = interp_net_find_param (b, grads[k])->grad;
+      cr_assert_arr_eq (ga->data, gb->data, ga->numel * sizeof (float), "%s", grads[k]);
+    }
+  /* A borrower's save/restore gives the flag back. */
+  InterpNetState *state = interp_net_state_save (a);
+  interp_net_set_batchnorm_batch_stats (a, FALSE);
+  interp_net_state_restore (a, state);
+  cr_assert (interp_net_batchnorm_batch_stats (a));
+  /* Off again: eval mode reads the running statistics, so bn1 differs. */
+  InterpTensor *yb = interp_tensor_copy (interp_net_value (a, interp_net_find (a, "bn1")));
+  interp_net_set_batchnorm_batch_stats (a, FALSE);
+  cr_assert (interp_net_forward (a, x, NULL));
+  const InterpTensor *ye = interp_net_value (a, interp_net_find (a, "bn1"));
+  cr_assert (memcmp (ye->data, yb->data, ye->numel * sizeof (float)) != 0);
+  interp_tensor_free (yb);
+  for (int k = 0; k < 4; k++)
+    interp_tensor_free (before[k]);
+  interp_tensor_free (x);
+  interp_net_free (a);
+  interp_net_free (b);
+}
+
 /* ---- injection ------------------------------------------------------------------------------ */
 
 static InterpTensor *
