@@ -10,6 +10,12 @@ G_BEGIN_DECLS
 /* Sets (copies) the condition interp_context_condition reports; NULL clears it. */
 void interp_context_set_condition (InterpContext *ctx, const char *condition);
 
+/* While TRUE, interp_context_output_dir returns NULL, so components write no
+ * side files (report fragments): the per-epoch tracking of metrics
+ * (runner/tracking.h) runs them without their outputs.  The folder's text
+ * is kept, so a pointer taken before stays valid. */
+void interp_context_set_output_suspended (InterpContext *ctx, gboolean suspended);
+
 /* Sets the batch interp_context_clean_batch returns (borrowed); NULL clears it. */
 void interp_context_set_clean_batch (InterpContext *ctx, const InterpTensor *clean);
 

@@ -8,6 +8,7 @@ struct InterpContext {
   guint64 seed;
   int threads;
   char *output_dir;
+  gboolean output_suspended;         /* interp_context_set_output_suspended */
   char *condition;
   const InterpTensor *clean_batch;   /* borrowed, during metric updates */
   InterpSaliencyLookup saliency_lookup;   /* set by the runner's saliency stage */
@@ -49,7 +50,13 @@ interp_context_threads (const InterpContext *ctx)
 const char *
 interp_context_output_dir (const InterpContext *ctx)
 {
-  return ctx->output_dir;
+  return ctx->output_suspended ? NULL : ctx->output_dir;
+}
+
+void
+interp_context_set_output_suspended (InterpContext *ctx, gboolean suspended)
+{
+  ctx->output_suspended = suspended;
 }
 
 void

@@ -140,11 +140,16 @@ static const InterpParamSpec attack_core_params[] = {
   { NULL }
 };
 
-/* The runner's key of every [metric:*] group: on which conditions it runs. */
+/* The runner's keys of every [metric:*] group: on which conditions it runs, and whether it
+ * is also tracked over training (core/runner/tracking.h). */
 static const InterpParamSpec metric_core_params[] = {
   { .key = "perturbations", .type = INTERP_PARAM_STRING_LIST, .default_value = "*",
     .help = "the conditions the metric is measured on, as summary.csv names them: clean, "
             "corruption:NAME, attack:NAME; globs allowed (corruption:*); default every one" },
+  { .key = "track-epochs", .type = INTERP_PARAM_BOOL, .default_value = "false",
+    .help = "also measure the metric on the clean validation split after every training "
+            "epoch (trials/ID/epochs.json, the report's \"Over training\"); needs [dataset] "
+            "val-split > 0" },
   { NULL }
 };
 

@@ -16,6 +16,7 @@ core_report_libinterp_report_la_SOURCES = \
 	core/report/robustness.c \
 	core/report/sections-outputs.c \
 	core/report/sections-training.c \
+	core/report/sections-tracking.c \
 	core/report/sections-plugins.c \
 	core/report/sections-run.c \
 	core/report/html.c \

@@ -177,6 +177,11 @@ gboolean report_sections_outputs (Report *r, GError **error);
 /* sections-training.c */
 gboolean report_section_training (Report *r, TrialTiming *timings, GError **error);
 
+/* sections-tracking.c: "Over training", value vs epoch of each tracked
+ * (metric, target) from trials/ID/epochs.json, one line per condition;
+ * a malformed file is an error naming it, a missing one leaves the trial out. */
+gboolean report_section_tracking (Report *r, GError **error);
+
 /* sections-plugins.c, fragment.c */
 void report_section_plugins (Report *r);
 /* The heading of a fragment file (escaped HTML): its title comment, else

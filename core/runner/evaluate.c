@@ -181,16 +181,20 @@ metric_runs_on (const InterpMetricInstance *mi, const Condition *c)
   return FALSE;
 }
 
+/* One condition on `split` (TEST for the evaluation).  `what`: the
+ * progress label, NULL for "evaluate CONDITION".  With `select`, only the
+ * metrics whose `perturbations` select the condition run. */
 static gboolean
-run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *all_metrics,
-               int64_t batch, int64_t n_examples, InterpContext *ctx, JsonArray *rows,
-               JsonArray *arrays, GError **error)
+run_condition (const Condition *c, InterpNet *net, InterpData *data, InterpSplit split,
+               GPtrArray *all_metrics, gboolean select, const char *what_label, int64_t batch,
+               int64_t n_examples, InterpContext *ctx, JsonArray *rows, JsonArray *arrays,
+               GError **error)
 {
   g_autoptr (GPtrArray) metrics = g_ptr_array_new ();
   for (guint m = 0; m < all_metrics->len; m++)
     {
       InterpMetricInstance *mi = g_ptr_array_index (all_metrics, m);
-      if (metric_runs_on (mi, c))
+      if (!select || metric_runs_on (mi, c))
         g_ptr_array_add (metrics, mi);
     }
   if (metrics->len == 0)
@@ -206,13 +210,14 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, GPtrArray *
                       : g_strdup_printf ("%s@%s", c->stage->group, c->level_text);
   interp_context_set_condition (ctx, condition);
   g_free (condition);
-  char *what = c->kind == PERTURB_NONE
+  char *what = what_label ? g_strdup (what_label)
+               : c->kind == PERTURB_NONE
                  ? g_strdup ("evaluate clean")
                  : g_strdup_printf ("evaluate %s @ %s", c->stage->group, c->level_text);
-  int64_t total = interp_data_size (data, INTERP_SPLIT_TEST);
+  int64_t total = interp_data_size (data, split);
   InterpProgress *progress = interp_progress_new (what, (guint64) total, "img");
   g_free (what);
-  InterpDataIter *it = interp_data_iter_new (data, INTERP_SPLIT_TEST, batch, FALSE, 0);
+  InterpDataIter *it = interp_data_iter_new (data, split, batch, FALSE, 0);
   InterpTensor *x = interp_tensor_new_4d (1, 1, 1, 1);
   InterpTensor *xp = interp_tensor_new_4d (1, 1, 1, 1);
   const int32_t *labels;
@@ -288,7 +293,8 @@ interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data, GPtr
                          ? interp_params_get_int (p->pipeline, "corruption-examples") : 0;
   int64_t n_attack_examples = interp_params_get_int (p->pipeline, "attack-examples");
   Condition clean = { .kind = PERTURB_NONE };
-  if (!run_condition (&clean, net, data, metrics, batch, n_examples, ctx, rows, arrays, error))
+  if (!run_condition (&clean, net, data, INTERP_SPLIT_TEST, metrics, TRUE, NULL, batch,
+                      n_examples, ctx, rows, arrays, error))
     return FALSE;
 
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
@@ -326,7 +332,7 @@ interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data, GPtr
           {
             c.level = levels[k];
             g_ascii_formatd (c.level_text, sizeof c.level_text, "%.6g", levels[k]);
-            ok = run_condition (&c, net, data, metrics, batch,
+            ok = run_condition (&c, net, data, INTERP_SPLIT_TEST, metrics, TRUE, NULL, batch,
                                 l == 0 ? n_examples : n_attack_examples, ctx, rows, arrays,
                                 error);
           }
@@ -338,4 +344,15 @@ interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *data, GPtr
           return FALSE;
       }
   return TRUE;
+}
+
+gboolean
+interp_evaluate_clean_split (InterpNet *net, InterpData *data, InterpSplit split,
+                             GPtrArray *metrics, int64_t batch, const char *what,
+                             InterpContext *ctx, JsonArray *rows, JsonArray *arrays,
+                             GError **error)
+{
+  Condition clean = { .kind = PERTURB_NONE };
+  return run_condition (&clean, net, data, split, metrics, FALSE, what, batch, 0, ctx, rows,
+                        arrays, error);
 }

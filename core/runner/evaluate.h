@@ -45,6 +45,17 @@ gboolean interp_evaluate (const InterpPipeline *p, InterpNet *net, InterpData *d
                           GPtrArray *metrics, InterpContext *ctx, JsonArray *rows,
                           JsonArray *arrays, GError **error);
 
+/* The clean condition on `split`, for every metric of `metrics` whatever
+ * its `perturbations` (the per-epoch tracking, runner/tracking.h, runs it
+ * on VAL): reset, update per batch after a forward pass, finish; rows and
+ * arrays as interp_evaluate records them (perturbation "clean").  The
+ * caller sets the network's mode; `what` labels the progress line.  No
+ * example images are saved. */
+gboolean interp_evaluate_clean_split (InterpNet *net, InterpData *data, InterpSplit split,
+                                      GPtrArray *metrics, int64_t batch, const char *what,
+                                      InterpContext *ctx, JsonArray *rows, JsonArray *arrays,
+                                      GError **error);
+
 G_END_DECLS
 
 #endif

@@ -14,6 +14,8 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/trial.h \
 	core/runner/evaluate.c \
 	core/runner/evaluate.h \
+	core/runner/tracking.c \
+	core/runner/tracking.h \
 	core/runner/examples.c \
 	core/runner/examples.h \
 	core/runner/minimal-epsilon.c \

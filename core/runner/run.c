@@ -13,6 +13,7 @@
 #include "report/report.h"
 #include "runner/run-summary.h"
 #include "runner/trial.h"
+#include "runner/tracking.h"
 #include "util/fs.h"
 
 void
@@ -133,7 +134,8 @@ interp_run_check (InterpRun *run, GError **error)
             g_prefix_error (error, "trial %u of the sweep: ", i);
           return FALSE;
         }
-      gboolean ok = interp_minimal_epsilon_check (t, error) && interp_saliency_check (t, error);
+      gboolean ok = interp_minimal_epsilon_check (t, error) && interp_saliency_check (t, error)
+                    && interp_tracking_check (t, error);
       interp_pipeline_free (t);
       if (!ok)
         {

@@ -13,6 +13,7 @@
 #include "runner/evaluate.h"
 #include "runner/minimal-epsilon.h"
 #include "runner/saliency-stage.h"
+#include "runner/tracking.h"
 #include "util/fs.h"
 #include "train/supervised.h"
 #include "train/train.h"
@@ -129,6 +130,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   GPtrArray *regs = g_ptr_array_new_with_free_func (free_regularizer);
   GPtrArray *metrics = g_ptr_array_new_with_free_func (free_metric);
   GPtrArray *saliency = NULL;
+  InterpTracker *tracker = NULL;
   JsonArray *rows = json_array_new (), *arrays = json_array_new ();
   gboolean ok = FALSE;
 
@@ -195,10 +197,17 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
 
   InterpSupervisedTrainer supervised = { .label_smoothing = train.label_smoothing,
                                           .regularizers = regs };
-  InterpTrainHookRef extra = { .hooks = spec->hooks, .self = spec->hooks_self };
+  /* The runner's own hooks first (the per-epoch tracking), then the caller's. */
+  InterpTrainHookRef hooks[2];
+  guint n_hooks = 0;
+  tracker = interp_tracker_new (p, metrics, data, ctx, spec->dir);
+  if (tracker)
+    hooks[n_hooks++] = (InterpTrainHookRef) { &interp_tracking_hooks, tracker };
+  if (spec->hooks)
+    hooks[n_hooks++] = (InterpTrainHookRef) { spec->hooks, spec->hooks_self };
   InterpTrainJob job = { .net = net, .data = data, .config = &train,
                          .trainer = { &interp_supervised_trainer, &supervised },
-                         .hooks = &extra, .n_hooks = spec->hooks ? 1 : 0,
+                         .hooks = hooks, .n_hooks = n_hooks,
                          .seed = seed, .dir = spec->dir };
   gboolean diverged = FALSE;
   if (!interp_train (&job, &diverged, error))
@@ -254,6 +263,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   json_object_unref (to);
 
 out:
+  interp_tracker_free (tracker);
   if (saliency)
     {
       interp_context_set_saliency_lookup (ctx, NULL, NULL);

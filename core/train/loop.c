@@ -83,6 +83,21 @@ call_epoch_end (const InterpTrainJob *job, const InterpEpochSummary *e, gboolean
   return TRUE;
 }
 
+/* After a resume from the checkpoint of epoch `done` (trainer.h). */
+static gboolean
+call_resume (const InterpTrainJob *job, int64_t done, GError **error)
+{
+  for (guint i = 0; i <= job->n_hooks; i++)
+    {
+      const InterpTrainHookRef *h = i == 0 ? &job->trainer : &job->hooks[i - 1];
+      if (h->hooks->struct_size >= G_STRUCT_OFFSET (InterpTrainHooks, on_resume)
+                                     + sizeof h->hooks->on_resume
+          && h->hooks->on_resume && !h->hooks->on_resume (h->self, job->net, done, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* One row of train-log.csv. */
 static void
 append_log_row (GString *log, const InterpEpochSummary *e)
@@ -217,6 +232,8 @@ interp_train (const InterpTrainJob *job, gboolean *diverged, GError **error)
   GString *log = g_string_new (NULL);
   int64_t first_epoch = 0;
   gboolean ok = interp_train_state_resume (job->dir, job->net, opt, &first_epoch, log, error);
+  if (ok && first_epoch > 0)
+    ok = call_resume (job, first_epoch, error);
   InterpTensor *x = interp_tensor_new_4d (1, 1, 1, 1);
   interp_net_set_input_grad (job->net, FALSE);
   gboolean stop = FALSE;

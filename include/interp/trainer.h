@@ -24,6 +24,13 @@
  * its evaluation), and returning FALSE fails the trial: a resumed run then
  * continues from that epoch's checkpoint.
  *
+ * A resumed run, once the checkpoint of the last finished epoch k is loaded
+ * and before epoch k + 1, calls the trainer's and then each hook's
+ * on_resume (net, k): a hook that records something per epoch can make up
+ * what an interruption between the checkpoint and its on_epoch_end lost.
+ * on_resume is a later member: a table whose struct_size does not reach it
+ * is not called.
+ *
  * The built-in trainer, "supervised", minimises softmax cross-entropy with
  * [train] label-smoothing plus the terms of every [regularizer:*] group.
  * Pruning rounds, pretext tasks and reinforcement learning are trainers on
@@ -71,6 +78,7 @@ typedef struct {
   gboolean (*before_step) (gpointer self, InterpTrainBatch *batch, GError **error);
   gboolean (*on_epoch_end) (gpointer self, InterpNet *net, const InterpEpochSummary *epoch,
                             gboolean *stop, GError **error);
+  gboolean (*on_resume) (gpointer self, InterpNet *net, int64_t epochs_done, GError **error);
 } InterpTrainHooks;
 
 G_END_DECLS

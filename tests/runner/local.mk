@@ -11,8 +11,8 @@ tests_runner_probes_la_LIBADD = $(plugin_libs)
 check_PROGRAMS += tests/runner/test-runner
 TESTS += tests/runner/test-runner
 tests_runner_test_runner_SOURCES = tests/runner/test-runner.c
-tests_runner_test_runner_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
-tests_runner_test_runner_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
+tests_runner_test_runner_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS) $(JSON_CFLAGS)
+tests_runner_test_runner_LDADD = libinterp.la $(JSON_LIBS) $(GLIB_LIBS) $(CRITERION_LIBS) -lm
 
 # Example images of the evaluation and the report options checked before a run
 # (public API, with probes.la's corruptions).

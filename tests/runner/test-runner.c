@@ -8,6 +8,7 @@
 
 #include <interp/interp.h>
 #include <interp/runner.h>
+#include <json-glib/json-glib.h>
 
 #include "../test-tree.h"
 
@@ -310,4 +311,181 @@ Test (runner, a_bad_worker_invocation_is_refused)
   char *argv_extra[] = { "prog", INTERP_WORKER_FLAG, "--pipeline=x.ini", "--output=o",
                          "--trial=0", "--threads=1", "stray", NULL };
   cr_assert_eq (interp_worker_main (7, argv_extra, NULL), 2);
+}
+
+/* ---- [metric:*] track-epochs ------------------------------------------- */
+
+/* The smoke pipeline with accuracy and class selectivity tracked; dropout
+ * and flips make training draw from random streams, so a stream the
+ * tracking consumed would change the weights. */
+static const char *tracked =
+  "[pipeline]\nname = tracked\nseed = 1\n"
+  "[dataset]\nplugin = synthetic\ntrain-size = 256\ntest-size = 128\nval-split = 0.25\n"
+  "augment-flip = true\n"
+  "[model]\nplugin = mlp\nhidden = 16\ndropout = 0.3\n"
+  "[train]\nepochs = 3\nbatch-size = 32\nlearning-rate = 0.05\n"
+  "[metric:accuracy]\nplugin = accuracy\n"
+  "[metric:selectivity]\nplugin = class-selectivity\n";
+
+static char *
+tracked_pipeline (const char *name, gboolean on)
+{
+  char *text = g_strdup (tracked);
+  if (on)
+    {
+      char *t = text;
+      char **parts = g_strsplit (t, "plugin = accuracy\n", 2);
+      text = g_strjoinv ("plugin = accuracy\ntrack-epochs = true\n", parts);
+      g_strfreev (parts);
+      g_free (t);
+      t = text;
+      parts = g_strsplit (t, "plugin = class-selectivity\n", 2);
+      text = g_strjoinv ("plugin = class-selectivity\ntrack-epochs = true\n", parts);
+      g_strfreev (parts);
+      g_free (t);
+    }
+  char *path = write_pipeline (name, text);
+  g_free (text);
+  return path;
+}
+
+static JsonObject *
+read_epochs (JsonParser *parser, const char *dir)
+{
+  char *path = g_build_filename (dir, "epochs.json", NULL);
+  GError *error = NULL;
+  cr_assert (json_parser_load_from_file (parser, path, &error), "%s: %s", path,
+             error ? error->message : "");
+  g_free (path);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+Test (runner, tracking_records_every_epoch_on_the_validation_split)
+{
+  char *path = tracked_pipeline ("tracked.ini", TRUE);
+  GError *error = NULL;
+  cr_assert (run_pipeline (path, "t", FALSE, NULL, NULL, NULL, &error), "%s",
+             error ? error->message : "");
+  char *dir = g_build_filename (tmpdir, "t", "trials", "trial-000", NULL);
+  JsonParser *parser = json_parser_new ();
+  JsonObject *o = read_epochs (parser, dir);
+  cr_assert_eq (json_object_get_int_member (o, "epochs"), 3);
+  JsonArray *rows = json_object_get_array_member (o, "rows");
+  /* Per epoch: accuracy, loss; selectivity-mean/median, silent-units,
+   * negative-units of relu1 and the network's selectivity-mean. */
+  cr_assert_eq (json_array_get_length (rows), 3 * 7, "%u rows", json_array_get_length (rows));
+  /* The independent value: train-log.csv's val_accuracy, which the loop
+   * computes with its own argmax (interp_split_accuracy) and writes with
+   * %.6f, so the two agree to half a unit of the 6th decimal. */
+  char *log = read_file (dir, "train-log.csv");
+  char **lines = g_strsplit (log, "\n", -1);
+  int accuracy_rows = 0;
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rows, i);
+      gint64 epoch = json_object_get_int_member (r, "epoch");
+      cr_assert (epoch >= 1 && epoch <= 3);
+      cr_assert_eq (epoch, 1 + i / 7, "rows in epoch order");
+      if (strcmp (json_object_get_string_member (r, "metric"), "accuracy") != 0)
+        continue;
+      accuracy_rows++;
+      char **cells = g_strsplit (lines[epoch], ",", -1);
+      double val = g_ascii_strtod (cells[3], NULL);
+      g_strfreev (cells);
+      double tracked_val = json_object_get_double_member (r, "value");
+      cr_assert (fabs (tracked_val - val) <= 5e-7, "epoch %d: tracked %.9f, logged %.9f",
+                 (int) epoch, tracked_val, val);
+    }
+  cr_assert_eq (accuracy_rows, 3);
+  /* Nothing but SCALAR and PER_LAYER rows: no histogram or per-unit values. */
+  char *text = read_file (dir, "epochs.json");
+  cr_assert_null (strstr (text, "selectivity-histogram"));
+  cr_assert_null (strstr (text, "\"values\""));
+  g_free (text);
+  g_strfreev (lines);
+  g_free (log);
+  g_object_unref (parser);
+  g_free (dir);
+  g_free (path);
+}
+
+Test (runner, tracking_leaves_training_bit_identical)
+{
+  char *on = tracked_pipeline ("on.ini", TRUE), *off = tracked_pipeline ("off.ini", FALSE);
+  GError *error = NULL;
+  cr_assert (run_pipeline (on, "on", FALSE, NULL, NULL, NULL, &error), "%s",
+             error ? error->message : "");
+  cr_assert (run_pipeline (off, "off", FALSE, NULL, NULL, NULL, &error), "%s",
+             error ? error->message : "");
+  char *a = g_build_filename (tmpdir, "on", "trials", "trial-000", NULL);
+  char *b = g_build_filename (tmpdir, "off", "trials", "trial-000", NULL);
+  const char *files[] = { "model.safetensors", "metrics.json" };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      char *da = file_digest (a, files[i]), *db = file_digest (b, files[i]);
+      cr_assert_str_eq (da, db, "%s differs with tracking on", files[i]);
+      g_free (da);
+      g_free (db);
+    }
+  char *path = g_build_filename (b, "epochs.json", NULL);
+  cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS), "no epochs.json without tracking");
+  g_free (path);
+  g_free (a);
+  g_free (b);
+  g_free (on);
+  g_free (off);
+}
+
+Test (runner, tracking_resumes_to_the_uninterrupted_epochs_file)
+{
+  char *path = tracked_pipeline ("tracked.ini", TRUE);
+  GError *error = NULL;
+  cr_assert (run_pipeline (path, "a", FALSE, NULL, NULL, NULL, &error), "%s",
+             error ? error->message : "");
+  char *ta = g_build_filename (tmpdir, "a", "trials", "trial-000", NULL);
+  char *want = file_digest (ta, "epochs.json");
+  /* b: killed after epoch 1 (rows of epoch 1 written); c: the same, but the
+   * kill came between epoch 1's checkpoint and its rows. */
+  const char *outs[] = { "b", "c" };
+  for (guint k = 0; k < G_N_ELEMENTS (outs); k++)
+    {
+      Probe p = { .fail_after = 1, .loss_was_set = TRUE, .rate_was_set = TRUE };
+      cr_assert_not (run_pipeline (path, outs[k], FALSE, &probe_hooks, &p, NULL, &error));
+      g_clear_error (&error);
+      char *dir = g_build_filename (tmpdir, outs[k], "trials", "trial-000", NULL);
+      if (k == 1)
+        {
+          char *f = g_build_filename (dir, "epochs.json", NULL);
+          cr_assert (g_file_set_contents (f, "{\"epochs\": 0, \"rows\": []}", -1, NULL));
+          g_free (f);
+        }
+      cr_assert (run_pipeline (path, outs[k], TRUE, NULL, NULL, NULL, &error), "%s",
+                 error ? error->message : "");
+      char *got = file_digest (dir, "epochs.json");
+      cr_assert_str_eq (got, want, "%s: resumed epochs.json differs", outs[k]);
+      g_free (got);
+      g_free (dir);
+    }
+  g_free (want);
+  g_free (ta);
+  g_free (path);
+}
+
+Test (runner, tracking_without_a_validation_split_is_refused_at_check)
+{
+  char *path = tracked_pipeline ("tracked.ini", TRUE);
+  InterpRunOptions opts;
+  interp_run_options_init (&opts);
+  const char *const overrides[] = { "dataset.val-split=0", NULL };
+  opts.overrides = overrides;
+  GError *error = NULL;
+  InterpRun *run = interp_run_open (runner, path, &opts, &error);
+  cr_assert_not_null (run, "%s", error ? error->message : "");
+  cr_assert_not (interp_run_check (run, &error));
+  cr_assert_eq (error->code, INTERP_ERROR_BAD_VALUE, "%s", error->message);
+  cr_assert (strstr (error->message, "[metric:accuracy] track-epochs")
+             && strstr (error->message, "val-split"), "%s", error->message);
+  g_clear_error (&error);
+  interp_run_free (run);
+  g_free (path);
 }
