@@ -72,6 +72,8 @@ static const char page_css[] =
   ".verdict.supported{background:var(--ok);color:#fff}\n"
   ".verdict.refuted{background:var(--bad);color:#fff}\n"
   ".verdict.inconclusive{background:var(--unsure);color:#1d2329}\n"
+  ".verdict.premise{background:#fff;color:var(--bad);border:1px solid var(--bad)}\n"
+  ".verdict.skipped{background:#fff;color:#555;border:1px dashed #999}\n"
   ".verdict.unknown{background:#999;color:#fff}\n"
   "p.verdicts .verdict{margin-right:4px}\n"
   "table.kv th{font-weight:600;color:var(--muted);white-space:nowrap}\n"

@@ -24,6 +24,10 @@ verdict_class (const char *v)
     return "refuted";
   if (g_strcmp0 (v, "INCONCLUSIVE") == 0)
     return "inconclusive";
+  if (g_strcmp0 (v, "UNSUPPORTED-PREMISE") == 0)
+    return "premise";
+  if (g_strcmp0 (v, "NOT EVALUATED") == 0)
+    return "skipped";
   return "unknown";
 }
 
@@ -66,7 +70,7 @@ report_section_hypotheses (Report *r, GError **error)
   if (n == 0)
     return TRUE;
 
-  guint counts[4] = { 0 };
+  guint counts[6] = { 0 };
   for (guint i = 0; i < n; i++)
     {
       JsonNode *e = json_array_get_element (hs, i);
@@ -74,7 +78,8 @@ report_section_hypotheses (Report *r, GError **error)
                         ? interp_json_get_string (json_node_get_object (e), "verdict", NULL) : NULL;
       const char *c = verdict_class (v);
       counts[strcmp (c, "supported") == 0 ? 0 : strcmp (c, "refuted") == 0 ? 1
-             : strcmp (c, "inconclusive") == 0 ? 2 : 3]++;
+             : strcmp (c, "inconclusive") == 0 ? 2 : strcmp (c, "premise") == 0 ? 4
+             : strcmp (c, "skipped") == 0 ? 5 : 3]++;
     }
   report_section_begin (r, "hypotheses", "Hypotheses");
   GString *b = r->body;
@@ -83,6 +88,12 @@ report_section_hypotheses (Report *r, GError **error)
                           "<span class=\"verdict refuted\">%u refuted</span> "
                           "<span class=\"verdict inconclusive\">%u inconclusive</span>",
                           n, n == 1 ? "is" : "es", counts[0], counts[1], counts[2]);
+  if (counts[4])
+    g_string_append_printf (b, " <span class=\"verdict premise\">%u unsupported premise</span>",
+                            counts[4]);
+  if (counts[5])
+    g_string_append_printf (b, " <span class=\"verdict skipped\">%u not evaluated</span>",
+                            counts[5]);
   if (counts[3])
     g_string_append_printf (b, " <span class=\"verdict unknown\">%u other</span>", counts[3]);
   g_string_append (b, "</p>\n<div class=\"scroll\"><table class=\"hypotheses\">\n<thead><tr>"
