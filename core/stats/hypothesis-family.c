@@ -13,22 +13,10 @@
 InterpHypothesisResult *
 interp_hypothesis_result_new_skipped (const InterpHypothesis *h, const char *why)
 {
-  InterpHypothesisResult *r = g_new0 (InterpHypothesisResult, 1);
-  r->name = g_strdup (h->name);
-  r->claim = g_strdup (h->claim);
-  r->metric = g_strdup (h->metric);
-  r->target = g_strdup (h->target);
-  r->perturbation = g_strdup (h->perturbation);
+  InterpHypothesisResult *r = interp_hypothesis_result_new (h);
   r->perturbation_level = NAN;
   r->control_perturbation_level = NAN;
-  r->aggregate_mean = h->aggregate_mean;
   r->verdict = r->test_verdict = INTERP_VERDICT_NOT_EVALUATED;
-  r->test = h->test;
-  r->effect_kind = h->effect;
-  r->expect = h->expect;
-  r->margin = h->margin;
-  r->level = h->level;
-  r->confidence = 1 - h->level;
   r->mean_condition = r->mean_control = r->sd_condition = r->sd_control = NAN;
   r->effect = r->ci_low = r->ci_high = NAN;
   /* A test that did not run rejects nothing: p = 1 is what the family
@@ -37,7 +25,6 @@ interp_hypothesis_result_new_skipped (const InterpHypothesis *h, const char *why
   r->statistic = r->df = NAN;
   r->family_size = 1;
   r->adjustment = INTERP_MULTIPLE_TESTING_NONE;
-  r->requires = g_strdupv (h->requires);
   r->message = g_strdup (why);
   return r;
 }

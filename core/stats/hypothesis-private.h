@@ -24,6 +24,9 @@ gboolean interp_hypothesis_collect_samples (const InterpHypothesis *h,
                                             GArray **condition, GArray **control,
                                             GError **error);
 
+/* A result naming h's claim, data, test and premises; no statistics yet. */
+InterpHypothesisResult *interp_hypothesis_result_new (const InterpHypothesis *h);
+
 /* (Re)decides r->verdict and r->message from its CI and either the raw
  * (p, p_against) or the adjusted values (the rules in hypothesis.h). */
 void interp_hypothesis_decide (InterpHypothesisResult *r, gboolean adjusted);

@@ -268,18 +268,8 @@ interp_hypothesis_decide (InterpHypothesisResult *r, gboolean adjusted)
 }
 
 InterpHypothesisResult *
-interp_hypothesis_evaluate (const InterpHypothesis *h, const InterpObservation *obs,
-                            size_t n_obs, guint64 seed, GError **error)
+interp_hypothesis_result_new (const InterpHypothesis *h)
 {
-  g_return_val_if_fail (h != NULL, NULL);
-  g_return_val_if_fail (obs != NULL || n_obs == 0, NULL);
-
-  GArray *cond, *ctrl;
-  if (!interp_hypothesis_collect_samples (h, obs, n_obs, &cond, &ctrl, error))
-    return NULL;
-  const double *x = (const double *) cond->data, *y = (const double *) ctrl->data;
-  size_t nx = cond->len, ny = ctrl->len;
-
   InterpHypothesisResult *r = g_new0 (InterpHypothesisResult, 1);
   r->name = g_strdup (h->name);
   r->claim = g_strdup (h->claim);
@@ -306,6 +296,24 @@ interp_hypothesis_evaluate (const InterpHypothesis *h, const InterpObservation *
   r->margin = h->margin;
   r->level = h->level;
   r->confidence = 1 - h->level;
+  r->requires = g_strdupv (h->requires);
+  return r;
+}
+
+InterpHypothesisResult *
+interp_hypothesis_evaluate (const InterpHypothesis *h, const InterpObservation *obs,
+                            size_t n_obs, guint64 seed, GError **error)
+{
+  g_return_val_if_fail (h != NULL, NULL);
+  g_return_val_if_fail (obs != NULL || n_obs == 0, NULL);
+
+  GArray *cond, *ctrl;
+  if (!interp_hypothesis_collect_samples (h, obs, n_obs, &cond, &ctrl, error))
+    return NULL;
+  const double *x = (const double *) cond->data, *y = (const double *) ctrl->data;
+  size_t nx = cond->len, ny = ctrl->len;
+
+  InterpHypothesisResult *r = interp_hypothesis_result_new (h);
   r->n_condition = (guint) nx;
   r->n_control = (guint) ny;
   r->mean_condition = interp_stats_mean (x, nx);
@@ -317,7 +325,6 @@ interp_hypothesis_evaluate (const InterpHypothesis *h, const InterpObservation *
   r->p_against_adjusted = r->p_against;
   r->adjustment = INTERP_MULTIPLE_TESTING_NONE;
   r->family_size = 1;
-  r->requires = g_strdupv (h->requires);
   interp_hypothesis_decide (r, FALSE);
   r->test_verdict = r->verdict;
   g_array_unref (cond);
