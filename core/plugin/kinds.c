@@ -150,6 +150,10 @@ static const InterpParamSpec metric_core_params[] = {
     .help = "also measure the metric on the clean validation split after every training "
             "epoch (trials/ID/epochs.json, the report's \"Over training\"); needs [dataset] "
             "val-split > 0" },
+  { .key = "prefix", .type = INTERP_PARAM_STRING, .default_value = "",
+    .help = "text put before every name the instance reports (summary.csv, hypotheses' "
+            "metric =), so that two instances of one plugin report apart, e.g. train-bn-; "
+            "letters, digits, '-', '_' and '.'" },
   { NULL }
 };
 

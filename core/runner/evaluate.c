@@ -9,6 +9,7 @@
 #include <interp/progress.h>
 #include "host/results-private.h"
 #include "runner/examples.h"
+#include "runner/metric-names.h"
 #include "runner/minimal-epsilon.h"
 #include "util/error-prefix.h"
 
@@ -22,8 +23,11 @@ typedef struct {
   char level_text[G_ASCII_DTOSTR_BUF_SIZE];
 } Condition;
 
+/* Appends a metric's results as rows and arrays, each name after the
+ * instance's `prefix` (metric-names.h). */
 static void
-record (const InterpResults *results, const Condition *c, JsonArray *rows, JsonArray *arrays)
+record (const InterpResults *results, const char *prefix, const Condition *c, JsonArray *rows,
+        JsonArray *arrays)
 {
   const char *perturbation = c->kind == PERTURB_NONE ? "clean" : c->stage->group;
   const char *level = c->kind == PERTURB_NONE ? "" : c->level_text;
@@ -31,7 +35,9 @@ record (const InterpResults *results, const Condition *c, JsonArray *rows, JsonA
     {
       const InterpResultRow *r = interp_results_row (results, i);
       JsonObject *o = json_object_new ();
-      json_object_set_string_member (o, "metric", r->metric);
+      char *name = g_strconcat (prefix, r->metric, NULL);
+      json_object_set_string_member (o, "metric", name);
+      g_free (name);
       json_object_set_string_member (o, "target", r->target);
       json_object_set_string_member (o, "perturbation", perturbation);
       json_object_set_string_member (o, "level", level);
@@ -46,7 +52,9 @@ record (const InterpResults *results, const Condition *c, JsonArray *rows, JsonA
     {
       const InterpResultArray *a = interp_results_array (results, i);
       JsonObject *o = json_object_new ();
-      json_object_set_string_member (o, "metric", a->metric);
+      char *name = g_strconcat (prefix, a->metric, NULL);
+      json_object_set_string_member (o, "metric", name);
+      g_free (name);
       json_object_set_string_member (o, "target", a->target);
       json_object_set_string_member (o, "perturbation", perturbation);
       json_object_set_string_member (o, "level", level);
@@ -266,7 +274,7 @@ run_condition (const Condition *c, InterpNet *net, InterpData *data, InterpSplit
       if (!ok)
         interp_error_prefix_group (error, mi->stage->group);
       else
-        record (results, c, rows, arrays);
+        record (results, interp_metric_prefix (mi->stage), c, rows, arrays);
     }
   interp_results_free (results);
   interp_context_set_condition (ctx, NULL);

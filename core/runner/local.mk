@@ -16,6 +16,8 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/evaluate.h \
 	core/runner/tracking.c \
 	core/runner/tracking.h \
+	core/runner/metric-names.c \
+	core/runner/metric-names.h \
 	core/runner/examples.c \
 	core/runner/examples.h \
 	core/runner/minimal-epsilon.c \

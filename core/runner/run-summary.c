@@ -3,6 +3,7 @@
 #include "runner/run-summary.h"
 #include "runner/trial.h"
 #include "runner/minimal-epsilon.h"
+#include "runner/metric-names.h"
 #include "runner/saliency-stage.h"
 
 #include <json-glib/json-glib.h>
@@ -177,8 +178,10 @@ add_bound (JsonBuilder *b, const char *key, double v)
     json_builder_add_null_value (b);
 }
 
+/* One table; every name after `prefix` (an instance's, metric-names.h). */
 static void
-add_table (JsonBuilder *b, const char *component, const InterpMetricOutput *outputs)
+add_table (JsonBuilder *b, const char *component, const char *prefix,
+           const InterpMetricOutput *outputs)
 {
   for (const InterpMetricOutput *o = outputs; o->name; o++)
     {
@@ -187,7 +190,9 @@ add_table (JsonBuilder *b, const char *component, const InterpMetricOutput *outp
       json_builder_set_member_name (b, "component");
       json_builder_add_string_value (b, component);
       json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, o->name);
+      char *name = g_strconcat (prefix, o->name, NULL);
+      json_builder_add_string_value (b, name);
+      g_free (name);
       json_builder_set_member_name (b, "kind");
       json_builder_add_string_value (b, interp_output_kind_name (o->kind));
       json_builder_set_member_name (b, "description");
@@ -211,28 +216,34 @@ add_table (JsonBuilder *b, const char *component, const InterpMetricOutput *outp
 }
 
 /* "outputs": what each metric component declared (<interp/metric.h>), once
- * per component, in pipeline order: what the report draws from. */
+ * per component and prefix, in pipeline order: what the report draws from. */
 static void
 add_outputs (JsonBuilder *b, const InterpPipeline *p)
 {
   json_builder_set_member_name (b, "outputs");
   json_builder_begin_array (b);
-  GPtrArray *seen = g_ptr_array_new ();
+  GPtrArray *seen = g_ptr_array_new_with_free_func (g_free);
   const GPtrArray *metrics = interp_pipeline_instances (p, INTERP_KIND_METRIC);
   for (guint i = 0; i < metrics->len; i++)
     {
       const InterpStage *stage = g_ptr_array_index (metrics, i);
       const InterpComponent *c = stage->entry->component;
       const InterpMetricVTable *vt = c->vtable;
-      if (g_ptr_array_find (seen, c, NULL) || vt->outputs == NULL)
-        continue;
-      g_ptr_array_add (seen, (gpointer) c);
+      const char *prefix = interp_metric_prefix (stage);
+      char *key = g_strdup_printf ("%p/%s", (const void *) c, prefix);
+      gboolean known = g_ptr_array_find_with_equal_func (seen, key, g_str_equal, NULL);
+      if (known || vt->outputs == NULL)
+        {
+          g_free (key);
+          continue;
+        }
+      g_ptr_array_add (seen, key);
       char *component = g_strdup_printf ("metric:%s", c->name);
-      add_table (b, component, vt->outputs);
+      add_table (b, component, prefix, vt->outputs);
       g_free (component);
     }
   g_ptr_array_unref (seen);
-  add_table (b, "train", interp_trial_outputs);
+  add_table (b, "train", "", interp_trial_outputs);
   /* The runner's own rows, declared only when some attack writes them so
    * that runs without them keep their summary.json. */
   const GPtrArray *attacks = interp_pipeline_instances (p, INTERP_KIND_ATTACK);
@@ -240,9 +251,9 @@ add_outputs (JsonBuilder *b, const InterpPipeline *p)
   for (guint i = 0; i < attacks->len; i++)
     minimal |= interp_minimal_epsilon_wanted (g_ptr_array_index (attacks, i));
   if (minimal)
-    add_table (b, INTERP_RUNNER_OUTPUTS_COMPONENT, interp_minimal_epsilon_outputs);
+    add_table (b, INTERP_RUNNER_OUTPUTS_COMPONENT, "", interp_minimal_epsilon_outputs);
   if (interp_saliency_wanted (p))
-    add_table (b, INTERP_RUNNER_OUTPUTS_COMPONENT, interp_saliency_outputs);
+    add_table (b, INTERP_RUNNER_OUTPUTS_COMPONENT, "", interp_saliency_outputs);
   json_builder_end_array (b);
 }
 

@@ -14,6 +14,7 @@
 #include "runner/run-summary.h"
 #include "runner/trial.h"
 #include "runner/tracking.h"
+#include "runner/metric-names.h"
 #include "util/fs.h"
 
 void
@@ -135,7 +136,8 @@ interp_run_check (InterpRun *run, GError **error)
           return FALSE;
         }
       gboolean ok = interp_minimal_epsilon_check (t, error) && interp_saliency_check (t, error)
-                    && interp_tracking_check (t, error);
+                    && interp_tracking_check (t, error)
+                    && interp_metric_names_check (t, error);
       interp_pipeline_free (t);
       if (!ok)
         {

@@ -95,3 +95,10 @@ tests_runner_test_saliency_roar_LDADD = $(test_ldadd)
 EXTRA_tests_runner_test_saliency_roar_DEPENDENCIES = $(test_deps) \
 	plugins/saliency/interp-saliency.la plugins/datasets/interp-datasets.la \
 	plugins/models/interp-models.la
+
+# [metric:*] prefix: two instances of one plugin report apart (public API).
+check_PROGRAMS += tests/runner/test-metric-prefix
+TESTS += tests/runner/test-metric-prefix
+tests_runner_test_metric_prefix_SOURCES = tests/runner/test-metric-prefix.c
+tests_runner_test_metric_prefix_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_runner_test_metric_prefix_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
