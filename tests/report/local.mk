@@ -87,3 +87,14 @@ tests_report_test_saliency_report_CFLAGS = $(test_cflags) $(CAIRO_CFLAGS)
 tests_report_test_saliency_report_LDFLAGS = $(test_ldflags)
 tests_report_test_saliency_report_LDADD = $(test_ldadd)
 EXTRA_tests_report_test_saliency_report_DEPENDENCIES = $(test_deps)
+
+# "Over training" (trials/ID/epochs.json of track-epochs) on the fixture sweep.
+check_PROGRAMS += tests/report/test-tracking-report
+TESTS += tests/report/test-tracking-report
+tests_report_test_tracking_report_SOURCES = tests/report/test-tracking-report.c \
+	tests/report/report-fixture.c \
+	tests/report/report-fixture.h
+tests_report_test_tracking_report_CFLAGS = $(test_cflags) $(CAIRO_CFLAGS)
+tests_report_test_tracking_report_LDFLAGS = $(test_ldflags)
+tests_report_test_tracking_report_LDADD = $(test_ldadd)
+EXTRA_tests_report_test_tracking_report_DEPENDENCIES = $(test_deps)
