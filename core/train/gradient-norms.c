@@ -73,6 +73,12 @@ interp_grad_norms_record (InterpGradNorms *gn, InterpNet *net, int64_t epoch, in
     }
 }
 
+const char *
+interp_grad_norms_rows (const InterpGradNorms *gn)
+{
+  return gn->rows->str;
+}
+
 /* The epoch of one row (its first field), or -1 when it has none. */
 static int64_t
 row_epoch (const char *line)

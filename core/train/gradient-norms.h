@@ -49,6 +49,9 @@ double interp_grad_norm (const InterpParam *p);
 void interp_grad_norms_record (InterpGradNorms *gn, InterpNet *net, int64_t epoch,
                                int64_t step, const char *source);
 
+/* The rows so far (CSV lines without the header); borrowed until the next call. */
+const char *interp_grad_norms_rows (const InterpGradNorms *gn);
+
 /* Drops every row and keeps those of the first `epochs_done` epochs of the
  * gradient-norms.csv an earlier attempt left in `dir` (none when there is
  * no file).  Errors: INTERP_ERROR_FORMAT naming the file and line of a row
