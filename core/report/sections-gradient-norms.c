@@ -294,10 +294,10 @@ emit_section (Report *r, GArray **files, guint n_files, GPtrArray *params, GPtrA
         }
       char *ns = report_n_text (plots[p].min_n, plots[p].max_n, "trial");
       char *caption = g_strdup_printf (
-        "log10 of |grad regulariser| / |grad cross-entropy| for %s, one line per condition "
-        "(%s of the log10, i.e. a geometric mean; the plot code has no log axis, so the "
-        "values are logarithms). A ratio of 0 (alpha = 0) draws no point: see the table.",
-        param, ns);
+        "log10 of |grad regulariser| / |grad cross-entropy| for %s: one line per condition, "
+        "the mean over its trials of the log10, i.e. the geometric mean of the ratio (%s). "
+        "The plot code has no log axis, so the values are logarithms; a ratio of 0 "
+        "(alpha = 0) draws no point: see the table.", param, ns);
       char *name = g_strdup_printf ("gradient-norms-%s", param);
       report_emit_plot (r, b, plot, name, caption);
       g_free (name);
