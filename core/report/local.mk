@@ -17,6 +17,7 @@ core_report_libinterp_report_la_SOURCES = \
 	core/report/sections-outputs.c \
 	core/report/sections-training.c \
 	core/report/sections-tracking.c \
+	core/report/sections-gradient-norms.c \
 	core/report/sections-plugins.c \
 	core/report/sections-run.c \
 	core/report/html.c \

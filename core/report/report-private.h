@@ -182,6 +182,13 @@ gboolean report_section_training (Report *r, TrialTiming *timings, GError **erro
  * a malformed file is an error naming it, a missing one leaves the trial out. */
 gboolean report_section_tracking (Report *r, GError **error);
 
+/* sections-gradient-norms.c: "Gradient norms", per weight tensor the ratio
+ * norm(regularizer:*) / norm(cross-entropy) over the optimiser steps from
+ * trials/ID/gradient-norms.csv ([train] gradient-norms), one line per
+ * condition, and a table of the median ratios; a malformed file is an
+ * error naming it and the line, a missing one leaves the trial out. */
+gboolean report_section_gradient_norms (Report *r, GError **error);
+
 /* sections-plugins.c, fragment.c */
 void report_section_plugins (Report *r);
 /* The heading of a fragment file (escaped HTML): its title comment, else

@@ -145,6 +145,7 @@ interp_report_write (const char *run_dir, GError **error)
       if (ok)
         report_section_layers_under_perturbations (&r);
       ok = ok && report_section_tracking (&r, error);
+      ok = ok && report_section_gradient_norms (&r, error);
       ok = ok && report_section_training (&r, timings, error);
     }
   if (ok)

@@ -131,6 +131,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   GPtrArray *metrics = g_ptr_array_new_with_free_func (free_metric);
   GPtrArray *saliency = NULL;
   InterpTracker *tracker = NULL;
+  InterpGradNorms *grad_norms = NULL;
   JsonArray *rows = json_array_new (), *arrays = json_array_new ();
   gboolean ok = FALSE;
 
@@ -195,8 +196,10 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
       && (saliency = interp_saliency_methods_new (p, ctx, error)) == NULL)
     goto out;
 
+  if (train.gradient_norms > 0)
+    grad_norms = interp_grad_norms_new (train.gradient_norms);
   InterpSupervisedTrainer supervised = { .label_smoothing = train.label_smoothing,
-                                          .regularizers = regs };
+                                          .regularizers = regs, .grad_norms = grad_norms };
   /* The runner's own hooks first (the per-epoch tracking), then the caller's. */
   InterpTrainHookRef hooks[2];
   guint n_hooks = 0;
@@ -208,7 +211,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
   InterpTrainJob job = { .net = net, .data = data, .config = &train,
                          .trainer = { &interp_supervised_trainer, &supervised },
                          .hooks = hooks, .n_hooks = n_hooks,
-                         .seed = seed, .dir = spec->dir };
+                         .seed = seed, .dir = spec->dir, .grad_norms = grad_norms };
   gboolean diverged = FALSE;
   if (!interp_train (&job, &diverged, error))
     goto out;
@@ -264,6 +267,7 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
 
 out:
   interp_tracker_free (tracker);
+  interp_grad_norms_free (grad_norms);
   if (saliency)
     {
       interp_context_set_saliency_lookup (ctx, NULL, NULL);

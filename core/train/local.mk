@@ -8,6 +8,8 @@ core_train_libinterp_train_la_SOURCES = \
 	core/train/loop.c \
 	core/train/train-state.c \
 	core/train/train-state.h \
+	core/train/gradient-norms.c \
+	core/train/gradient-norms.h \
 	core/train/supervised.c \
 	core/train/supervised.h
 core_train_libinterp_train_la_CFLAGS = $(core_cflags)

@@ -174,6 +174,10 @@ train_epoch (const InterpTrainJob *job, InterpOptim *opt, const InterpSchedule *
           n = -1;
           break;
         }
+      /* What the optimiser is about to use, masks and hooks included. */
+      if (interp_grad_norms_due (job->grad_norms, batch.step))
+        interp_grad_norms_record (job->grad_norms, job->net, epoch, batch.step,
+                                  INTERP_GRAD_NORMS_TOTAL);
       interp_optim_step (opt, lr);
       loss_sum += batch.loss * (double) n;
       correct += batch.correct;
@@ -232,6 +236,8 @@ interp_train (const InterpTrainJob *job, gboolean *diverged, GError **error)
   GString *log = g_string_new (NULL);
   int64_t first_epoch = 0;
   gboolean ok = interp_train_state_resume (job->dir, job->net, opt, &first_epoch, log, error);
+  if (ok && job->grad_norms)
+    ok = interp_grad_norms_resume (job->grad_norms, job->dir, first_epoch, error);
   if (ok && first_epoch > 0)
     ok = call_resume (job, first_epoch, error);
   InterpTensor *x = interp_tensor_new_4d (1, 1, 1, 1);
@@ -246,6 +252,14 @@ interp_train (const InterpTrainJob *job, gboolean *diverged, GError **error)
         break;
       e.seconds = (double) (g_get_monotonic_time () - t0) / 1e6;
       append_log_row (log, &e);
+      /* Before train-state.json (written last by interp_train_state_save): a
+       * run killed in between resumes at the previous epoch and drops this
+       * epoch's rows. */
+      if (job->grad_norms && !interp_grad_norms_write (job->grad_norms, job->dir, error))
+        {
+          ok = FALSE;
+          break;
+        }
       /* A diverged epoch is logged but not checkpointed: it did not finish. */
       ok = *diverged ? interp_train_state_write_log (job->dir, log, error)
                      : interp_train_state_save (job->dir, job->net, opt, epoch + 1, log, error);

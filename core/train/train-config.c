@@ -42,6 +42,10 @@ const InterpParamSpec interp_train_params[] = {
   { .key = "on-divergence", .type = INTERP_PARAM_CHOICE, .default_value = "stop",
     .choices = "stop|fail", .help = "a non-finite training loss: stop training, evaluate the model "
     "as it was and record training-diverged = 1 (stop), or fail the trial (fail)" },
+  { .key = "gradient-norms", .type = INTERP_PARAM_INT, .default_value = "0", .min = 0,
+    .max = 1e9, .help = "every this many optimiser steps, record the L2 gradient norm of each "
+    "loss source (cross-entropy, each regularizer, total) per parameter in "
+    "gradient-norms.csv; 0 = off" },
   { .key = "checkpoint", .type = INTERP_PARAM_STRING, .default_value = "",
     .help = "safetensors file to start from instead of a fresh initialisation" },
   { NULL }
@@ -96,6 +100,7 @@ interp_train_config_resolve (const InterpParams *t, InterpTrainConfig *c, GError
   c->label_smoothing = (float) interp_params_get_double (t, "label-smoothing");
   c->on_divergence = g_str_equal (interp_params_get_string (t, "on-divergence"), "fail")
                        ? INTERP_ON_DIVERGENCE_FAIL : INTERP_ON_DIVERGENCE_STOP;
+  c->gradient_norms = interp_params_get_int (t, "gradient-norms");
   c->checkpoint = g_strdup (interp_params_get_string (t, "checkpoint"));
   if (c->epochs > 0 && !interp_optim_config_check (&c->optim, error))
     {

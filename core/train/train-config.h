@@ -35,6 +35,7 @@ typedef struct {
   double min_learning_rate;
   float label_smoothing;
   InterpOnDivergence on_divergence;
+  int64_t gradient_norms;          /* record per-source gradient norms every N steps; 0 = off */
   char *checkpoint;                /* safetensors file to start from; "" = fresh init; owned */
 } InterpTrainConfig;
 

@@ -15,6 +15,7 @@
 #include <interp/trainer.h>
 
 #include "data/data.h"
+#include "train/gradient-norms.h"
 #include "train/train-config.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,10 @@ typedef struct {
   guint n_hooks;
   guint64 seed;
   const char *dir;                 /* the trial folder: log, checkpoints, resume state */
+  /* NULL, or the recorder the trainer records its sources in (supervised.h): the loop
+   * records "total" after the before_step calls, keeps gradient-norms.csv across a
+   * resume and writes it after every epoch.  Borrowed. */
+  InterpGradNorms *grad_norms;
 } InterpTrainJob;
 
 /* Trains for config->epochs, resuming after the epochs an earlier attempt

@@ -531,3 +531,86 @@ Test (report, manifest_only)
   test_remove_tree (tmp);
   g_free (tmp);
 }
+
+/* gradient-norms.csv for trial t of the sweep fixture (alphas -1, 0, 1 x 3
+ * seeds): at steps 0, 2 and 4 the selectivity gradient is 0.1 |alpha|
+ * (step / 2 + 1) times the cross-entropy's, for both weights; biases and
+ * "total" rows must not count. */
+static void
+write_gradient_norms (const char *run, guint t)
+{
+  static const double alphas[] = { -1, 0, 1 };
+  double alpha = alphas[t / 3];
+  GString *csv = g_string_new ("epoch,step,parameter,source,norm\n");
+  const char *params[] = { "conv1.weight", "conv1.bias", "fc.weight" };
+  for (int step = 0; step <= 4; step += 2)
+    for (guint p = 0; p < G_N_ELEMENTS (params); p++)
+      {
+        double ce = 2.0 + p, ratio = 0.1 * fabs (alpha) * (step / 2 + 1);
+        char b_ce[G_ASCII_DTOSTR_BUF_SIZE], b_reg[G_ASCII_DTOSTR_BUF_SIZE];
+        g_ascii_formatd (b_ce, sizeof b_ce, "%.9g", ce);
+        g_ascii_formatd (b_reg, sizeof b_reg, "%.9g", ratio * ce);
+        g_string_append_printf (csv, "%d,%d,%s,cross-entropy,%s\n", step / 2 + 1, step,
+                                params[p], b_ce);
+        g_string_append_printf (csv, "%d,%d,%s,regularizer:selectivity,%s\n", step / 2 + 1, step,
+                                params[p], b_reg);
+        g_string_append_printf (csv, "%d,%d,%s,total,100\n", step / 2 + 1, step, params[p]);
+      }
+  char id[32];
+  g_snprintf (id, sizeof id, "trial-%03u", t);
+  char *path = g_build_filename (run, "trials", id, "gradient-norms.csv", NULL);
+  cr_assert (g_file_set_contents (path, csv->str, -1, NULL));
+  g_free (path);
+  g_string_free (csv, TRUE);
+}
+
+Test (report, gradient_norms_section)
+{
+  NEED_CAIRO ();
+  char *tmp = make_tmp ();
+  char *run = fixture_run (tmp, TRUE, FALSE, FALSE);
+  char *html = generate (run);
+  cr_assert (!has_section (html, "gradient-norms"), "no gradient-norms.csv, yet a section");
+  guint plots_before = check_inline_plots (html);
+  g_free (html);
+
+  for (guint t = 0; t < 9; t++)
+    write_gradient_norms (run, t);
+  html = generate (run);
+  assert_html_shape (html);
+  cr_assert (has_section (html, "gradient-norms"));
+  cr_assert_not_null (strstr (html, "href=\"#gradient-norms\""));
+  /* One figure per weight tensor, none for the bias. */
+  cr_assert_eq (check_inline_plots (html), plots_before + 2);
+  cr_assert_not_null (strstr (html, "<figure id=\"plot-gradient-norms-conv1-weight\">"));
+  cr_assert_not_null (strstr (html, "<figure id=\"plot-gradient-norms-fc-weight\">"));
+  cr_assert_null (strstr (html, "plot-gradient-norms-conv1-bias"));
+  char *svg = g_build_filename (run, "plots", "gradient-norms-fc-weight.svg", NULL);
+  cr_assert (g_file_test (svg, G_FILE_TEST_EXISTS));
+  g_free (svg);
+  /* Medians over 3 steps x 3 seeds: 0.1, 0.2, 0.3 -> 0.2 for alpha = +-1,
+   * exactly 0 for alpha = 0; one cell per weight and condition. */
+  const char *section = strstr (html, "<section id=\"gradient-norms\">");
+  char *body = g_strndup (section, strstr (section, "</section>") - section);
+  cr_assert_eq (count (body, ">0.2 (n=9)<"), 4, "%s", body);
+  cr_assert_eq (count (body, ">0 (n=9)<"), 2, "%s", body);
+  cr_assert_null (strstr (body, "conv1.bias"));
+  g_free (body);
+  g_free (html);
+  g_free (run);
+  test_remove_tree (tmp);
+  g_free (tmp);
+}
+
+Test (report, malformed_gradient_norms)
+{
+  check_bad_file ("trials/trial-001/gradient-norms.csv",
+                  "epoch,step,parameter,source,norm\n1,0,fc.weight,cross-entropy,1\n"
+                  "1,0,fc.weight,regularizer:selectivity\n",
+                  INTERP_ERROR_FORMAT, "gradient-norms.csv:3:");
+  check_bad_file ("trials/trial-001/gradient-norms.csv",
+                  "epoch,step,parameter,source,norm\n1,0,fc.weight,cross-entropy,big\n",
+                  INTERP_ERROR_FORMAT, ":2: the norm ('big')");
+  check_bad_file ("trials/trial-001/gradient-norms.csv", "epoch,step,norm\n",
+                  INTERP_ERROR_FORMAT, ":1: expected the header");
+}

@@ -489,3 +489,54 @@ Test (runner, tracking_without_a_validation_split_is_refused_at_check)
   interp_run_free (run);
   g_free (path);
 }
+
+/* [train] gradient-norms through a whole run: the trial writes
+ * gradient-norms.csv with the regulariser's rows, the model is the one
+ * trained without it, and a run resumed after epoch 1 ends with the same
+ * file (tests/train/test-gradient-norms.c checks the numbers). */
+Test (runner, gradient_norms_through_a_run)
+{
+  const char *reg = "[regularizer:selectivity]\nplugin = class-selectivity\nalpha = 1\n";
+  char *on_text = g_strconcat (smoke, reg, "[sweep]\ntrain.gradient-norms = 4\n", NULL);
+  char *off_text = g_strconcat (smoke, reg, NULL);
+  char *on = write_pipeline ("gn-on.ini", on_text), *off = write_pipeline ("gn-off.ini", off_text);
+  GError *error = NULL;
+  cr_assert (run_pipeline (on, "gn-a", FALSE, NULL, NULL, NULL, &error), "%s",
+             error ? error->message : "");
+  cr_assert (run_pipeline (off, "gn-off", FALSE, NULL, NULL, NULL, &error), "%s",
+             error ? error->message : "");
+  char *a = g_build_filename (tmpdir, "gn-a", "trials", "trial-000", NULL);
+  char *o = g_build_filename (tmpdir, "gn-off", "trials", "trial-000", NULL);
+  char *da = file_digest (a, "model.safetensors"), *dof = file_digest (o, "model.safetensors");
+  cr_assert_str_eq (da, dof, "gradient-norms changed the trained model");
+  char *path = g_build_filename (o, "gradient-norms.csv", NULL);
+  cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_free (path);
+  /* 3 epochs of 6 steps: steps 0, 4, 8, 12, 16. */
+  char *csv = read_file (a, "gradient-norms.csv");
+  cr_assert (g_str_has_prefix (csv, "epoch,step,parameter,source,norm\n"));
+  cr_assert_not_null (strstr (csv, "\n3,16,fc1.weight,regularizer:selectivity,"));
+  cr_assert_not_null (strstr (csv, "\n1,0,fc.bias,total,"));
+  cr_assert_null (strstr (csv, ",5,fc1.weight,"));
+  g_free (csv);
+
+  Probe p = { .fail_after = 1, .loss_was_set = TRUE, .rate_was_set = TRUE };
+  cr_assert_not (run_pipeline (on, "gn-b", FALSE, &probe_hooks, &p, NULL, &error));
+  g_clear_error (&error);
+  cr_assert (run_pipeline (on, "gn-b", TRUE, NULL, NULL, NULL, &error), "%s",
+             error ? error->message : "");
+  char *b = g_build_filename (tmpdir, "gn-b", "trials", "trial-000", NULL);
+  char *want = file_digest (a, "gradient-norms.csv"), *got = file_digest (b, "gradient-norms.csv");
+  cr_assert_str_eq (got, want, "the resumed gradient-norms.csv differs");
+  g_free (want);
+  g_free (got);
+  g_free (b);
+  g_free (da);
+  g_free (dof);
+  g_free (a);
+  g_free (o);
+  g_free (on);
+  g_free (off);
+  g_free (on_text);
+  g_free (off_text);
+}
