@@ -3,6 +3,8 @@ dist_pipelines_DATA += \
 	share/interp/pipelines/quickstart.ini \
 	share/interp/pipelines/smoke.ini \
 	share/interp/pipelines/selectivity.ini \
+	share/interp/pipelines/selectivity-resnet20-cifar10.ini \
+	share/interp/pipelines/selectivity-diagnostics.ini \
 	share/interp/pipelines/corruptions.ini \
 	share/interp/pipelines/robustness.ini \
 	share/interp/pipelines/robustness-cifar10.ini \

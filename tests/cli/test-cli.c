@@ -436,6 +436,34 @@ Test (cli, robustness_cifar10_pipeline_is_valid_on_cifar_format_files)
   g_free (data);
 }
 
+/* selectivity.ini's ResNet-20 setting validates against CIFAR-format files,
+ * and its block-output glob reaches the 9 residual blocks in a short run
+ * with the hypotheses skipped. */
+Test (cli, selectivity_resnet20_cifar10_pipeline_runs_on_cifar_format_files)
+{
+  char *data = write_cifar10 (20);
+  char *path = shipped_pipeline ("selectivity-resnet20-cifar10.ini");
+  char *set_path = g_strdup_printf ("dataset.path=%s", data);
+  char *err = NULL;
+  cr_assert_eq (run (NULL, &err, path, "--set", set_path, "--check", NULL), 0, "%s", err);
+  g_free (err);
+  char *run_dir = g_build_filename (tmpdir, "sel-resnet", NULL);
+  cr_assert_eq (run (NULL, &err, path, "--set", set_path, "--set", "train.epochs=1",
+                     "--set", "train.batch-size=25", "--set", "sweep.pipeline.seed=101",
+                     "--set", "sweep.regularizer:selectivity.alpha=2", "--skip-hypotheses",
+                     "--output", run_dir, "-j", "1", NULL), 0, "%s", err);
+  g_free (err);
+  char *csv = read_file (run_dir, "summary.csv");
+  cr_assert (strstr (csv, ",selectivity-mean,layer1.0.relu2,clean,,"), "%s", csv);
+  cr_assert (strstr (csv, ",selectivity-mean,layer3.2.relu2,clean,,"), "%s", csv);
+  cr_assert_null (strstr (csv, "relu1,clean"), "only block outputs are read: %s", csv);
+  g_free (csv);
+  g_free (run_dir);
+  g_free (set_path);
+  g_free (path);
+  g_free (data);
+}
+
 Test (cli, selectivity_regularizer_at_alpha_zero_changes_nothing)
 {
   char *plain = write_file ("plain.ini", smoke);
