@@ -61,6 +61,8 @@ static const char page_css[] =
   "td.undefined{color:var(--muted);font-style:italic}\n"
   "tr.baseline th{border-left:4px solid var(--accent)}\n"
   "table.hypotheses{width:100%}\n"
+  "table.hypotheses td:first-child{min-width:18em}\n"
+  "table.hypotheses .muted{color:var(--muted);font-size:12px}\n"
   "table.hypotheses .claim{color:var(--fg);font-size:13px;margin-top:2px}\n"
   "table.hypotheses .message{color:var(--muted);font-size:12.5px;margin-top:2px}\n"
   "tr.supported td:first-child{border-left:5px solid var(--ok)}\n"

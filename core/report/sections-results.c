@@ -98,8 +98,8 @@ report_section_hypotheses (Report *r, GError **error)
     g_string_append_printf (b, " <span class=\"verdict unknown\">%u other</span>", counts[3]);
   g_string_append (b, "</p>\n<div class=\"scroll\"><table class=\"hypotheses\">\n<thead><tr>"
                    "<th>hypothesis</th><th>verdict</th><th>metric</th><th>effect</th>"
-                   "<th>estimate [95% CI]</th><th>margin</th><th>p</th><th>test</th>"
-                   "<th>n (condition / control)</th></tr></thead>\n<tbody>\n");
+                   "<th>estimate [95% CI]</th><th>margin</th><th>p</th><th>adjusted p</th>"
+                   "<th>test</th><th>n (condition / control)</th></tr></thead>\n<tbody>\n");
   for (guint i = 0; i < n; i++)
     {
       JsonNode *e = json_array_get_element (hs, i);
@@ -141,6 +141,19 @@ report_section_hypotheses (Report *r, GError **error)
       html_number (b, h, "margin");
       g_string_append (b, "</td><td class=\"num\">");
       html_number (b, h, "p");
+      g_string_append (b, "</td><td class=\"num\">");
+      /* The p the verdict was decided on: adjusted over the family, or the
+       * raw one ("none", and files written before the adjustment existed). */
+      const char *adjustment = interp_json_get_string (h, "adjustment", NULL);
+      if (adjustment && strcmp (adjustment, "none") != 0)
+        {
+          html_number (b, h, "p_adjusted");
+          g_string_append (b, " <span class=\"muted\">");
+          report_html_text (b, adjustment);
+          g_string_append (b, "</span>");
+        }
+      else
+        g_string_append (b, "\u2013");
       g_string_append (b, "</td><td>");
       report_html_text (b, interp_json_get_string (h, "test", NULL));
       g_string_append (b, "</td><td class=\"num\">");

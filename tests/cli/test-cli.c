@@ -358,6 +358,7 @@ shipped_pipeline (const char *name)
 Test (cli, shipped_pipelines_are_valid)
 {
   static const char *const names[] = { "quickstart.ini", "smoke.ini", "selectivity.ini",
+                                       "selectivity-diagnostics.ini",
                                        "corruptions.ini", "robustness.ini", "saliency.ini",
                                        NULL };
   for (const char *const *n = names; *n; n++)

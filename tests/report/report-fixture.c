@@ -120,7 +120,8 @@ member_double (JsonBuilder *b, const char *key, double value)
 
 static void
 add_hypothesis (JsonBuilder *b, const char *name, const char *claim, const char *verdict,
-                double estimate, double lo, double hi, double p, const char *message)
+                double estimate, double lo, double hi, double p, double p_adjusted,
+                const char *message)
 {
   json_builder_begin_object (b);
   member_string (b, "name", name);
@@ -132,6 +133,12 @@ add_hypothesis (JsonBuilder *b, const char *name, const char *claim, const char 
   member_double (b, "ci_low", lo);
   member_double (b, "ci_high", hi);
   member_double (b, "p", p);
+  /* NAN: a file from before the multiple-testing adjustment, without it. */
+  if (!isnan (p_adjusted))
+    {
+      member_double (b, "p_adjusted", p_adjusted);
+      member_string (b, "adjustment", "holm");
+    }
   member_string (b, "test", "welch");
   json_builder_set_member_name (b, "n_condition");
   json_builder_add_int_value (b, 3);
@@ -151,14 +158,15 @@ write_hypotheses (const char *run_dir, GError **error)
   json_builder_begin_array (b);
   add_hypothesis (b, "low-selectivity-is-robust-to-noise",
                   "alpha = -1 raises accuracy under gaussian-noise severity 3 over alpha = 0",
-                  "SUPPORTED", 0.042, 0.021, 0.063, 0.003, "effect above the margin");
+                  "SUPPORTED", 0.042, 0.021, 0.063, 0.003, 0.009, "effect above the margin");
   add_hypothesis (b, "low-selectivity-is-free",
                   "clean accuracy at alpha = -1 is within 1% of alpha = 0",
-                  "REFUTED", -0.031, -0.05, -0.012, 0.004, "accuracy fell by more than the margin");
+                  "REFUTED", -0.031, -0.05, -0.012, 0.004, 0.009,
+                  "accuracy fell by more than the margin");
   /* Markup in names and claims must come out as text. */
   add_hypothesis (b, "<script>alert(1)</script>",
                   "selectivity & robustness <b>trade off</b> under PGD",
-                  "INCONCLUSIVE", 0.004, -0.01, 0.018, 0.41, "CI spans the margin");
+                  "INCONCLUSIVE", 0.004, -0.01, 0.018, 0.41, NAN, "CI spans the margin");
   json_builder_end_array (b);
   json_builder_end_object (b);
   char *path = g_build_filename (run_dir, "hypotheses.json", NULL);

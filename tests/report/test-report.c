@@ -203,6 +203,12 @@ Test (report, sweep_with_hypotheses)
   cr_assert_not_null (strstr (html, "<span class=\"verdict refuted\">REFUTED</span>"));
   cr_assert_not_null (strstr (html, "<span class=\"verdict inconclusive\">INCONCLUSIVE</span>"));
   cr_assert_not_null (strstr (html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+  /* The p the verdict was decided on beside the raw one (Holm over the
+   * fixture's family: 3 x 0.003 = 0.009, and max(2 x 0.004, 0.009) for the
+   * second); a file without the adjustment shows a dash. */
+  cr_assert_eq (count (html, "<td class=\"num\">0.009 <span class=\"muted\">holm</span></td>"),
+                2);
+  cr_assert_not_null (strstr (html, "<td class=\"num\">0.41</td><td class=\"num\">\u2013</td>"));
   cr_assert_not_null (strstr (html, "selectivity &amp; robustness &lt;b&gt;trade off&lt;/b&gt;"));
   cr_assert_not_null (strstr (html, "0.042 [0.021, 0.063]"));
 
