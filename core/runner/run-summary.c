@@ -196,7 +196,13 @@ add_table (JsonBuilder *b, const char *component, const char *prefix,
       json_builder_set_member_name (b, "kind");
       json_builder_add_string_value (b, interp_output_kind_name (o->kind));
       json_builder_set_member_name (b, "description");
-      json_builder_add_string_value (b, o->description ? o->description : "");
+      /* The report titles sections by description: a prefixed instance's
+       * must not read like the unprefixed one's. */
+      char *description = *prefix ? g_strdup_printf ("%s [%s]", o->description ? o->description
+                                                                                : "", prefix)
+                                  : g_strdup (o->description ? o->description : "");
+      json_builder_add_string_value (b, description);
+      g_free (description);
       json_builder_set_member_name (b, "unit");
       json_builder_add_string_value (b, o->unit ? o->unit : "");
       add_bound (b, "min", bounded ? o->min : NAN);

@@ -67,7 +67,15 @@ interp_grad_norms_record (InterpGradNorms *gn, InterpNet *net, int64_t epoch, in
       if (!interp_grad_norms_wanted (p))
         continue;
       char norm[G_ASCII_DTOSTR_BUF_SIZE];
-      g_ascii_formatd (norm, sizeof norm, "%.9g", interp_grad_norm (p));
+      double v = interp_grad_norm (p);
+      /* A diverging step's gradients can be non-finite: one spelling for
+       * them ("nan", "inf"), not the C library's "-nan". */
+      if (isnan (v))
+        g_strlcpy (norm, "nan", sizeof norm);
+      else if (isinf (v))
+        g_strlcpy (norm, "inf", sizeof norm);
+      else
+        g_ascii_formatd (norm, sizeof norm, "%.9g", v);
       g_string_append_printf (gn->rows, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%s,%s,%s\n",
                               epoch + 1, step, p->name, source, norm);
     }

@@ -106,6 +106,8 @@ Test (prefix, two_instances_of_one_metric_report_apart)
   char *summary = read_file ("summary.json");
   cr_assert (strstr (summary, "\"train-bn-selectivity-histogram\""), "%s", summary);
   cr_assert (strstr (summary, "\"selectivity-histogram\""));
+  cr_assert (strstr (summary, "per layer [train-bn-]\""), "titles tell the instances apart: %s",
+             summary);
   g_free (summary);
   char *epochs = read_file ("trials/trial-000/epochs.json");
   cr_assert (strstr (epochs, "\"train-bn-selectivity-mean\""), "%s", epochs);

@@ -763,3 +763,25 @@ Test (gradient_norms, bad_values_are_refused)
       g_error_free (error);
     }
 }
+
+/* A diverging step's non-finite gradient is written "nan" / "inf", one
+ * spelling whatever the sign bit, so readers of the file need no "-nan". */
+Test (gradient_norms, non_finite_norms_have_one_spelling)
+{
+  InterpNet *net = interp_net_new (1, 1, 2);
+  GError *error = NULL;
+  int fc = interp_net_linear (net, "fc", 0, 2, TRUE, &error);
+  cr_assert_geq (fc, 0, "%s", error ? error->message : "");
+  InterpGradNorms *gn = interp_grad_norms_new (1);
+  InterpParam *w = interp_net_find_param (net, "fc.weight");
+  InterpParam *b = interp_net_find_param (net, "fc.bias");
+  for (size_t i = 0; i < w->grad->numel; i++)
+    w->grad->data[i] = -NAN;
+  for (size_t i = 0; i < b->grad->numel; i++)
+    b->grad->data[i] = (float) -INFINITY;
+  interp_grad_norms_record (gn, net, 0, 7, INTERP_GRAD_NORMS_TOTAL);
+  cr_assert_str_eq (interp_grad_norms_rows (gn), "1,7,fc.weight,total,nan\n"
+                                                 "1,7,fc.bias,total,inf\n");
+  interp_grad_norms_free (gn);
+  interp_net_free (net);
+}
