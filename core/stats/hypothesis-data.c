@@ -408,32 +408,53 @@ group_clear (Group *g)
     g_ptr_array_unref (g->trials);
 }
 
-/* A test needs finite values, and a ratio positive ones. */
+/* "pipeline.seed=3, regularizer:selectivity.alpha=2": the swept values of
+ * one observation's trial, keys sorted, to name it in a message. */
+static char *
+describe_trial (const InterpObservation *o)
+{
+  if (o->swept == NULL)
+    return g_strdup ("the trial");
+  GList *keys = g_list_sort (g_hash_table_get_keys (o->swept), (GCompareFunc) strcmp);
+  GString *s = g_string_new (NULL);
+  for (GList *k = keys; k; k = k->next)
+    g_string_append_printf (s, "%s%s=%s", s->len ? ", " : "", (const char *) k->data,
+                            (const char *) g_hash_table_lookup (o->swept, k->data));
+  g_list_free (keys);
+  return g_string_free (s, FALSE);
+}
+
+/* A test needs finite values, and a ratio positive ones.  A non-finite
+ * value is an outcome of the run (a diverged training leaves NaN), not a
+ * mistake in the hypothesis: INTERP_ERROR_NON_FINITE, naming the trial. */
 static gboolean
-check_values (const InterpHypothesis *h, const GArray *condition, const GArray *control,
+check_values (const InterpHypothesis *h, const Group *condition, const Group *control,
               GError **error)
 {
-  const double *x = (const double *) condition->data, *y = (const double *) control->data;
-  size_t nx = condition->len, ny = control->len;
-  for (size_t i = 0; i < nx + ny; i++)
-    {
-      double v = i < nx ? x[i] : y[i - nx];
-      if (!isfinite (v))
-        {
-          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
-                       "%s: metric '%s' has a non-finite value in the %s", h->where,
-                       h->metric, i < nx ? "condition" : "control");
-          return FALSE;
-        }
-      if (h->effect == INTERP_EFFECT_RATIO && !(v > 0))
-        {
-          g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
-                       "%s: effect = ratio needs positive values, but metric '%s' is %g in "
-                       "the %s: use effect = difference", h->where, h->metric, v,
-                       i < nx ? "condition" : "control");
-          return FALSE;
-        }
-    }
+  const Group *groups[2] = { condition, control };
+  for (int side = 0; side < 2; side++)
+    for (guint i = 0; i < groups[side]->values->len; i++)
+      {
+        double v = g_array_index (groups[side]->values, double, i);
+        const char *which = side == 0 ? "condition" : "control";
+        if (!isfinite (v))
+          {
+            char *trial = describe_trial (g_ptr_array_index (groups[side]->trials, i));
+            /* Reported in the hypothesis's own result line: no file prefix. */
+            g_set_error (error, INTERP_ERROR, INTERP_ERROR_NON_FINITE,
+                         "metric '%s' is %g in the %s's trial %s (a diverged training "
+                         "leaves non-finite values)", h->metric, v, which, trial);
+            g_free (trial);
+            return FALSE;
+          }
+        if (h->effect == INTERP_EFFECT_RATIO && !(v > 0))
+          {
+            g_set_error (error, INTERP_ERROR, INTERP_ERROR_STATISTICS,
+                         "%s: effect = ratio needs positive values, but metric '%s' is %g in "
+                         "the %s: use effect = difference", h->where, h->metric, v, which);
+            return FALSE;
+          }
+      }
   return TRUE;
 }
 
@@ -471,7 +492,7 @@ interp_hypothesis_collect_samples (const InterpHypothesis *h, const InterpObserv
     }
   else
     ok = ok && collect_group (h, "control", &h->control, &h->condition, csel, &ctrl, error);
-  ok = ok && check_values (h, cond.values, ctrl.values, error);
+  ok = ok && check_values (h, &cond, &ctrl, error);
   if (ok)
     {
       *condition = g_array_ref (cond.values);

@@ -8,6 +8,8 @@
 
 #include <math.h>
 
+#include <interp/error.h>
+
 static InterpSide
 opposite (InterpSide s)
 {
@@ -308,8 +310,22 @@ interp_hypothesis_evaluate (const InterpHypothesis *h, const InterpObservation *
   g_return_val_if_fail (obs != NULL || n_obs == 0, NULL);
 
   GArray *cond, *ctrl;
-  if (!interp_hypothesis_collect_samples (h, obs, n_obs, &cond, &ctrl, error))
-    return NULL;
+  GError *local = NULL;
+  if (!interp_hypothesis_collect_samples (h, obs, n_obs, &cond, &ctrl, &local))
+    {
+      /* A trial's non-finite value is a result of the run: this hypothesis
+       * cannot be decided, the others still can. */
+      if (g_error_matches (local, INTERP_ERROR, INTERP_ERROR_NON_FINITE))
+        {
+          char *why = g_strdup_printf ("not evaluated: %s", local->message);
+          InterpHypothesisResult *r = interp_hypothesis_result_new_skipped (h, why);
+          g_free (why);
+          g_error_free (local);
+          return r;
+        }
+      g_propagate_error (error, local);
+      return NULL;
+    }
   const double *x = (const double *) cond->data, *y = (const double *) ctrl->data;
   size_t nx = cond->len, ny = ctrl->len;
 

@@ -236,7 +236,9 @@ gboolean interp_condition_matches (const InterpConditionSpec *c, GHashTable *swe
  * perturbation is absent; the condition or control matches no trial; a
  * condition has fewer than 3 replicates; the groups overlap or pool trials
  * that differ in a non-seed key; several values per trial; a ratio over
- * non-positive values. */
+ * non-positive values.  A non-finite value in a trial (a diverged training)
+ * is not an error: the result is NOT EVALUATED, its message naming the trial,
+ * and it joins the multiple-testing family as a skipped hypothesis does. */
 InterpHypothesisResult *interp_hypothesis_evaluate (const InterpHypothesis *h,
                                                     const InterpObservation *obs, size_t n_obs,
                                                     guint64 seed, GError **error);

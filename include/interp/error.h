@@ -34,6 +34,7 @@ typedef enum {
   INTERP_ERROR_UNSUPPORTED,       /* a component cannot do what was asked */
   INTERP_ERROR_EXISTS,            /* a finished run would be overwritten */
   INTERP_ERROR_STATISTICS,        /* a hypothesis cannot be tested as stated */
+  INTERP_ERROR_NON_FINITE,        /* a value is NaN or infinite where a number is needed */
 } InterpErrorCode;
 
 G_END_DECLS

@@ -177,3 +177,44 @@ Test (family, holm_changes_a_marginal_verdict_and_skipping_never_helps)
     }
   obs_free (o);
 }
+
+/* A diverged trial's NaN is a result, not a malformed hypothesis: that
+ * hypothesis is NOT EVALUATED with the trial named, its dependent reads
+ * UNSUPPORTED-PREMISE, and a hypothesis on other data is still decided. */
+Test (family, a_non_finite_value_leaves_only_its_hypothesis_undecided)
+{
+  Obs *o = separated ();
+  obs_add_full (o, "-1", 1, NULL, NULL, "selectivity-mean", NULL, NULL, 0, 0.10);
+  obs_add_full (o, "-1", 2, NULL, NULL, "selectivity-mean", NULL, NULL, 0, NAN);
+  obs_add_full (o, "-1", 3, NULL, NULL, "selectivity-mean", NULL, NULL, 0, 0.12);
+  for (int seed = 1; seed <= 3; seed++)
+    obs_add_full (o, "0", seed, NULL, NULL, "selectivity-mean", NULL, NULL, 0, 0.3);
+  const char *si = "metric = selectivity-mean\ncondition = " ALPHA_KEY "=-1\ncontrol = "
+                   ALPHA_KEY "=0\nexpect = less\ntest = welch\n";
+  InterpHypothesis *h[3] = {
+    must_parse ("hypothesis:check", si),
+    must_parse ("hypothesis:free", BASE "expect = greater\ntest = welch\n"
+                                        "requires = hypothesis:check\n"),
+    must_parse ("hypothesis:other", BASE "expect = greater\ntest = welch\n"),
+  };
+  GError *error = NULL;
+  InterpHypothesisResult *r[3];
+  for (int i = 0; i < 3; i++)
+    {
+      r[i] = interp_hypothesis_evaluate (h[i], (InterpObservation *) o->obs->data, o->obs->len,
+                                         1, &error);
+      cr_assert (r[i], "%s", error ? error->message : "");
+    }
+  interp_hypotheses_decide_family (h, r, 3, INTERP_MULTIPLE_TESTING_HOLM);
+  cr_assert_eq (r[0]->verdict, INTERP_VERDICT_NOT_EVALUATED);
+  cr_assert (strstr (r[0]->message, "'selectivity-mean' is nan in the condition's trial")
+               && strstr (r[0]->message, "pipeline.seed=2"), "%s", r[0]->message);
+  cr_assert_eq (r[1]->verdict, INTERP_VERDICT_UNSUPPORTED_PREMISE);
+  cr_assert_eq (r[2]->verdict, INTERP_VERDICT_SUPPORTED, "%s", r[2]->message);
+  for (int i = 0; i < 3; i++)
+    {
+      interp_hypothesis_result_free (r[i]);
+      interp_hypothesis_free (h[i]);
+    }
+  obs_free (o);
+}
