@@ -102,3 +102,10 @@ TESTS += tests/runner/test-metric-prefix
 tests_runner_test_metric_prefix_SOURCES = tests/runner/test-metric-prefix.c
 tests_runner_test_metric_prefix_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_runner_test_metric_prefix_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
+
+# Skipping hypotheses: the others unchanged, a small sweep runs only when skipped (public API).
+check_PROGRAMS += tests/runner/test-skip-hypotheses
+TESTS += tests/runner/test-skip-hypotheses
+tests_runner_test_skip_hypotheses_SOURCES = tests/runner/test-skip-hypotheses.c
+tests_runner_test_skip_hypotheses_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS) $(JSON_CFLAGS)
+tests_runner_test_skip_hypotheses_LDADD = libinterp.la $(JSON_LIBS) $(GLIB_LIBS) $(CRITERION_LIBS) -lm
