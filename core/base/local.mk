@@ -4,6 +4,8 @@ core_base_libinterp_base_la_SOURCES = \
 	core/base/error.c \
 	core/base/version.c \
 	core/base/tensor.c \
+	core/base/memory.c \
+	core/base/memory.h \
 	core/base/rng.c \
 	core/base/threads.c \
 	core/base/threads-private.h

@@ -27,6 +27,7 @@ static gboolean opt_force = FALSE;
 static char *opt_report = NULL;
 static gboolean opt_skip_hypotheses = FALSE;
 static char **opt_skip_hypothesis = NULL;
+static char *opt_max_memory = NULL;
 
 static const GOptionEntry entries[] = {
   { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &opt_set,
@@ -51,6 +52,9 @@ static const GOptionEntry entries[] = {
   { "skip-hypothesis", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_skip_hypothesis,
     "Do not evaluate [hypothesis:NAME] (repeatable; = --set hypothesis:NAME.skip=true)",
     "NAME" },
+  { "max-memory", 0, 0, G_OPTION_ARG_STRING, &opt_max_memory,
+    "Stop a trial whose network buffers would need more than SIZE (8G, 512M, bytes; none: no "
+    "check; default: the memory available; = --set pipeline.max-memory=SIZE)", "SIZE" },
   { "report", 0, 0, G_OPTION_ARG_FILENAME, &opt_report,
     "(Re)generate RUN_DIR/report.html from a finished run folder, run nothing", "RUN_DIR" },
   { "list-plugins", 0, 0, G_OPTION_ARG_NONE, &opt_list,
@@ -234,13 +238,15 @@ main (int argc, char **argv)
 
   InterpRunOptions ro;
   interp_run_options_init (&ro);
-  /* The skip options are overrides, so workers and the manifest see them. */
+  /* The skip and memory options are overrides, so workers and the manifest see them. */
   for (char **o = opt_set; o && *o; o++)
     g_ptr_array_add (overrides, g_strdup (*o));
   if (opt_skip_hypotheses)
     g_ptr_array_add (overrides, g_strdup ("pipeline.skip-hypotheses=true"));
   for (char **o = opt_skip_hypothesis; o && *o; o++)
     g_ptr_array_add (overrides, g_strdup_printf ("hypothesis:%s.skip=true", *o));
+  if (opt_max_memory)
+    g_ptr_array_add (overrides, g_strdup_printf ("pipeline.max-memory=%s", opt_max_memory));
   g_ptr_array_add (overrides, NULL);
   ro.overrides = (const char *const *) overrides->pdata;
   ro.output = opt_output;
@@ -285,6 +291,7 @@ out:
   g_ptr_array_unref (overrides);
   g_strfreev (opt_set);
   g_strfreev (opt_skip_hypothesis);
+  g_free (opt_max_memory);
   g_strfreev (opt_plugin_path);
   g_free (opt_output);
   g_free (opt_describe);

@@ -465,6 +465,10 @@ interp_net_conv2d (InterpNet *net, const char *name, int input,
   node->shape[0] = out_channels;
   node->shape[1] = oh;
   node->shape[2] = ow;
+  double n_params = (double) out_channels * (double) src->shape[0] * kernel * kernel
+                    + (bias ? (double) out_channels : 0.0);
+  if (net_node_params_fit (node, n_params, error) < 0)
+    return -1;
   int id = net_node_commit (net, node);
   int64_t wshape[4] = { out_channels, src->shape[0], kernel, kernel };
   net_node_add_param (net, node, "weight", 4, wshape, FALSE);

@@ -113,6 +113,9 @@ interp_net_linear (InterpNet *net, const char *name, int input,
   node->has_bias = bias;
   node->ndim = 1;
   node->shape[0] = out_features;
+  double n_params = (double) out_features * (double) in + (bias ? (double) out_features : 0.0);
+  if (net_node_params_fit (node, n_params, error) < 0)
+    return -1;
   int id = net_node_commit (net, node);
   int64_t wshape[2] = { out_features, in };
   net_node_add_param (net, node, "weight", 2, wshape, FALSE);

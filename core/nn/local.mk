@@ -1,6 +1,8 @@
 # core/nn: tensors' layers, networks, losses, optimisers, schedules, safetensors checkpoints.
 noinst_LTLIBRARIES += core/nn/libinterp-nn.la
 core_nn_libinterp_nn_la_SOURCES = \
+	core/nn/net-memory.c \
+	core/nn/net-memory.h \
 	core/nn/net-impl.h \
 	core/nn/net.c \
 	core/nn/net-pass.c \

@@ -179,6 +179,12 @@ NetNode *net_node_begin (InterpNet *net, const char *name, InterpOp op,
                          GError **error);
 int net_node_commit (InterpNet *net, NetNode *node);
 void net_node_abort (NetNode *node);
+/* 0 when `elements` parameter values (with their gradients) fit in the
+ * memory available; otherwise net_node_fail with INTERP_ERROR_NO_MEMORY
+ * naming the bytes (-1, node freed).  Call before net_node_commit: the
+ * allocation it prevents would abort. */
+int net_node_params_fit (NetNode *node, double elements, GError **error);
+
 InterpParam *net_node_add_param (InterpNet *net, NetNode *node, const char *suffix,
                                  int ndim, const int64_t *shape, gboolean is_buffer);
 /* Sets a shape error naming the node and returns -1 after aborting it. */

@@ -31,6 +31,10 @@ const InterpParamSpec interp_pipeline_params[] = {
   { .key = "skip-hypotheses", .type = INTERP_PARAM_BOOL, .default_value = "false",
     .help = "true: evaluate no hypothesis (all NOT EVALUATED), so a smaller exploratory sweep "
             "runs; also --skip-hypotheses" },
+  { .key = "max-memory", .type = INTERP_PARAM_STRING, .default_value = "",
+    .help = "a trial whose network buffers would need more stops before allocating them: "
+            "empty = the memory available when it starts, a size (8G, 512M, bytes), or none; "
+            "also --max-memory" },
   /* Report options live here, next to "description": the report reads them
    * from the manifest's resolved [pipeline]. */
   { .key = "corruption-examples", .type = INTERP_PARAM_INT, .default_value = "4", .min = 0,

@@ -17,6 +17,8 @@ core_runner_libinterp_runner_la_SOURCES = \
 	core/runner/tracking.c \
 	core/runner/tracking.h \
 	core/runner/metric-names.c \
+	core/runner/memory-check.c \
+	core/runner/memory-check.h \
 	core/runner/metric-names.h \
 	core/runner/examples.c \
 	core/runner/examples.h \

@@ -15,6 +15,7 @@
 #include "runner/trial.h"
 #include "runner/tracking.h"
 #include "runner/metric-names.h"
+#include "runner/memory-check.h"
 #include "util/fs.h"
 
 void
@@ -137,7 +138,8 @@ interp_run_check (InterpRun *run, GError **error)
         }
       gboolean ok = interp_minimal_epsilon_check (t, error) && interp_saliency_check (t, error)
                     && interp_tracking_check (t, error)
-                    && interp_metric_names_check (t, error);
+                    && interp_metric_names_check (t, error)
+                    && interp_memory_limit_check (t, error);
       interp_pipeline_free (t);
       if (!ok)
         {

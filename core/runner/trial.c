@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "runner/trial.h"
+#include "runner/memory-check.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -157,6 +158,8 @@ interp_trial_run (const InterpTrialSpec *spec, GError **error)
              interp_pipeline_singleton (p, INTERP_KIND_DATASET)->entry->component->name,
              interp_data_size (data, INTERP_SPLIT_TRAIN), interp_data_size (data, INTERP_SPLIT_VAL),
              interp_data_size (data, INTERP_SPLIT_TEST), interp_net_count_params (net), seed);
+  if (!interp_memory_check_net (p, net, &train, error))
+    goto out;
 
   for (guint i = 0; i < interp_pipeline_instances (p, INTERP_KIND_REGULARIZER)->len; i++)
     {

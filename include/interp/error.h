@@ -35,6 +35,7 @@ typedef enum {
   INTERP_ERROR_EXISTS,            /* a finished run would be overwritten */
   INTERP_ERROR_STATISTICS,        /* a hypothesis cannot be tested as stated */
   INTERP_ERROR_NON_FINITE,        /* a value is NaN or infinite where a number is needed */
+  INTERP_ERROR_NO_MEMORY,         /* buffers would not fit in the memory available or allowed */
 } InterpErrorCode;
 
 G_END_DECLS

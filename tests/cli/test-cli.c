@@ -465,6 +465,37 @@ Test (cli, selectivity_resnet20_cifar10_pipeline_runs_on_cifar_format_files)
   g_free (data);
 }
 
+/* A network too large for the memory allowed stops before allocating its
+ * buffers, naming the largest node and the bytes; a malformed limit is
+ * refused up front (exit 2) and a layer larger than the machine's memory is
+ * an error at build time (exit 1), not an abort. */
+Test (cli, a_network_too_large_for_memory_is_an_error)
+{
+  char *path = write_file ("mem.ini", smoke);
+  char *dir = g_build_filename (tmpdir, "mem", NULL);
+  char *err = NULL;
+  cr_assert_eq (run (NULL, &err, path, "--max-memory", "64K", "--output", dir, NULL), 1);
+  cr_assert (strstr (err, "the network's buffers need about")
+               && strstr (err, "more than the limit [pipeline] max-memory = 64K")
+               && strstr (err, "[train] batch-size = 32")
+               && strstr (err, "the largest is node 'input'"), "%s", err);
+  g_free (err);
+  cr_assert_eq (run (NULL, &err, path, "--max-memory", "12Q", "--check", NULL), 2);
+  cr_assert (strstr (err, "[pipeline] max-memory '12Q'"), "%s", err);
+  g_free (err);
+  cr_assert_eq (run (NULL, &err, path, "--max-memory", "none", "--output", dir, "--force", "-q",
+                     NULL), 0, "%s", err);
+  g_free (err);
+  cr_assert_eq (run (NULL, &err, path, "--set", "model.hidden=1048576,1048576", "--output", dir,
+                     "--force", NULL), 1);
+  cr_assert (strstr (err, "node 'fc2' (linear)") && strstr (err, "8.8 TB")
+               && strstr (err, "of memory available"), "%s",
+             err);
+  g_free (err);
+  g_free (dir);
+  g_free (path);
+}
+
 Test (cli, selectivity_regularizer_at_alpha_zero_changes_nothing)
 {
   char *plain = write_file ("plain.ini", smoke);

@@ -85,3 +85,12 @@ tests_nn_test_nn_rules_CFLAGS = $(test_cflags)
 tests_nn_test_nn_rules_LDFLAGS = $(test_ldflags)
 tests_nn_test_nn_rules_LDADD = $(test_ldadd)
 EXTRA_tests_nn_test_nn_rules_DEPENDENCIES = $(test_deps)
+
+# Memory: the buffer estimate by hand, sizes, a layer too large refused at build.
+check_PROGRAMS += tests/nn/test-net-memory
+TESTS += tests/nn/test-net-memory
+tests_nn_test_net_memory_SOURCES = tests/nn/test-net-memory.c
+tests_nn_test_net_memory_CFLAGS = $(test_cflags)
+tests_nn_test_net_memory_LDFLAGS = $(test_ldflags)
+tests_nn_test_net_memory_LDADD = $(test_ldadd)
+EXTRA_tests_nn_test_net_memory_DEPENDENCIES = $(test_deps)
