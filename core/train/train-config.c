@@ -40,9 +40,9 @@ const InterpParamSpec interp_train_params[] = {
   { .key = "label-smoothing", .type = INTERP_PARAM_DOUBLE, .default_value = "0", .min = 0,
     .max = 0.999, .help = "cross-entropy label smoothing" },
   { .key = "on-divergence", .type = INTERP_PARAM_CHOICE, .default_value = "stop",
-    .choices = "stop|fail", .help = "a non-finite training loss, or a non-finite parameter or buffer at an epoch's "
-    "end: stop training, evaluate the model "
-    "as it was and record training-diverged = 1 (stop), or fail the trial (fail)" },
+    .choices = "stop|fail", .help = "a non-finite training loss, or a non-finite parameter or "
+    "buffer at an epoch's end: stop training, evaluate the model as it was and record "
+    "training-diverged = 1 (stop), or fail the trial (fail)" },
   { .key = "gradient-norms", .type = INTERP_PARAM_INT, .default_value = "0", .min = 0,
     .max = 1e9, .help = "every this many optimiser steps, record the L2 gradient norm of each "
     "loss source (cross-entropy, each regularizer, total) per parameter in "
