@@ -26,7 +26,8 @@ default_threads (void)
       long v = strtol (env, &end, 10);
       if (end != env && *end == '\0' && v > 0 && v <= 4096)
         return (int) v;
-      g_warning ("INTERP_THREADS=%s is not a positive integer; using every core", env);
+      g_warning ("INTERP_THREADS=%s is not a thread count from 1 to 4096; using every core",
+                 env);
     }
   return (int) g_get_num_processors ();
 }

@@ -12,10 +12,13 @@
 
 enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2 };
 
+/* Thread counts interp-run accepts, from -j or INTERP_THREADS (the library's range). */
+enum { THREADS_MIN = 1, THREADS_MAX = 4096 };
+
 static char **opt_set = NULL;
 static char **opt_plugin_path = NULL;
 static char *opt_output = NULL;
-static int opt_jobs = 0;
+static int opt_jobs = 0;             /* 0: not given */
 static gboolean opt_verbose = FALSE;
 static gboolean opt_quiet = FALSE;
 static gboolean opt_check = FALSE;
@@ -29,6 +32,31 @@ static gboolean opt_skip_hypotheses = FALSE;
 static char **opt_skip_hypothesis = NULL;
 static char *opt_max_memory = NULL;
 
+/* A thread count from THREADS_MIN to THREADS_MAX, whole text; FALSE for
+ * anything else ("0", "-3", "2x", ""). */
+static gboolean
+parse_threads (const char *text, int *out)
+{
+  gint64 v = 0;
+  if (text == NULL || !g_ascii_string_to_signed (text, 10, THREADS_MIN, THREADS_MAX, &v, NULL))
+    return FALSE;
+  *out = (int) v;
+  return TRUE;
+}
+
+/* -j N: parsed here, not as G_OPTION_ARG_INT, so "-j 0" and "-j -3" are
+ * errors instead of meaning "not given". */
+static gboolean
+parse_jobs (const char *name, const char *value, gpointer data, GError **error)
+{
+  if (parse_threads (value, &opt_jobs))
+    return TRUE;
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "%s %s: expected a thread count from %d to %d", name, value, THREADS_MIN,
+               THREADS_MAX);
+  return FALSE;
+}
+
 static const GOptionEntry entries[] = {
   { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &opt_set,
     "Override a pipeline value (wins over the file; repeatable)", "GROUP.KEY=VALUE" },
@@ -37,9 +65,9 @@ static const GOptionEntry entries[] = {
     "plugin folder)", "DIR" },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
     "Write the run folder to DIR (default: [pipeline] output, else results/NAME)", "DIR" },
-  { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs,
-    "Threads to use in all (default: $INTERP_THREADS, else every core); a sweep runs its "
-    "trials in up to N processes", "N" },
+  { "jobs", 'j', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_jobs,
+    "Threads to use in all, 1 to 4096 (default: $INTERP_THREADS, else every core); a sweep "
+    "runs its trials in up to N processes", "N" },
   { "check", 0, 0, G_OPTION_ARG_NONE, &opt_check,
     "Validate the pipeline, print it with every value resolved, run nothing", NULL },
   { "resume", 0, 0, G_OPTION_ARG_NONE, &opt_resume,
@@ -163,7 +191,8 @@ main (int argc, char **argv)
          "  interp-run --describe attack:pgd");
   g_option_context_set_description (
     ctx, "Exit status: 0 success, 1 the run failed, 2 bad usage or a bad pipeline.\n"
-         "Environment: INTERP_PLUGIN_PATH (colon-separated plugin folders), INTERP_THREADS.");
+         "Environment: INTERP_PLUGIN_PATH (colon-separated plugin folders or .so files; any "
+         "other file is skipped with a warning), INTERP_THREADS (1 to 4096, as -j).");
   g_option_context_add_main_entries (ctx, entries, NULL);
   GError *error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
@@ -185,16 +214,18 @@ main (int argc, char **argv)
       return 0;
     }
 
+  /* -j, else INTERP_THREADS, else every core; a set but unusable
+   * INTERP_THREADS is an error, not every core in silence. */
   int threads = opt_jobs;
-  if (threads <= 0)
+  const char *env = g_getenv ("INTERP_THREADS");
+  if (threads == 0 && env != NULL && *env != '\0' && !parse_threads (env, &threads))
     {
-      const char *env = g_getenv ("INTERP_THREADS");
-      gint64 v = 0;
-      if (env && g_ascii_string_to_signed (env, 10, 1, 4096, &v, NULL))
-        threads = (int) v;
-      else
-        threads = (int) g_get_num_processors ();
+      fprintf (stderr, "interp-run: error: INTERP_THREADS=%s: expected a thread count from %d "
+               "to %d (or unset it for every core)\n", env, THREADS_MIN, THREADS_MAX);
+      return EXIT_USAGE;
     }
+  if (threads == 0)
+    threads = (int) g_get_num_processors ();
 
   if (opt_report)
     {

@@ -24,13 +24,11 @@ relu_forward (InterpNet *net, NetNode *node)
   size_t n = node->value->numel;
   #pragma omp parallel for simd schedule(static) if (n > NET_PARALLEL_MIN)
   for (size_t i = 0; i < n; i++)
-    {
-      float v = x[i];
-      y[i] = v > 0.0f ? v : 0.0f;
-    }
+    y[i] = net_clamp_min0 (x[i]);
 }
 
-/* The derivative at 0 is taken as 0, as PyTorch does. */
+/* The derivative at 0 is taken as 0, as PyTorch does; at a NaN output the
+ * gradient passes, as in PyTorch (the output is NaN anyway). */
 static void
 relu_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
 {
@@ -45,7 +43,7 @@ relu_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
       for (size_t i = 0; i < n; i++)
         {
           float d = dy[i];   /* loaded unconditionally so the select vectorises */
-          dx[i] = y[i] > 0.0f ? d : 0.0f;
+          dx[i] = net_relu_mask (y[i], d);
         }
     }
   else
@@ -54,7 +52,7 @@ relu_backward (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
       for (size_t i = 0; i < n; i++)
         {
           float d = dy[i];
-          dx[i] += y[i] > 0.0f ? d : 0.0f;
+          dx[i] += net_relu_mask (y[i], d);
         }
     }
 }

@@ -207,15 +207,16 @@ relu_rule (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
     {
     case INTERP_RULE_GUIDED:
       /* Springenberg et al. 2015, eq. (4): the forward mask (x > 0) and the
-       * backward mask (dy > 0) together. */
+       * backward mask (dy > 0) together; as Captum computes it, relu's
+       * backward of relu(dy), so a NaN in y or dy propagates. */
       for (size_t i = 0; i < n; i++)
-        put (dx, i, y[i] > 0.0f && dy[i] > 0.0f ? dy[i] : 0.0f, set);
+        put (dx, i, net_relu_mask (y[i], net_clamp_min0 (dy[i])), set);
       break;
     case INTERP_RULE_DECONVNET:
       /* Zeiler & Fergus 2014: the reconstruction passes through a relu of
        * its own, ignoring the forward's switch. */
       for (size_t i = 0; i < n; i++)
-        put (dx, i, dy[i] > 0.0f ? dy[i] : 0.0f, set);
+        put (dx, i, net_clamp_min0 (dy[i]), set);
       break;
     case INTERP_RULE_RESCALE:
       {
@@ -228,15 +229,16 @@ relu_rule (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
             g_critical ("node '%s' (relu): the rescale rule has no reference of this "
                         "batch; backward uses the gradient", node->name);
             for (size_t i = 0; i < n; i++)
-              put (dx, i, y[i] > 0.0f ? dy[i] : 0.0f, set);
+              put (dx, i, net_relu_mask (y[i], dy[i]), set);
             break;
           }
         const float *yr = node->ref->data, *xr = s->ref->data;
         for (size_t i = 0; i < n; i++)
           {
             float d = x[i] - xr[i];
-            float m = fabsf (d) > RESCALE_MIN_DELTA ? (y[i] - yr[i]) / d
-                                                    : (y[i] > 0.0f ? 1.0f : 0.0f);
+            /* a NaN delta takes the quotient, so the NaN propagates */
+            float m = !(fabsf (d) <= RESCALE_MIN_DELTA) ? (y[i] - yr[i]) / d
+                                                        : net_relu_mask (y[i], 1.0f);
             put (dx, i, dy[i] * m, set);
           }
         break;
@@ -298,7 +300,7 @@ rescale_maxpool (InterpNet *net, NetNode *node, const NetGradMode *grad_in)
   for (size_t i = 0; i < n_in; i++)
     {
       float d = x[i] - xr[i];
-      put (dx, i, fabsf (d) > RESCALE_MIN_DELTA ? credit[i] / d : grad[i], set);
+      put (dx, i, !(fabsf (d) <= RESCALE_MIN_DELTA) ? credit[i] / d : grad[i], set);
     }
 }
 

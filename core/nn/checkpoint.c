@@ -3,6 +3,7 @@
 
 #include "nn/safetensors-private.h"
 #include "host/params-private.h"
+#include "util/number.h"
 #include "util/suggest.h"
 
 #include <math.h>
@@ -71,6 +72,19 @@ check_normalize_stat (const char *path, const InterpParam *p, const InterpTensor
   return TRUE;
 }
 
+/* Every value of a tensor from the file must be a number. */
+static gboolean
+check_finite (const char *path, const InterpParam *p, const InterpTensor *t, GError **error)
+{
+  gssize at = interp_first_non_finite (t->data, t->numel);
+  if (at < 0)
+    return TRUE;
+  g_set_error (error, INTERP_ERROR, INTERP_ERROR_NON_FINITE,
+               "%s: tensor '%s' has a non-finite value (%s) at index %" G_GSSIZE_FORMAT, path,
+               p->name, interp_non_finite_name (t->data[at]), at);
+  return FALSE;
+}
+
 static int
 str_ptr_cmp (gconstpointer a, gconstpointer b)
 {
@@ -79,6 +93,12 @@ str_ptr_cmp (gconstpointer a, gconstpointer b)
 
 gboolean
 interp_net_load (InterpNet *net, const char *path, GError **error)
+{
+  return interp_net_load_flags (net, path, INTERP_LOAD_DEFAULT, error);
+}
+
+gboolean
+interp_net_load_flags (InterpNet *net, const char *path, InterpLoadFlags flags, GError **error)
 {
   g_return_val_if_fail (net != NULL && path != NULL, FALSE);
   GHashTable *table = interp_safetensors_read_filtered (path, NULL, skip_foreign, net, error);
@@ -133,6 +153,8 @@ interp_net_load (InterpNet *net, const char *path, GError **error)
         }
       else if (is_normalize_stat (net, p))
         ok = check_normalize_stat (path, p, t, error);
+      else if (!(flags & INTERP_LOAD_ALLOW_NON_FINITE))
+        ok = check_finite (path, p, t, error);
     }
   if (ok && n_unused_file > 0)
     {

@@ -31,7 +31,9 @@ interp_softmax_cross_entropy (const InterpTensor *logits, const int32_t *labels,
       for (int64_t j = 1; j < k; j++)
         if (z[j] > z[arg])
           arg = j;
-      if (correct && arg == y)
+      /* a NaN logit on the label is a miss (as metric:accuracy), not a hit
+       * because nothing compared greater than it at index 0 */
+      if (correct && arg == y && !isnan (z[y]))
         (*correct)++;
       double zmax = z[arg], sum = 0.0, sum_z = 0.0;
       for (int64_t j = 0; j < k; j++)

@@ -109,16 +109,16 @@ lrp_zplus (InterpNet *net, NetNode *node, NetGradMode mode)
   InterpTensor *wp = interp_tensor_copy (w), *wm = interp_tensor_copy (w);
   for (size_t k = 0; k < w->numel; k++)
     {
-      wp->data[k] = w->data[k] > 0.0f ? w->data[k] : 0.0f;
-      wm->data[k] = w->data[k] < 0.0f ? w->data[k] : 0.0f;
+      wp->data[k] = net_clamp_min0 (w->data[k]);
+      wm->data[k] = net_clamp_max0 (w->data[k]);
     }
   InterpTensor *xp = interp_tensor_copy (src->value), *xm = interp_tensor_copy (src->value);
   size_t n_in = src->value->numel, n_out = node->value->numel;
   for (size_t i = 0; i < n_in; i++)
     {
       float v = src->value->data[i];
-      xp->data[i] = v > 0.0f ? v : 0.0f;
-      xm->data[i] = v < 0.0f ? v : 0.0f;
+      xp->data[i] = net_clamp_min0 (v);
+      xm->data[i] = net_clamp_max0 (v);
     }
   InterpTensor *zp = interp_tensor_new (node->value->ndim, node->value->shape);
   InterpTensor *zm = interp_tensor_new (node->value->ndim, node->value->shape);
@@ -129,7 +129,7 @@ lrp_zplus (InterpNet *net, NetNode *node, NetGradMode mode)
   for (size_t j = 0; j < n_out; j++)
     {
       float z = zp->data[j] + zm->data[j];
-      s->data[j] = z > 0.0f ? r[j] / z : 0.0f;
+      s->data[j] = z <= 0.0f ? 0.0f : r[j] / z;   /* a NaN z propagates */
     }
   InterpTensor *cp = interp_tensor_new (src->value->ndim, src->value->shape);
   InterpTensor *cm = interp_tensor_new (src->value->ndim, src->value->shape);

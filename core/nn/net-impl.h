@@ -194,6 +194,29 @@ int net_node_fail (NetNode *node, GError **error, InterpErrorCode code,
 /* Loops over fewer elements than this stay on one thread. */
 #define NET_PARALLEL_MIN 32768
 
+/* max(v, 0) and min(v, 0) as PyTorch's relu and clamp compute them: a NaN
+ * stays NaN (a network whose values went non-finite must not look healthy),
+ * every other value, -0 included, maps as `v > 0 ? v : 0` does. */
+static inline float
+net_clamp_min0 (float v)
+{
+  return v <= 0.0f ? 0.0f : v;
+}
+
+static inline float
+net_clamp_max0 (float v)
+{
+  return v >= 0.0f ? 0.0f : v;
+}
+
+/* relu's backward as PyTorch's threshold_backward: the gradient is stopped
+ * where the output y is <= 0 and passed elsewhere, a NaN output included. */
+static inline float
+net_relu_mask (float y, float d)
+{
+  return y <= 0.0f ? 0.0f : d;
+}
+
 /* dst = src (SET) or dst += src (ADD); nothing for SKIP. */
 static inline void
 net_grad_accumulate (float *restrict dst, const float *restrict src, size_t n, NetGradMode mode)

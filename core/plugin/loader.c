@@ -219,7 +219,10 @@ interp_registry_load_dir (InterpRegistry *reg, const char *dir, GError **error)
  * where it came from, for messages.  A directory that does not exist is
  * not a problem (a build tree lists plugins/KIND/.libs for kinds that have
  * no module yet, and an empty folder is no different); one that exists but
- * cannot be read is, when someone asked for it explicitly. */
+ * cannot be read is, when someone asked for it explicitly.  Any other file
+ * is a mistake in the path (a plugin's .la, a typo): a problem (IO, as an
+ * unreadable folder) that says so, where "cannot read plugin directory: Not
+ * a directory" used to leave the reader guessing. */
 static void
 load_path_entry (InterpRegistry *reg, const char *entry, const char *source, gboolean explicit)
 {
@@ -228,6 +231,14 @@ load_path_entry (InterpRegistry *reg, const char *entry, const char *source, gbo
     {
       if (!interp_registry_load_file (reg, entry, &err))
         interp_registry_record_problem (reg, err);
+      return;
+    }
+  if (g_file_test (entry, G_FILE_TEST_EXISTS) && !g_file_test (entry, G_FILE_TEST_IS_DIR))
+    {
+      interp_registry_record_problem (
+        reg, g_error_new (INTERP_ERROR, INTERP_ERROR_IO, "%s entry %s is a file, not a plugin "
+                          "folder, and is skipped (a plugin file on the path must end in .so)",
+                          source, entry));
       return;
     }
   if (!interp_registry_load_dir (reg, entry, &err))

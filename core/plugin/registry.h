@@ -18,7 +18,9 @@
  *      set (tests set it so nothing installed leaks into the build tree).
  * In a directory only regular files whose names end in ".so" are tried, in
  * strcmp() order so that loading is deterministic.  An entry of the path that
- * is itself a .so file is loaded directly.
+ * is itself a .so file is loaded directly; any other file is skipped and is
+ * a problem (INTERP_ERROR_IO) naming it and where it came from, which
+ * interp-run prints as a warning.
  *
  * Duplicates: a KIND:NAME is registered once.  The first plugin to claim it
  * (the earliest in the search order) keeps it; a later plugin claiming it is

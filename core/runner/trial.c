@@ -75,7 +75,10 @@ build_net (const InterpPipeline *p, const InterpTrainConfig *train, InterpData *
            guint64 seed, GError **error)
 {
   InterpNet *net = interp_trial_build_net (p, data, "model/init", seed, error);
-  if (net && *train->checkpoint && !interp_net_load (net, train->checkpoint, error))
+  InterpLoadFlags flags = train->allow_non_finite_checkpoint ? INTERP_LOAD_ALLOW_NON_FINITE
+                                                            : INTERP_LOAD_DEFAULT;
+  if (net && *train->checkpoint
+      && !interp_net_load_flags (net, train->checkpoint, flags, error))
     {
       g_prefix_error (error, "[train] checkpoint: ");
       interp_net_free (net);

@@ -11,6 +11,7 @@
 #include <interp/optim.h>
 
 #include "train/train-state.h"
+#include "util/number.h"
 #include <interp/progress.h>
 
 double
@@ -115,8 +116,44 @@ append_log_row (GString *log, const InterpEpochSummary *e)
                           b_acc, b_val, b_lr, e->seconds);
 }
 
+/* A parameter or buffer gone non-finite at the end of an epoch is a
+ * divergence like a non-finite loss: a step can poison weights while the
+ * epoch's losses, computed before it, stay finite.  One pass over every
+ * value, O(parameters) an epoch. */
+static gboolean
+check_params_finite (const InterpTrainJob *job, int64_t epoch, gboolean *diverged,
+                     GError **error)
+{
+  int n = interp_net_n_params (job->net);
+  for (int i = 0; i < n; i++)
+    {
+      const InterpParam *p = interp_net_param (job->net, i);
+      gssize at = interp_first_non_finite (p->value->data, p->value->numel);
+      if (at < 0)
+        continue;
+      const char *what = interp_non_finite_name (p->value->data[at]);
+      const char *kind = p->is_buffer ? "buffer" : "parameter";
+      if (job->config->on_divergence == INTERP_ON_DIVERGENCE_FAIL)
+        {
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_NON_FINITE,
+                       "the training diverged in epoch %" G_GINT64_FORMAT ": %s '%s' has a "
+                       "non-finite value (%s) at index %" G_GSSIZE_FORMAT
+                       "; lower [train] learning-rate", epoch + 1, kind, p->name, what, at);
+          return FALSE;
+        }
+      g_warning ("the training diverged in epoch %" G_GINT64_FORMAT ": %s '%s' has a "
+                 "non-finite value (%s) at index %" G_GSSIZE_FORMAT "; training stops, the "
+                 "epoch is not checkpointed and the trial records training-diverged = 1",
+                 epoch + 1, kind, p->name, what, at);
+      *diverged = TRUE;
+      return TRUE;
+    }
+  return TRUE;
+}
+
 /* The batches of one epoch.  Returns FALSE on an error; *diverged on a
- * non-finite loss with on-divergence = stop. */
+ * non-finite loss, or a non-finite parameter or buffer at the epoch's end,
+ * with on-divergence = stop. */
 static gboolean
 train_epoch (const InterpTrainJob *job, InterpOptim *opt, const InterpSchedule *schedule,
              int64_t epoch, InterpTensor *x, InterpEpochSummary *e, gboolean *diverged,
@@ -187,6 +224,8 @@ train_epoch (const InterpTrainJob *job, InterpOptim *opt, const InterpSchedule *
       interp_progress_update (progress, (guint64) seen, status);
     }
   interp_data_iter_free (it);
+  if (n >= 0 && !*diverged && !check_params_finite (job, epoch, diverged, error))
+    n = -1;
   if (n < 0)
     {
       interp_progress_finish (progress, "failed");

@@ -40,14 +40,18 @@ const InterpParamSpec interp_train_params[] = {
   { .key = "label-smoothing", .type = INTERP_PARAM_DOUBLE, .default_value = "0", .min = 0,
     .max = 0.999, .help = "cross-entropy label smoothing" },
   { .key = "on-divergence", .type = INTERP_PARAM_CHOICE, .default_value = "stop",
-    .choices = "stop|fail", .help = "a non-finite training loss: stop training, evaluate the model "
-    "as it was and record training-diverged = 1 (stop), or fail the trial (fail)" },
+    .choices = "stop|fail", .help = "a non-finite training loss, or a non-finite parameter or "
+    "buffer at an epoch's end: stop training, evaluate the model as it was and record "
+    "training-diverged = 1 (stop), or fail the trial (fail)" },
   { .key = "gradient-norms", .type = INTERP_PARAM_INT, .default_value = "0", .min = 0,
     .max = 1e9, .help = "every this many optimiser steps, record the L2 gradient norm of each "
     "loss source (cross-entropy, each regularizer, total) per parameter in "
     "gradient-norms.csv; 0 = off" },
   { .key = "checkpoint", .type = INTERP_PARAM_STRING, .default_value = "",
     .help = "safetensors file to start from instead of a fresh initialisation" },
+  { .key = "allow-non-finite-checkpoint", .type = INTERP_PARAM_BOOL, .default_value = "false",
+    .help = "load a checkpoint whose parameters or buffers hold NaN or infinite values "
+    "(refused by default: such a network diverged)" },
   { NULL }
 };
 
@@ -102,6 +106,7 @@ interp_train_config_resolve (const InterpParams *t, InterpTrainConfig *c, GError
                        ? INTERP_ON_DIVERGENCE_FAIL : INTERP_ON_DIVERGENCE_STOP;
   c->gradient_norms = interp_params_get_int (t, "gradient-norms");
   c->checkpoint = g_strdup (interp_params_get_string (t, "checkpoint"));
+  c->allow_non_finite_checkpoint = interp_params_get_bool (t, "allow-non-finite-checkpoint");
   if (c->epochs > 0 && !interp_optim_config_check (&c->optim, error))
     {
       g_prefix_error (error, "[train]: ");

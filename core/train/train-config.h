@@ -37,6 +37,7 @@ typedef struct {
   InterpOnDivergence on_divergence;
   int64_t gradient_norms;          /* record per-source gradient norms every N steps; 0 = off */
   char *checkpoint;                /* safetensors file to start from; "" = fresh init; owned */
+  gboolean allow_non_finite_checkpoint;   /* load `checkpoint` even with NaN/inf values */
 } InterpTrainConfig;
 
 /* Fills `config` from a [train] group validated against interp_train_params.

@@ -48,3 +48,22 @@ interp_numbers_equal (double a, double b)
 {
   return fabs (a - b) <= 1e-9 * MAX (1.0, MAX (fabs (a), fabs (b)));
 }
+
+const char *
+interp_non_finite_name (double v)
+{
+  if (isnan (v))
+    return "nan";
+  if (isinf (v))
+    return v > 0 ? "inf" : "-inf";
+  return NULL;
+}
+
+gssize
+interp_first_non_finite (const float *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite (v[i]))
+      return (gssize) i;
+  return -1;
+}

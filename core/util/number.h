@@ -18,6 +18,15 @@ gboolean interp_parse_number (const char *text, double *out);
  * 1e-9 absolute near zero), so "1/255" equals "0.00392156862745098". */
 gboolean interp_numbers_equal (double a, double b);
 
+/* "nan", "inf" or "-inf" for a non-finite v, NULL for a finite one.  A NaN
+ * with its sign bit set is "nan" too: the C library's "-nan" says nothing
+ * more and differs between libraries. */
+const char *interp_non_finite_name (double v);
+
+/* The flat index of the first NaN or infinity among v[0..n), or -1: one
+ * pass, no allocation. */
+gssize interp_first_non_finite (const float *v, size_t n);
+
 G_END_DECLS
 
 #endif

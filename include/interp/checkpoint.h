@@ -55,8 +55,22 @@ gboolean interp_net_save (InterpNet *net, const char *path, GError **error);
  * without the training split's statistics; a file without them (a PyTorch
  * state_dict) leaves the network's own, and a non-finite value or a std
  * <= 0 is INTERP_ERROR_FORMAT naming the tensor and element.  Masks are
- * re-applied after loading.  A save/load round trip is bit-exact. */
+ * re-applied after loading.  A save/load round trip is bit-exact.
+ * Any other parameter or buffer holding a NaN or an infinity is
+ * INTERP_ERROR_NON_FINITE naming the file, the tensor, the value and its
+ * first flat index: a network that diverged must not evaluate as if it
+ * had trained.  interp_net_load_flags with INTERP_LOAD_ALLOW_NON_FINITE
+ * loads such a file (the normalisation is checked still). */
 gboolean interp_net_load (InterpNet *net, const char *path, GError **error);
+
+typedef enum {
+  INTERP_LOAD_DEFAULT = 0,
+  INTERP_LOAD_ALLOW_NON_FINITE = 1 << 0,
+} InterpLoadFlags;
+
+/* interp_net_load with flags; interp_net_load is flags = INTERP_LOAD_DEFAULT. */
+gboolean interp_net_load_flags (InterpNet *net, const char *path, InterpLoadFlags flags,
+                                GError **error);
 
 G_END_DECLS
 

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * labels in [0, K), with label smoothing s in [0, 1) as in PyTorch (target
  * (1 - s) on the label plus s / K everywhere).  If dlogits is non-NULL
  * (shape of logits) scale * d(loss)/d(logits) is ADDED to it.
- * If correct is non-NULL it receives the number of argmax hits. */
+ * If correct is non-NULL it receives the number of argmax hits (the first
+ * of equal maxima; a NaN logit on the label is a miss). */
 double interp_softmax_cross_entropy (const InterpTensor *logits, const int32_t *labels,
                                      float label_smoothing, InterpTensor *dlogits,
                                      float scale, int64_t *correct);

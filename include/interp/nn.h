@@ -211,7 +211,9 @@ void interp_net_backward (InterpNet *net);
  *   GUIDED       relu only: dx = dy where x > 0 and dy > 0, else 0
  *                (guided backpropagation, Springenberg et al. 2015).
  *   DECONVNET    relu only: dx = max(dy, 0), whatever x was
- *                (Zeiler & Fergus 2014).
+ *                (Zeiler & Fergus 2014).  Both rules, relu, maxpool and
+ *                z+'s split at 0 propagate NaN as PyTorch's relu, clamp and
+ *                max_pool2d do (relu(nan) = nan, a NaN input passes dy).
  *   RESCALE      DeepLIFT's rescale rule (Shrikumar et al. 2017), on relu
  *                and maxpool nodes: the gradient buffers hold multipliers,
  *                and the node passes dy * (y - y_ref) / (x - x_ref) where

@@ -8,3 +8,12 @@ tests_cli_test_cli_LDFLAGS = $(test_ldflags)
 tests_cli_test_cli_LDADD = $(test_ldadd)
 EXTRA_tests_cli_test_cli_DEPENDENCIES = $(test_deps)
 
+
+# -j, INTERP_THREADS and INTERP_PLUGIN_PATH entries (runs the binary with its own environment).
+check_PROGRAMS += tests/cli/test-cli-options
+TESTS += tests/cli/test-cli-options
+tests_cli_test_cli_options_SOURCES = tests/cli/test-cli-options.c
+tests_cli_test_cli_options_CFLAGS = $(test_cflags)
+tests_cli_test_cli_options_LDFLAGS = $(test_ldflags)
+tests_cli_test_cli_options_LDADD = $(test_ldadd)
+EXTRA_tests_cli_test_cli_options_DEPENDENCIES = $(test_deps)

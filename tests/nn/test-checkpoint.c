@@ -306,3 +306,46 @@ Test (checkpoint, unusable_normalisation_is_refused)
   interp_net_free (b);
   g_free (path);
 }
+
+/* A diverged network's file is refused, naming the tensor, the value and
+ * its first flat index, and leaves the network unchanged; the flag loads
+ * it as it is. */
+static void
+check_non_finite (const char *tensor, size_t at, float bad, const char *shown)
+{
+  InterpNet *a = small_net (3, TRUE, 1);
+  InterpTensor *t = interp_net_find_param (a, tensor)->value;
+  cr_assert_lt (at + 1, t->numel);
+  t->data[at] = bad;
+  t->data[at + 1] = -bad;          /* only the first bad index is named */
+  char *path = tmp_path ("diverged.safetensors");
+  GError *error = NULL;
+  cr_assert (interp_net_save (a, path, &error), "%s", error ? error->message : "");
+  InterpNet *b = small_net (3, TRUE, 2);
+  GPtrArray *snap = snapshot (b);
+  cr_assert_not (interp_net_load (b, path, &error));
+  char *quoted = g_strdup_printf ("'%s'", tensor);
+  assert_error (error, INTERP_ERROR_NON_FINITE, path, quoted);
+  char *want = g_strdup_printf ("has a non-finite value (%s) at index %zu", shown, at);
+  cr_assert (strstr (error->message, want), "%s", error->message);
+  g_clear_error (&error);
+  assert_same_params (b, snap);
+
+  cr_assert (interp_net_load_flags (b, path, INTERP_LOAD_ALLOW_NON_FINITE, &error), "%s",
+             error ? error->message : "");
+  const InterpTensor *got = interp_net_find_param (b, tensor)->value;
+  cr_assert_eq (memcmp (got->data, t->data, t->numel * sizeof (float)), 0);
+  g_free (want);
+  g_free (quoted);
+  g_ptr_array_unref (snap);
+  interp_net_free (a);
+  interp_net_free (b);
+  g_free (path);
+}
+
+Test (checkpoint, nan_weight_is_refused) { check_non_finite ("conv.weight", 16, NAN, "nan"); }
+Test (checkpoint, inf_bias_is_refused) { check_non_finite ("fc.bias", 1, INFINITY, "inf"); }
+Test (checkpoint, neg_inf_running_var_is_refused)
+{
+  check_non_finite ("bn.running_var", 0, -INFINITY, "-inf");
+}

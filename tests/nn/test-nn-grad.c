@@ -209,6 +209,41 @@ Test (grad, relu)
   interp_net_free (net);
 }
 
+/* torch.relu: [-1, 0, 2, nan, -inf, inf] -> [0, 0, 2, nan, 0, inf], -0 -> +0;
+ * its backward (threshold_backward) stops dy where y <= 0 and passes it
+ * elsewhere, at the NaN too. */
+Test (grad, relu_non_finite_as_torch)
+{
+  static const float x6[7] = { -1.0f, 0.0f, 2.0f, NAN, -INFINITY, INFINITY, -0.0f };
+  static const float want[7] = { 0.0f, 0.0f, 2.0f, NAN, 0.0f, INFINITY, 0.0f };
+  static const float dwant[7] = { 0.0f, 0.0f, 1.0f, 1.0f, 0.0f, 1.0f, 0.0f };
+  InterpNet *net = interp_net_new (7, 1, 1);
+  int r = interp_net_relu (net, "relu", 0, NULL);
+  interp_net_set_input_grad (net, TRUE);
+  InterpTensor *x = interp_tensor_new_2d (1, 7);
+  memcpy (x->data, x6, sizeof x6);
+  cr_assert (interp_net_forward (net, x, NULL));
+  const InterpTensor *y = interp_net_value (net, r);
+  for (int i = 0; i < 7; i++)
+    {
+      if (isnan (want[i]))
+        cr_expect (isnan (y->data[i]), "relu(%g) = %g, want nan", (double) x6[i],
+                   (double) y->data[i]);
+      else
+        cr_expect (y->data[i] == want[i] && !signbit (y->data[i]), "relu(%g) = %g, want %g",
+                   (double) x6[i], (double) y->data[i], (double) want[i]);
+    }
+  interp_net_zero_grad (net);
+  interp_tensor_fill (interp_net_grad (net, r), 1.0f);
+  interp_net_backward (net);
+  const InterpTensor *gx = interp_net_input_grad (net);
+  for (int i = 0; i < 7; i++)
+    cr_expect_eq (gx->data[i], dwant[i], "d relu at %g: %g, want %g", (double) x6[i],
+                  (double) gx->data[i], (double) dwant[i]);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
 Test (grad, dropout_fixed_mask)
 {
   InterpNet *net = interp_net_new (40, 1, 1);

@@ -34,6 +34,20 @@ Test (loss, hand_computed)
   interp_tensor_free (z);
 }
 
+/* A NaN logit on the label is a miss even at index 0, where no other logit
+ * compares greater than it (row 0); a NaN elsewhere is not larger than the
+ * label's logit, as in metric:accuracy (row 1, a hit).  The loss is NaN. */
+Test (loss, nan_logit_on_the_label_is_a_miss)
+{
+  const float v[6] = { NAN, 1, 2, 5, NAN, 1 };
+  InterpTensor *z = logits_of (2, 3, v);
+  const int32_t y[2] = { 0, 0 };
+  int64_t correct = -1;
+  cr_assert (isnan (interp_softmax_cross_entropy (z, y, 0.0f, NULL, 1.0f, &correct)));
+  cr_assert_eq (correct, 1);
+  interp_tensor_free (z);
+}
+
 Test (loss, mean_over_batch)
 {
   const float v[4] = { 0, 0, 5, -5 };

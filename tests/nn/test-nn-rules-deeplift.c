@@ -61,6 +61,29 @@ Test (deeplift, relu_multiplier_and_fallback_by_hand)
   interp_net_free (net);
 }
 
+/* A NaN input takes the quotient branch, so its multiplier, and the
+ * input's attribution, is NaN instead of the fallback's 0 or 1. */
+Test (deeplift, relu_multiplier_propagates_nan)
+{
+  InterpNet *net = interp_net_new (2, 1, 1);
+  int r = interp_net_relu (net, "relu", 0, NULL);
+  cr_assert (interp_net_set_backward_rule (net, r, INTERP_RULE_RESCALE, 0.0f, NULL));
+  static const float xv[2] = { NAN, 2.0f }, rv[2] = { 0.0f, 1.0f };
+  InterpTensor *x = vec (2, xv), *xr = vec (2, rv);
+  cr_assert (interp_net_set_reference (net, xr, NULL));
+  interp_net_set_input_grad (net, TRUE);
+  cr_assert (interp_net_forward (net, x, NULL));
+  interp_net_zero_grad (net);
+  interp_tensor_fill (interp_net_grad (net, r), 1.0f);
+  interp_net_backward (net);
+  const InterpTensor *g = interp_net_input_grad (net);
+  cr_expect (isnan (g->data[0]), "NaN input: %g", (double) g->data[0]);
+  cr_expect_eq (g->data[1], 1.0f, "finite input: %g", (double) g->data[1]);
+  interp_tensor_free (x);
+  interp_tensor_free (xr);
+  interp_net_free (net);
+}
+
 /* One 2x2 window: input and reference images (row-major 2x2), dy = 2. */
 static void
 maxpool_case (const float xv[4], const float rv[4], const float want[4])

@@ -92,6 +92,27 @@ Test (lrp, zplus_linear_by_hand)
   interp_net_free (net);
 }
 
+/* z+ splits x and W at 0 as torch's clamp does: a NaN input lands in both
+ * halves, so every output it feeds, and every input's relevance through
+ * them, is NaN instead of the NaN being dropped as if it were 0. */
+Test (lrp, zplus_propagates_nan)
+{
+  InterpNet *net = interp_net_new (2, 1, 1);
+  int fc = interp_net_linear (net, "fc", 0, 2, FALSE, NULL);
+  static const float w[4] = { 1, -2, -1, 3 };
+  set_w (net, "fc.weight", w, 4);
+  cr_assert (interp_net_set_backward_rule (net, fc, INTERP_RULE_LRP_ZPLUS, 0.0f, NULL));
+  InterpTensor *x = interp_tensor_new_2d (1, 2);
+  x->data[0] = NAN;
+  x->data[1] = -1.0f;
+  static const float r[2] = { 1.0f, 5.0f };
+  const InterpTensor *g = relevance (net, x, r);
+  for (int i = 0; i < 2; i++)
+    cr_expect (isnan (g->data[i]), "R_x%d = %g, want nan", i, (double) g->data[i]);
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
 /* conv2d 2 -> 2 channels, kernel 2, stride 1, padding 1 on a 3x3 input:
  * the rule's formula evaluated element by element, in double, against the
  * engine's im2col-and-GEMM path. */

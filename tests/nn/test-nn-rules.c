@@ -82,6 +82,40 @@ Test (rules, relu_rules_accumulate)
   interp_net_free (net);
 }
 
+/* A NaN propagates through the rules as through Captum's relu(dy) hooks:
+ * guided passes relu(dy) where y > 0 or y is NaN, deconvnet relu(dy). */
+Test (rules, relu_rules_propagate_nan)
+{
+  InterpNet *net = interp_net_new (3, 1, 1);
+  cr_assert_eq (interp_net_relu (net, "r", 0, NULL), 1);
+  interp_net_set_input_grad (net, TRUE);
+  interp_net_set_param_grad (net, FALSE);
+  InterpTensor *x = interp_tensor_new_2d (1, 3);
+  x->data[0] = NAN;      /* NaN forward, dy = 2 */
+  x->data[1] = 1.0f;     /* finite forward, NaN dy */
+  x->data[2] = -1.0f;    /* stopped by the forward mask whatever dy */
+  static const float dy[3] = { 2.0f, NAN, NAN };
+  static const InterpBackwardRule rules[2] = { INTERP_RULE_GUIDED, INTERP_RULE_DECONVNET };
+  for (int k = 0; k < 2; k++)
+    {
+      cr_assert (interp_net_set_backward_rule (net, 1, rules[k], 0.0f, NULL));
+      cr_assert (interp_net_forward (net, x, NULL));
+      interp_net_zero_grad (net);
+      memcpy (interp_net_grad (net, 1)->data, dy, sizeof dy);
+      interp_net_backward (net);
+      const InterpTensor *g = interp_net_input_grad (net);
+      const char *rule = interp_backward_rule_name (rules[k]);
+      cr_expect_eq (g->data[0], 2.0f, "%s: %g", rule, (double) g->data[0]);
+      cr_expect (isnan (g->data[1]), "%s: %g", rule, (double) g->data[1]);
+      if (rules[k] == INTERP_RULE_GUIDED)
+        cr_expect_eq (g->data[2], 0.0f, "%s: %g", rule, (double) g->data[2]);
+      else
+        cr_expect (isnan (g->data[2]), "%s: %g", rule, (double) g->data[2]);
+    }
+  interp_tensor_free (x);
+  interp_net_free (net);
+}
+
 Test (rules, guided_and_deconvnet_through_a_linear_layer)
 {
   /* y = relu (W x), W = [[1, -1], [2, 1]], x = (1, 2): W x = (-1, 4), so the

@@ -457,6 +457,7 @@ Test (registry, unreadable_listed_directory_is_a_problem)
   cr_assert (g_error_matches (err, INTERP_ERROR, INTERP_ERROR_IO), "%s", err->message);
   cr_assert (strstr (err->message, notdir), "%s", err->message);
   cr_assert (strstr (err->message, "--plugin-path"), "%s", err->message);
+  cr_assert (strstr (err->message, "is a file, not a plugin folder"), "%s", err->message);
   interp_registry_free (reg);
 
   setenv ("INTERP_PLUGIN_PATH", notdir, 1);

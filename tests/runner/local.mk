@@ -14,6 +14,13 @@ tests_runner_test_runner_SOURCES = tests/runner/test-runner.c
 tests_runner_test_runner_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS) $(JSON_CFLAGS)
 tests_runner_test_runner_LDADD = libinterp.la $(JSON_LIBS) $(GLIB_LIBS) $(CRITERION_LIBS) -lm
 
+# Non-finite checkpoints and parameters are divergences, not results (public API).
+check_PROGRAMS += tests/runner/test-non-finite
+TESTS += tests/runner/test-non-finite
+tests_runner_test_non_finite_SOURCES = tests/runner/test-non-finite.c
+tests_runner_test_non_finite_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_runner_test_non_finite_LDADD = libinterp.la $(GLIB_LIBS) $(CRITERION_LIBS) -lm
+
 # Example images of the evaluation and the report options checked before a run
 # (public API, with probes.la's corruptions).
 check_PROGRAMS += tests/runner/test-examples
