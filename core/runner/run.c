@@ -205,12 +205,52 @@ now_iso8601 (void)
   return s;
 }
 
+static gboolean
+folder_is_empty (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  gboolean empty = d == NULL || g_dir_read_name (d) == NULL;
+  if (d)
+    g_dir_close (d);
+  return empty;
+}
+
+/* A run folder holds manifest.json, or at least trials/ (a run killed
+ * between making the folder and writing its manifest). */
+static gboolean
+folder_is_a_run (const char *dir)
+{
+  char *manifest = g_build_filename (dir, "manifest.json", NULL);
+  char *trials = g_build_filename (dir, "trials", NULL);
+  gboolean is = g_file_test (manifest, G_FILE_TEST_IS_REGULAR)
+                || g_file_test (trials, G_FILE_TEST_IS_DIR);
+  g_free (manifest);
+  g_free (trials);
+  return is;
+}
+
 /* Refuses to overwrite a finished run (unless force) or to continue an
- * unfinished one without resume; makes RUN/trials. */
+ * unfinished one without resume, and never touches a file or a folder that
+ * is not a run folder; makes RUN/trials. */
 static gboolean
 prepare_folder (const InterpRun *run, GError **error)
 {
   const char *dir = run->folder;
+  if (g_file_test (dir, G_FILE_TEST_EXISTS) && !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_EXISTS,
+                   "%s: is a file, not a run folder; choose another --output", dir);
+      return FALSE;
+    }
+  if (g_file_test (dir, G_FILE_TEST_EXISTS) && !folder_is_empty (dir)
+      && !folder_is_a_run (dir))
+    {
+      /* --force replaces a run, never a folder of other files. */
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_EXISTS,
+                   "%s: a folder that is not a run folder (no manifest.json or trials/) is there; "
+                   "choose another --output (it is never replaced, even with --force)", dir);
+      return FALSE;
+    }
   if (g_file_test (dir, G_FILE_TEST_EXISTS))
     {
       gboolean finished = interp_run_manifest_finished (dir);

@@ -17,3 +17,12 @@ tests_cli_test_cli_options_CFLAGS = $(test_cflags)
 tests_cli_test_cli_options_LDFLAGS = $(test_ldflags)
 tests_cli_test_cli_options_LDADD = $(test_ldadd)
 EXTRA_tests_cli_test_cli_options_DEPENDENCIES = $(test_deps)
+
+# The bad-input catalogue: >= 40 mistakes, each one message, exit 1 or 2, an earlier run untouched.
+check_PROGRAMS += tests/cli/test-bad-input
+TESTS += tests/cli/test-bad-input
+tests_cli_test_bad_input_SOURCES = tests/cli/test-bad-input.c
+tests_cli_test_bad_input_CFLAGS = $(test_cflags) $(ZLIB_CFLAGS)
+tests_cli_test_bad_input_LDFLAGS = $(test_ldflags)
+tests_cli_test_bad_input_LDADD = $(test_ldadd) $(ZLIB_LIBS)
+EXTRA_tests_cli_test_bad_input_DEPENDENCIES = $(test_deps)
