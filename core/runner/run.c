@@ -68,6 +68,7 @@ interp_run_open (InterpRunner *runner, const char *pipeline_file, const InterpRu
     run->opts.threads = (int) g_get_num_processors ();
   run->folder = run_folder (p, run->output);
   run->verdicts = g_string_new (NULL);
+  run->lock = -1;
   return run;
 }
 
@@ -82,6 +83,7 @@ interp_run_free (InterpRun *run)
   g_free (run->output);
   g_free (run->folder);
   g_string_free (run->verdicts, TRUE);
+  interp_folder_unlock (run->lock);
   g_free (run);
 }
 
@@ -203,18 +205,42 @@ now_iso8601 (void)
   return s;
 }
 
-/* Refuses to overwrite a finished run (unless force) or to continue an
- * unfinished one without resume; makes RUN/trials. */
+/* Whether `dir` holds anything but its lock. */
 static gboolean
-prepare_folder (const InterpRun *run, GError **error)
+folder_has_run (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return FALSE;
+  const char *name;
+  gboolean found = FALSE;
+  while (!found && (name = g_dir_read_name (d)))
+    found = strcmp (name, ".lock") != 0;
+  g_dir_close (d);
+  return found;
+}
+
+/* Locks the folder (RUN/.lock: one run writes a folder at a time), refuses
+ * to overwrite a finished run (unless force) or to continue an unfinished
+ * one without resume; makes RUN/trials.  Only the coordinating process
+ * locks: worker processes write their trial's folder under its lock
+ * (interp_run_trial takes none). */
+static gboolean
+prepare_folder (InterpRun *run, GError **error)
 {
   const char *dir = run->folder;
-  if (g_file_test (dir, G_FILE_TEST_EXISTS))
+  if (!interp_mkdir_p (dir, error))
+    return FALSE;
+  run->lock = interp_folder_lock (dir, error);
+  if (run->lock < 0)
+    return FALSE;
+  if (folder_has_run (dir))
     {
       gboolean finished = interp_run_manifest_finished (dir);
       if (run->opts.force)
         {
-          if (!interp_remove_tree (dir, error))
+          /* The lock stays: removing it would let another run take a new one. */
+          if (!interp_remove_contents (dir, ".lock", error))
             return FALSE;
         }
       else if (finished)
@@ -301,6 +327,8 @@ interp_run_execute (InterpRun *run, InterpExecutor *executor, GError **error)
     ok = interp_report_write (run->folder, error);
   if (ok)
     g_message ("results in %s (open %s/report.html)", run->folder, run->folder);
+  interp_folder_unlock (run->lock);
+  run->lock = -1;
   g_free (started);
   return ok;
 }
