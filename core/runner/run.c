@@ -258,7 +258,11 @@ prepare_folder (InterpRun *run, GError **error)
           return FALSE;
         }
       else
-        g_message ("resuming the run in %s", dir);
+        {
+          g_message ("resuming the run in %s", dir);
+          /* Files a killed run was writing: held by nobody now (the lock). */
+          interp_remove_stale_temporaries (dir);
+        }
     }
   char *trials_dir = g_build_filename (dir, "trials", NULL);
   gboolean made = interp_mkdir_p (trials_dir, error);

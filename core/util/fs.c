@@ -203,6 +203,35 @@ interp_remove_contents (const char *dir, const char *keep, GError **error)
   return remove_children (dir, keep, error);
 }
 
+/* "<name>.tmp-XXXXXX", as interp_atomic_file_new names them. */
+static gboolean
+is_temporary (const char *name)
+{
+  gsize len = strlen (name);
+  return len > 11 && strncmp (name + len - 11, ".tmp-", 5) == 0;
+}
+
+void
+interp_remove_stale_temporaries (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    {
+      char *child = g_build_filename (dir, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        ;
+      else if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        interp_remove_stale_temporaries (child);
+      else if (is_temporary (name) && g_unlink (child) == 0)
+        g_debug ("%s: removed, left by an interrupted write", child);
+      g_free (child);
+    }
+  g_dir_close (d);
+}
+
 int
 interp_folder_lock (const char *dir, GError **error)
 {

@@ -37,6 +37,11 @@ gboolean interp_remove_tree (const char *dir, GError **error);
  * kept), leaving `dir` itself. */
 gboolean interp_remove_contents (const char *dir, const char *keep, GError **error);
 
+/* Removes the temporary files interp_atomic_file_new made under `dir` (at
+ * any depth) that a killed process left behind: names ending in ".tmp-"
+ * and six characters.  Only for a folder no other process is writing. */
+void interp_remove_stale_temporaries (const char *dir);
+
 /* An exclusive lock on DIR/.lock (created if missing), held until
  * interp_folder_unlock or the process ends, however it ends: flock(2), so
  * the kernel releases it when the process dies, and a second lock on the
