@@ -8,3 +8,12 @@ tests_cli_test_cli_LDFLAGS = $(test_ldflags)
 tests_cli_test_cli_LDADD = $(test_ldadd)
 EXTRA_tests_cli_test_cli_DEPENDENCIES = $(test_deps)
 
+
+# Crash safety: the run folder's lock, and sweeps killed with SIGKILL and resumed.
+check_PROGRAMS += tests/cli/test-crash
+TESTS += tests/cli/test-crash
+tests_cli_test_crash_SOURCES = tests/cli/test-crash.c
+tests_cli_test_crash_CFLAGS = $(test_cflags)
+tests_cli_test_crash_LDFLAGS = $(test_ldflags)
+tests_cli_test_crash_LDADD = $(test_ldadd)
+EXTRA_tests_cli_test_crash_DEPENDENCIES = $(test_deps)
