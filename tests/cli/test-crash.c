@@ -54,18 +54,16 @@ interp_run_argv (const char *first, va_list ap)
   return argv;
 }
 
-/* Runs interp-run to its end; returns the exit status, its stderr in *err. */
+/* Runs interp-run to its end in the environment `envp` (NULL: this one's);
+ * returns the exit status, its stderr in *err. */
 static int
-run (char **err, const char *first, ...)
+run_in (char **envp, char **err, const char *first, va_list ap)
 {
-  va_list ap;
-  va_start (ap, first);
   GPtrArray *argv = interp_run_argv (first, ap);
-  va_end (ap);
   int status = -1;
   char *e = NULL;
   GError *error = NULL;
-  cr_assert (g_spawn_sync (tmpdir, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+  cr_assert (g_spawn_sync (tmpdir, (char **) argv->pdata, envp, G_SPAWN_STDOUT_TO_DEV_NULL,
                            NULL, NULL, NULL, &e, &status, &error),
              "spawn: %s", error ? error->message : "");
   g_ptr_array_unref (argv);
@@ -74,6 +72,26 @@ run (char **err, const char *first, ...)
   else
     g_free (e);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static int
+run (char **err, const char *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  int status = run_in (NULL, err, first, ap);
+  va_end (ap);
+  return status;
+}
+
+static int
+run_env (char **envp, char **err, const char *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  int status = run_in (envp, err, first, ap);
+  va_end (ap);
+  return status;
 }
 
 /* Starts interp-run and returns at once; the caller reaps it. */
@@ -459,4 +477,140 @@ Test (crash, killed_sweeps_resume_bit_identical)
   g_free (again_dir);
   g_free (want);
   g_free (path);
+}
+
+/* ---- a full disk ----------------------------------------------------------- */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* path -> SHA-256 of every file under `dir` (but the lock, whose pid
+ * changes with each run). */
+static void
+hash_tree (GHashTable *sums, const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  cr_assert_not_null (d);
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    {
+      char *child = g_build_filename (dir, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        {
+          hash_tree (sums, child);
+          g_free (child);
+          continue;
+        }
+      if (g_str_equal (name, ".lock"))
+        {
+          g_free (child);
+          continue;
+        }
+      char *text = NULL;
+      gsize len = 0;
+      cr_assert (g_file_get_contents (child, &text, &len, NULL));
+      g_hash_table_insert (sums, child,
+                           g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *) text, len));
+      g_free (text);
+    }
+  g_dir_close (d);
+}
+
+Test (crash, a_full_disk_is_a_clear_error_and_keeps_earlier_files)
+{
+#ifdef UNDER_ASAN
+  /* The shim comes first in LD_PRELOAD, and ASan refuses to start unless its
+   * own runtime does. */
+  cr_skip_test ("LD_PRELOAD shims and AddressSanitizer do not mix");
+#endif
+  char *shim = g_build_filename (g_getenv ("INTERP_TEST_BUILDDIR"), "tests", "cli", ".libs",
+                                 "enospc-shim.so", NULL);
+  cr_assert (g_file_test (shim, G_FILE_TEST_IS_REGULAR), "%s is missing", shim);
+  char *text = g_strconcat (smoke, "[sweep]\npipeline.seed = 1..2\n", NULL);
+  char *path = write_file ("full.ini", text);
+  char *want = g_build_filename (tmpdir, "uninterrupted", NULL);
+  char *err = NULL;
+  cr_assert_eq (run (&err, path, "--output", want, "-j", "1", "-q", NULL), 0, "%s", err);
+  g_free (err);
+  GBytes *want_summary = load (want, "summary.csv");
+
+  /* The disk fills up at different points of the second trial and the
+   * end of the run (the report is most of its bytes). */
+  static const char *const budgets[] = { "0", "100", "5000", "30000", "60000", "400000" };
+  for (guint k = 0; k < G_N_ELEMENTS (budgets); k++)
+    {
+      /* A run whose first trial finished, then was stopped. */
+      char *name = g_strdup_printf ("full-%u", k);
+      char *dir = g_build_filename (tmpdir, name, NULL);
+      cr_assert_eq (run (&err, path, "--output", dir, "-j", "1", "-q", NULL), 0, "%s", err);
+      g_free (err);
+      char *t1 = g_build_filename (dir, "trials", "trial-001", NULL);
+      test_remove_tree (t1);
+      static const char *const last[] = { "manifest.json", "summary.csv", "summary.json",
+                                          "report.html", NULL };
+      for (const char *const *n = last; *n; n++)
+        {
+          char *f = g_build_filename (dir, *n, NULL);
+          g_unlink (f);
+          g_free (f);
+        }
+      GHashTable *before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      hash_tree (before, dir);
+
+      char **envp = g_get_environ ();
+      envp = g_environ_setenv (envp, "LD_PRELOAD", shim, TRUE);
+      envp = g_environ_setenv (envp, "INTERP_TEST_ENOSPC_DIR", dir, TRUE);
+      envp = g_environ_setenv (envp, "INTERP_TEST_ENOSPC_AFTER", budgets[k], TRUE);
+      cr_assert_eq (run_env (envp, &err, path, "--output", dir, "-j", "1", "-q", "--resume",
+                             NULL), 1, "after %s bytes: %s", budgets[k], err);
+      g_strfreev (envp);
+      /* One message, naming the file and the cause. */
+      char *line = strstr (err, "error: ");
+      cr_assert_not_null (line, "after %s bytes: %s", budgets[k], err);
+      cr_assert_null (strstr (line + 1, "error: "), "after %s bytes: %s", budgets[k], err);
+      cr_assert (strstr (line, "No space left on device"), "after %s bytes: %s", budgets[k], err);
+      cr_assert (strstr (line, dir), "after %s bytes: the path is missing: %s", budgets[k], err);
+      g_free (err);
+
+      /* What was there is intact, and no half-written file is left. */
+      GHashTable *after = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      hash_tree (after, dir);
+      GHashTableIter it;
+      gpointer file, sum;
+      g_hash_table_iter_init (&it, before);
+      while (g_hash_table_iter_next (&it, &file, &sum))
+        {
+          const char *now = g_hash_table_lookup (after, file);
+          cr_assert_not_null (now, "after %s bytes: %s is gone", budgets[k], (char *) file);
+          cr_assert_str_eq (now, sum, "after %s bytes: %s changed", budgets[k], (char *) file);
+        }
+      g_hash_table_iter_init (&it, after);
+      while (g_hash_table_iter_next (&it, &file, &sum))
+        cr_assert_null (strstr (file, ".tmp-"), "after %s bytes: %s was left behind", budgets[k],
+                        (char *) file);
+
+      /* With room again, the run resumes and ends as if nothing happened. */
+      cr_assert_eq (run (&err, path, "--output", dir, "-j", "1", "-q", "--resume", NULL), 0,
+                    "%s", err);
+      g_free (err);
+      GBytes *got = load (dir, "summary.csv");
+      cr_assert (got && g_bytes_equal (got, want_summary), "after %s bytes: the summary differs",
+                 budgets[k]);
+      g_bytes_unref (got);
+      g_hash_table_unref (before);
+      g_hash_table_unref (after);
+      g_free (t1);
+      g_free (dir);
+      g_free (name);
+    }
+  g_bytes_unref (want_summary);
+  g_free (want);
+  g_free (path);
+  g_free (text);
+  g_free (shim);
 }
