@@ -434,10 +434,12 @@ Test (crash, killed_sweeps_resume_bit_identical)
     {
       char *name = g_strdup_printf ("round-%d", k);
       char *got = g_build_filename (tmpdir, name, NULL);
+      /* Every third round in two worker processes, which die with the run. */
+      const char *jobs = k % 3 == 2 ? "2" : "1";
       /* After the sign, up to a twentieth of a run; without one, anywhere. */
       double fraction = g_rand_double (rng) * (stages[k] ? 0.05 : 1);
       char *trigger = stages[k] ? g_build_filename (got, stages[k], NULL) : NULL;
-      GPid pid = start (path, "--output", got, "-j", "1", "-q", NULL);
+      GPid pid = start (path, "--output", got, "-j", jobs, "-q", NULL);
       int status = kill_after (pid, trigger, (gint64) (fraction * (double) length));
       g_free (trigger);
       cr_assert (status == -1 || status == 0, "round %d: the first run failed (%d)", k, status);
@@ -450,14 +452,14 @@ Test (crash, killed_sweeps_resume_bit_identical)
           cr_assert_lt (tries++, 5, "round %d: the run does not finish", k);
           if (again >= 0)
             {
-              pid = start (path, "--output", got, "-j", "1", "-q", "--resume", NULL);
+              pid = start (path, "--output", got, "-j", jobs, "-q", "--resume", NULL);
               status = wait_or_kill (pid, (gint64) (again * (double) length));
               cr_assert (status == -1 || status == 0, "round %d: a resume failed (%d)", k,
                          status);
               again = -1;
               continue;
             }
-          cr_assert_eq (run (&err, path, "--output", got, "-j", "1", "-q", "--resume", NULL), 0,
+          cr_assert_eq (run (&err, path, "--output", got, "-j", jobs, "-q", "--resume", NULL), 0,
                         "round %d: %s", k, err);
           g_free (err);
         }
@@ -466,8 +468,8 @@ Test (crash, killed_sweeps_resume_bit_identical)
       char *report = g_build_filename (got, "report.html", NULL);
       cr_assert (g_file_test (report, G_FILE_TEST_IS_REGULAR), "round %d: no report", k);
       g_free (report);
-      fprintf (stderr, "round %d: %.1f%% of a run after %s: %s, %d more resume(s)\n", k,
-               100 * fraction, stages[k] ? stages[k] : "the start",
+      fprintf (stderr, "round %d (-j %s): %.1f%% of a run after %s: %s, %d more resume(s)\n", k,
+               jobs, 100 * fraction, stages[k] ? stages[k] : "the start",
                killed ? "killed" : "had finished", tries);
       test_remove_tree (got);
       g_free (got);
