@@ -346,5 +346,11 @@ interp_run_verdicts (const InterpRun *run)
 gboolean
 interp_run_write_report (const char *run_dir, GError **error)
 {
-  return interp_report_write (run_dir, error);
+  /* Not while a run writes the folder (a missing folder is the report's error). */
+  int lock = -1;
+  if (g_file_test (run_dir, G_FILE_TEST_IS_DIR) && (lock = interp_folder_lock (run_dir, error)) < 0)
+    return FALSE;
+  gboolean ok = interp_report_write (run_dir, error);
+  interp_folder_unlock (lock);
+  return ok;
 }

@@ -187,8 +187,8 @@ static const char *smoke =
 typedef struct {
   const char *pipeline, *dir;
   gboolean tried;
-  int resume_status, force_status, check_status;
-  char *resume_err, *force_err;
+  int resume_status, force_status, check_status, report_status;
+  char *resume_err, *force_err, *report_err;
 } Intruder;
 
 /* While the run holds its folder, other interp-runs try to use it. */
@@ -205,6 +205,7 @@ intrude_on_epoch_end (gpointer self, InterpNet *net, const InterpEpochSummary *e
   in->force_status = run (&in->force_err, in->pipeline, "--output", in->dir, "--force", "-j", "1",
                           NULL);
   in->check_status = run (NULL, in->pipeline, "--output", in->dir, "--check", NULL);
+  in->report_status = run (&in->report_err, "--report", in->dir, NULL);
   return TRUE;
 }
 
@@ -240,6 +241,8 @@ Test (crash, a_second_run_on_a_folder_in_use_is_refused)
   cr_assert_eq (in.force_status, 2, "--force on a folder in use: %s", in.force_err);
   cr_assert (strstr (in.force_err, holder), "%s", in.force_err);
   cr_assert_eq (in.check_status, 0, "--check must not take the lock");
+  cr_assert_eq (in.report_status, 1, "--report on a folder in use: %s", in.report_err);
+  cr_assert (strstr (in.report_err, holder), "%s", in.report_err);
   /* The refused --force removed nothing: the run went on and finished. */
   cr_assert (run_finished (dir));
   char *model = g_build_filename (dir, "trials", "trial-000", "model.safetensors", NULL);
@@ -253,6 +256,7 @@ Test (crash, a_second_run_on_a_folder_in_use_is_refused)
   g_free (holder);
   g_free (in.resume_err);
   g_free (in.force_err);
+  g_free (in.report_err);
   g_free (dir);
   g_free (path);
 }
