@@ -189,6 +189,7 @@ typedef struct {
   gboolean tried;
   int resume_status, force_status, check_status, report_status;
   char *resume_err, *force_err, *report_err;
+  GError *api_error;            /* of a second run of the folder from this process */
 } Intruder;
 
 /* While the run holds its folder, other interp-runs try to use it. */
@@ -206,6 +207,18 @@ intrude_on_epoch_end (gpointer self, InterpNet *net, const InterpEpochSummary *e
                           NULL);
   in->check_status = run (NULL, in->pipeline, "--output", in->dir, "--check", NULL);
   in->report_status = run (&in->report_err, "--report", in->dir, NULL);
+  /* The lock is the open file's, not the process's: refused here too. */
+  InterpRunner *runner = interp_runner_new (NULL);
+  InterpRunOptions opts;
+  interp_run_options_init (&opts);
+  opts.output = in->dir;
+  opts.threads = 1;
+  opts.resume = TRUE;
+  InterpRun *r = interp_run_open (runner, in->pipeline, &opts, &in->api_error);
+  cr_assert_not_null (r, "%s", in->api_error->message);
+  cr_assert_not (interp_run_execute (r, NULL, &in->api_error));
+  interp_run_free (r);
+  interp_runner_free (runner);
   return TRUE;
 }
 
@@ -243,6 +256,11 @@ Test (crash, a_second_run_on_a_folder_in_use_is_refused)
   cr_assert_eq (in.check_status, 0, "--check must not take the lock");
   cr_assert_eq (in.report_status, 1, "--report on a folder in use: %s", in.report_err);
   cr_assert (strstr (in.report_err, holder), "%s", in.report_err);
+  cr_assert_not_null (in.api_error);
+  cr_assert (g_error_matches (in.api_error, INTERP_ERROR, INTERP_ERROR_EXISTS), "%s",
+             in.api_error->message);
+  cr_assert (strstr (in.api_error->message, holder), "%s", in.api_error->message);
+  g_error_free (in.api_error);
   /* The refused --force removed nothing: the run went on and finished. */
   cr_assert (run_finished (dir));
   char *model = g_build_filename (dir, "trials", "trial-000", "model.safetensors", NULL);
