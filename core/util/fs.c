@@ -221,11 +221,10 @@ interp_remove_stale_temporaries (const char *dir)
   while ((name = g_dir_read_name (d)))
     {
       char *child = g_build_filename (dir, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        ;
-      else if (g_file_test (child, G_FILE_TEST_IS_DIR))
+      gboolean is_link = g_file_test (child, G_FILE_TEST_IS_SYMLINK);
+      if (!is_link && g_file_test (child, G_FILE_TEST_IS_DIR))
         interp_remove_stale_temporaries (child);
-      else if (is_temporary (name) && g_unlink (child) == 0)
+      else if (!is_link && is_temporary (name) && g_unlink (child) == 0)
         g_debug ("%s: removed, left by an interrupted write", child);
       g_free (child);
     }
