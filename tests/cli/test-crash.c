@@ -315,14 +315,17 @@ Test (crash, the_lock_dies_with_its_holder)
 
 /* ---- kill and resume ----------------------------------------------------- */
 
-/* 4 trials of 3 epochs, evaluated clean and under an attack. */
+/* 4 trials of 3 epochs, tracked every epoch, with gradient norms, evaluated
+ * clean and under an attack. */
 static const char *sweep =
   "[pipeline]\nname = crash\nseed = 1\n"
   "[dataset]\nplugin = synthetic\ntrain-size = 1536\ntest-size = 512\nval-split = 0.25\n"
   "[model]\nplugin = mlp\nhidden = 32\n"
   "[train]\nepochs = 3\nbatch-size = 32\nlearning-rate = 0.05\noptimizer = adam\n"
+  "gradient-norms = 10\n"
   "[attack:fgsm]\nplugin = fgsm\nepsilon = 0, 0.05, 0.1\n"
   "[metric:accuracy]\nplugin = accuracy\nperturbations = clean, attack:*\n"
+  "track-epochs = true\n"
   "[sweep]\ntrain.learning-rate = 0.01, 0.05\npipeline.seed = 1..2\n";
 
 static GBytes *
@@ -337,7 +340,8 @@ load (const char *dir, const char *name)
 }
 
 /* The files of `want` that must be byte-identical in `got`: the summary,
- * and every trial's model, metrics and the checkpoints both still have. */
+ * and every trial's model, metrics, tracked epochs, gradient norms and the
+ * checkpoints both still have. */
 static void
 assert_same_run (const char *want, const char *got, int round)
 {
@@ -369,7 +373,9 @@ assert_same_run (const char *want, const char *got, int round)
       while ((name = g_dir_read_name (f)))
         {
           gboolean must = g_str_equal (name, "model.safetensors")
-                          || g_str_equal (name, "metrics.json");
+                          || g_str_equal (name, "metrics.json")
+                          || g_str_equal (name, "epochs.json")
+                          || g_str_equal (name, "gradient-norms.csv");
           gboolean checkpoint = g_str_has_suffix (name, ".safetensors");
           if (!must && !checkpoint)
             continue;
@@ -385,7 +391,7 @@ assert_same_run (const char *want, const char *got, int round)
           g_bytes_unref (a);
         }
       g_dir_close (f);
-      cr_assert_geq (compared, 2);
+      cr_assert_geq (compared, 4);
       g_free (wt);
       g_free (gt);
     }
