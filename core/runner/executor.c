@@ -6,8 +6,12 @@
 #include "runner/run.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <interp/error.h>
 
@@ -94,6 +98,22 @@ worker_argv (const ProcessExecutor *pe, InterpRun *run, guint trial, int threads
   return argv;
 }
 
+/* In the worker, between fork and exec: it dies with the coordinating
+ * process.  A worker outliving a killed run would go on writing its trial
+ * while the run's --resume (which holds the folder's lock, the worker not)
+ * starts the same trial again.  Elsewhere than Linux an orphaned worker
+ * finishes its trial. */
+static void
+die_with_parent (gpointer parent)
+{
+#ifdef __linux__
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid () != GPOINTER_TO_INT (parent))
+    _exit (127);
+#else
+  (void) parent;
+#endif
+}
+
 static gboolean
 process_run_trials (gpointer self, InterpRun *run, const guint *trials, guint n, int threads,
                     GError **error)
@@ -117,7 +137,8 @@ process_run_trials (gpointer self, InterpRun *run, const guint *trials, guint n,
           GPid pid;
           GError *local = NULL;
           gboolean spawned = g_spawn_async (NULL, (char **) argv->pdata, NULL,
-                                            G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &local);
+                                            G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
+                                            GINT_TO_POINTER ((int) getpid ()), &pid, &local);
           g_ptr_array_unref (argv);
           if (!spawned)
             {

@@ -220,6 +220,14 @@ interp_run_manifest_finished (const char *dir)
     }
   g_object_unref (parser);
   g_free (path);
+  /* The report is written after the manifest says finished: a run killed in
+   * between has not finished (its --resume writes the report). */
+  if (finished)
+    {
+      char *report = g_build_filename (dir, "report.html", NULL);
+      finished = g_file_test (report, G_FILE_TEST_IS_REGULAR);
+      g_free (report);
+    }
   return finished;
 }
 

@@ -69,6 +69,7 @@ interp_run_open (InterpRunner *runner, const char *pipeline_file, const InterpRu
     run->opts.threads = (int) g_get_num_processors ();
   run->folder = run_folder (p, run->output);
   run->verdicts = g_string_new (NULL);
+  run->lock = -1;
   return run;
 }
 
@@ -83,6 +84,7 @@ interp_run_free (InterpRun *run)
   g_free (run->output);
   g_free (run->folder);
   g_string_free (run->verdicts, TRUE);
+  interp_folder_unlock (run->lock);
   g_free (run);
 }
 
@@ -205,14 +207,19 @@ now_iso8601 (void)
   return s;
 }
 
+/* Whether `dir` holds anything but its lock. */
 static gboolean
-folder_is_empty (const char *dir)
+folder_has_run (const char *dir)
 {
   GDir *d = g_dir_open (dir, 0, NULL);
-  gboolean empty = d == NULL || g_dir_read_name (d) == NULL;
-  if (d)
-    g_dir_close (d);
-  return empty;
+  if (d == NULL)
+    return FALSE;
+  const char *name;
+  gboolean found = FALSE;
+  while (!found && (name = g_dir_read_name (d)))
+    found = strcmp (name, ".lock") != 0;
+  g_dir_close (d);
+  return found;
 }
 
 /* A run folder holds manifest.json, or at least trials/ (a run killed
@@ -229,11 +236,14 @@ folder_is_a_run (const char *dir)
   return is;
 }
 
-/* Refuses to overwrite a finished run (unless force) or to continue an
- * unfinished one without resume, and never touches a file or a folder that
- * is not a run folder; makes RUN/trials. */
+/* Locks the folder (RUN/.lock: one run writes a folder at a time), refuses
+ * to overwrite a finished run (unless force) or to continue an unfinished
+ * one without resume; makes RUN/trials.  Only the coordinating process
+ * locks: worker processes write their trial's folder under its lock
+ * (interp_run_trial takes none).  A file, or a folder of other files, is
+ * never touched, not even with --force. */
 static gboolean
-prepare_folder (const InterpRun *run, GError **error)
+prepare_folder (InterpRun *run, GError **error)
 {
   const char *dir = run->folder;
   if (g_file_test (dir, G_FILE_TEST_EXISTS) && !g_file_test (dir, G_FILE_TEST_IS_DIR))
@@ -242,21 +252,26 @@ prepare_folder (const InterpRun *run, GError **error)
                    "%s: is a file, not a run folder; choose another --output", dir);
       return FALSE;
     }
-  if (g_file_test (dir, G_FILE_TEST_EXISTS) && !folder_is_empty (dir)
-      && !folder_is_a_run (dir))
+  if (folder_has_run (dir) && !folder_is_a_run (dir))
     {
-      /* --force replaces a run, never a folder of other files. */
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_EXISTS,
-                   "%s: a folder that is not a run folder (no manifest.json or trials/) is there; "
-                   "choose another --output (it is never replaced, even with --force)", dir);
+                   "%s: a folder that is not a run folder (no manifest.json or trials/) is "
+                   "there; choose another --output (it is never replaced, even with --force)",
+                   dir);
       return FALSE;
     }
-  if (g_file_test (dir, G_FILE_TEST_EXISTS))
+  if (!interp_mkdir_p (dir, error))
+    return FALSE;
+  run->lock = interp_folder_lock (dir, error);
+  if (run->lock < 0)
+    return FALSE;
+  if (folder_has_run (dir))
     {
       gboolean finished = interp_run_manifest_finished (dir);
       if (run->opts.force)
         {
-          if (!interp_remove_tree (dir, error))
+          /* The lock stays: removing it would let another run take a new one. */
+          if (!interp_remove_contents (dir, ".lock", error))
             return FALSE;
         }
       else if (finished)
@@ -274,7 +289,11 @@ prepare_folder (const InterpRun *run, GError **error)
           return FALSE;
         }
       else
-        g_message ("resuming the run in %s", dir);
+        {
+          g_message ("resuming the run in %s", dir);
+          /* Files a killed run was writing: held by nobody now (the lock). */
+          interp_remove_stale_temporaries (dir);
+        }
     }
   char *trials_dir = g_build_filename (dir, "trials", NULL);
   gboolean made = interp_mkdir_p (trials_dir, error);
@@ -343,6 +362,8 @@ interp_run_execute (InterpRun *run, InterpExecutor *executor, GError **error)
     ok = interp_report_write (run->folder, error);
   if (ok)
     g_message ("results in %s (open %s/report.html)", run->folder, run->folder);
+  interp_folder_unlock (run->lock);
+  run->lock = -1;
   g_free (started);
   return ok;
 }
@@ -356,5 +377,11 @@ interp_run_verdicts (const InterpRun *run)
 gboolean
 interp_run_write_report (const char *run_dir, GError **error)
 {
-  return interp_report_write (run_dir, error);
+  /* Not while a run writes the folder (a missing folder is the report's error). */
+  int lock = -1;
+  if (g_file_test (run_dir, G_FILE_TEST_IS_DIR) && (lock = interp_folder_lock (run_dir, error)) < 0)
+    return FALSE;
+  gboolean ok = interp_report_write (run_dir, error);
+  interp_folder_unlock (lock);
+  return ok;
 }

@@ -26,6 +26,7 @@ struct InterpRun {
   InterpRunOptions opts;      /* copied; opts.overrides and opts.output point into this */
   char *output;
   GString *verdicts;           /* one line per hypothesis, after interp_run_execute */
+  int lock;                    /* RUN/.lock while interp_run_execute writes the folder, else -1 */
 };
 
 struct InterpExecutor {
@@ -35,7 +36,8 @@ struct InterpExecutor {
 
 /* "trial-003". */
 char *interp_run_trial_id (guint trial);
-/* TRUE if DIR/manifest.json says the run finished. */
+/* TRUE if DIR/manifest.json says the run finished and its report, written
+ * after that, is there. */
 gboolean interp_run_manifest_finished (const char *dir);
 
 G_END_DECLS

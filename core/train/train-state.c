@@ -24,6 +24,20 @@ epoch_file (const char *dir, const char *what, int64_t epoch)
   return path;
 }
 
+/* The checkpoint before epoch `done`'s, once train-state.json names that. */
+static void
+remove_previous_checkpoint (const char *dir, int64_t done)
+{
+  if (done <= 1)
+    return;
+  char *old_w = epoch_file (dir, "checkpoint", done - 1);
+  char *old_o = epoch_file (dir, "optimizer", done - 1);
+  g_unlink (old_w);
+  g_unlink (old_o);
+  g_free (old_w);
+  g_free (old_o);
+}
+
 gboolean
 interp_train_state_resume (const char *dir, InterpNet *net, InterpOptim *opt,
                            int64_t *epochs_done, GString *log, GError **error)
@@ -76,6 +90,8 @@ interp_train_state_resume (const char *dir, InterpNet *net, InterpOptim *opt,
         }
       g_free (log_path);
       *epochs_done = done;
+      /* Left when the run was killed between train-state.json and its removal. */
+      remove_previous_checkpoint (dir, done);
       g_message ("resuming training after epoch %" G_GINT64_FORMAT, done);
     }
   g_free (state_path);
@@ -111,15 +127,8 @@ interp_train_state_save (const char *dir, InterpNet *net, InterpOptim *opt, int6
       g_free (state_path);
       g_free (state);
     }
-  if (ok && epochs_done > 1)
-    {
-      char *old_w = epoch_file (dir, "checkpoint", epochs_done - 1);
-      char *old_o = epoch_file (dir, "optimizer", epochs_done - 1);
-      g_unlink (old_w);
-      g_unlink (old_o);
-      g_free (old_w);
-      g_free (old_o);
-    }
+  if (ok)
+    remove_previous_checkpoint (dir, epochs_done);
   g_free (weights);
   g_free (optim);
   return ok;

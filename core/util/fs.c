@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <interp/error.h>
@@ -156,32 +157,37 @@ interp_mkdir_p (const char *dir, GError **error)
   return TRUE;
 }
 
+/* Removes the children of `dir` but `keep`. */
+static gboolean
+remove_children (const char *dir, const char *keep, GError **error)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return TRUE;
+  const char *name;
+  gboolean ok = TRUE;
+  while (ok && (name = g_dir_read_name (d)))
+    {
+      if (keep && strcmp (name, keep) == 0)
+        continue;
+      char *child = g_build_filename (dir, name, NULL);
+      ok = g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK)
+             ? interp_remove_tree (child, error)
+             : g_unlink (child) == 0;
+      if (!ok && error && !*error)
+        g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot remove: %s", child,
+                     g_strerror (errno));
+      g_free (child);
+    }
+  g_dir_close (d);
+  return ok;
+}
+
 gboolean
 interp_remove_tree (const char *dir, GError **error)
 {
-  GDir *d = g_dir_open (dir, 0, NULL);
-  if (d)
-    {
-      const char *name;
-      while ((name = g_dir_read_name (d)))
-        {
-          char *child = g_build_filename (dir, name, NULL);
-          gboolean ok = g_file_test (child, G_FILE_TEST_IS_DIR)
-                          && !g_file_test (child, G_FILE_TEST_IS_SYMLINK)
-                          ? interp_remove_tree (child, error)
-                          : g_unlink (child) == 0;
-          if (!ok && error && !*error)
-            g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot remove: %s", child,
-                         g_strerror (errno));
-          g_free (child);
-          if (!ok)
-            {
-              g_dir_close (d);
-              return FALSE;
-            }
-        }
-      g_dir_close (d);
-    }
+  if (!remove_children (dir, NULL, error))
+    return FALSE;
   if (g_rmdir (dir) != 0 && errno != ENOENT)
     {
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot remove: %s", dir,
@@ -189,4 +195,98 @@ interp_remove_tree (const char *dir, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+interp_remove_contents (const char *dir, const char *keep, GError **error)
+{
+  return remove_children (dir, keep, error);
+}
+
+/* "<name>.tmp-XXXXXX", as interp_atomic_file_new names them. */
+static gboolean
+is_temporary (const char *name)
+{
+  gsize len = strlen (name);
+  return len > 11 && strncmp (name + len - 11, ".tmp-", 5) == 0;
+}
+
+void
+interp_remove_stale_temporaries (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    {
+      char *child = g_build_filename (dir, name, NULL);
+      gboolean is_link = g_file_test (child, G_FILE_TEST_IS_SYMLINK);
+      if (!is_link && g_file_test (child, G_FILE_TEST_IS_DIR))
+        interp_remove_stale_temporaries (child);
+      else if (!is_link && is_temporary (name) && g_unlink (child) == 0)
+        g_debug ("%s: removed, left by an interrupted write", child);
+      g_free (child);
+    }
+  g_dir_close (d);
+}
+
+int
+interp_folder_lock (const char *dir, GError **error)
+{
+  char *path = g_build_filename (dir, ".lock", NULL);
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot open the lock: %s", path,
+                   g_strerror (e));
+      g_free (path);
+      return -1;
+    }
+  int r;
+  while ((r = flock (fd, LOCK_EX | LOCK_NB)) != 0 && errno == EINTR)
+    ;
+  if (r != 0)
+    {
+      int e = errno;
+      char *text = NULL;
+      gint64 pid = 0;
+      if (g_file_get_contents (path, &text, NULL, NULL))
+        {
+          g_strstrip (text);
+          if (!g_ascii_string_to_signed (text, 10, 1, G_MAXINT, &pid, NULL))
+            pid = 0;
+        }
+      g_free (text);
+      if (e == EWOULDBLOCK)
+        {
+          char *who = pid > 0 ? g_strdup_printf (" (pid %" G_GINT64_FORMAT ")", pid)
+                              : g_strdup ("");
+          g_set_error (error, INTERP_ERROR, INTERP_ERROR_EXISTS,
+                       "%s: another interp-run%s is using this run folder; wait for it to "
+                       "finish or stop it", dir, who);
+          g_free (who);
+        }
+      else
+        g_set_error (error, INTERP_ERROR, INTERP_ERROR_IO, "%s: cannot lock: %s", path,
+                     g_strerror (e));
+      close (fd);
+      g_free (path);
+      return -1;
+    }
+  /* Only for the message above: the lock is the flock, not the text. */
+  char pid[32];
+  int n = g_snprintf (pid, sizeof pid, "%ld\n", (long) getpid ());
+  if (ftruncate (fd, 0) != 0 || pwrite (fd, pid, (size_t) n, 0) != n)
+    g_debug ("%s: cannot record the pid: %s", path, g_strerror (errno));
+  g_free (path);
+  return fd;
+}
+
+void
+interp_folder_unlock (int fd)
+{
+  if (fd >= 0)
+    close (fd);
 }

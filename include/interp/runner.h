@@ -103,9 +103,12 @@ gboolean interp_run_check (InterpRun *run, GError **error);
 
 typedef struct InterpExecutor InterpExecutor;
 
-/* Runs the whole run: checks, prepares the run folder (force/resume), writes
- * the manifest, runs the pending trials through `executor` (NULL: the serial
- * one), then writes the summary, the hypotheses' verdicts and the report. */
+/* Runs the whole run: checks, locks and prepares the run folder
+ * (force/resume), writes the manifest, runs the pending trials through
+ * `executor` (NULL: the serial one), then writes the summary, the
+ * hypotheses' verdicts and the report.  While it runs it holds RUN/.lock: a
+ * second run on the folder, from this process or another, fails with
+ * INTERP_ERROR_EXISTS naming the folder and the holder's pid. */
 gboolean interp_run_execute (InterpRun *run, InterpExecutor *executor, GError **error);
 
 /* The hypotheses' verdicts of the last interp_run_execute, one line each
@@ -119,7 +122,8 @@ const char *interp_run_verdicts (const InterpRun *run);
  * makes it).  This is what executors call. */
 gboolean interp_run_trial (InterpRun *run, guint trial, int threads, GError **error);
 
-/* (Re)writes RUN_DIR/report.html from a finished run folder alone. */
+/* (Re)writes RUN_DIR/report.html from a finished run folder alone; refused
+ * (INTERP_ERROR_EXISTS) while a run holds the folder's lock. */
 gboolean interp_run_write_report (const char *run_dir, GError **error);
 
 /* ---- executors --------------------------------------------------------- */

@@ -1,11 +1,14 @@
 /* The core's shared helpers (core/util): number parsing, closest names,
- * JSON members, atomic files. */
+ * JSON members, atomic files, folder locks. */
 #include "config.h"
 
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <interp/error.h>
 
 #include "util/fs.h"
 #include "util/json.h"
@@ -105,5 +108,69 @@ Test (fs, atomic_write_replaces_whole_or_not_at_all)
   g_free (bad);
   cr_assert (interp_remove_tree (dir, &error));
   g_free (path);
+  g_free (dir);
+}
+
+Test (fs, a_folder_lock_is_exclusive_until_released)
+{
+  char *dir = g_dir_make_tmp ("interp-util-XXXXXX", NULL);
+  GError *error = NULL;
+  int fd = interp_folder_lock (dir, &error);
+  cr_assert_geq (fd, 0, "%s", error ? error->message : "");
+  /* Refused even from this process, naming the folder and the holder. */
+  cr_assert_lt (interp_folder_lock (dir, &error), 0);
+  cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_EXISTS), "%s", error->message);
+  char *holder = g_strdup_printf ("%s: another interp-run (pid %ld)", dir, (long) getpid ());
+  cr_assert (strstr (error->message, holder), "%s", error->message);
+  g_clear_error (&error);
+  interp_folder_unlock (fd);
+  fd = interp_folder_lock (dir, &error);
+  cr_assert_geq (fd, 0, "%s", error ? error->message : "");
+  interp_folder_unlock (fd);
+
+  /* A folder that does not exist: an IO error naming the lock. */
+  char *bad = g_build_filename (dir, "no-such", NULL);
+  cr_assert_lt (interp_folder_lock (bad, &error), 0);
+  cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_IO), "%s", error->message);
+  cr_assert (strstr (error->message, bad), "%s", error->message);
+  g_clear_error (&error);
+  g_free (bad);
+  g_free (holder);
+  cr_assert (interp_remove_tree (dir, &error));
+  g_free (dir);
+}
+
+Test (fs, stale_temporaries_go_and_nothing_else)
+{
+  char *dir = g_dir_make_tmp ("interp-util-XXXXXX", NULL);
+  char *sub = g_build_filename (dir, "trials", "trial-000", NULL);
+  cr_assert_eq (g_mkdir_with_parents (sub, 0755), 0);
+  static const char *const stale[] = { "manifest.json.tmp-AB12cd",
+                                       "trials/trial-000/model.safetensors.tmp-x9Y8z7" };
+  static const char *const kept[] = { "manifest.json", "tmp-notes.txt", "a.tmp-1",
+                                      "trials/trial-000/model.safetensors" };
+  for (gsize i = 0; i < G_N_ELEMENTS (stale) + G_N_ELEMENTS (kept); i++)
+    {
+      const char *name = i < G_N_ELEMENTS (stale) ? stale[i] : kept[i - G_N_ELEMENTS (stale)];
+      char *path = g_build_filename (dir, name, NULL);
+      cr_assert (g_file_set_contents (path, "x", 1, NULL));
+      g_free (path);
+    }
+  interp_remove_stale_temporaries (dir);
+  for (gsize i = 0; i < G_N_ELEMENTS (stale); i++)
+    {
+      char *path = g_build_filename (dir, stale[i], NULL);
+      cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS), "%s is still there", stale[i]);
+      g_free (path);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      char *path = g_build_filename (dir, kept[i], NULL);
+      cr_assert (g_file_test (path, G_FILE_TEST_EXISTS), "%s was removed", kept[i]);
+      g_free (path);
+    }
+  GError *error = NULL;
+  cr_assert (interp_remove_tree (dir, &error));
+  g_free (sub);
   g_free (dir);
 }
