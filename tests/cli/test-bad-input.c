@@ -208,7 +208,8 @@ compare_names (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* SHA-256 over every file under `dir` (relative names and contents, sorted). */
+/* SHA-256 over every file under `dir` but its lock (relative names and
+ * contents, sorted). */
 static void
 digest_tree (GChecksum *sum, const char *dir, const char *rel)
 {
@@ -216,8 +217,11 @@ digest_tree (GChecksum *sum, const char *dir, const char *rel)
   cr_assert_not_null (d, "%s", dir);
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
   const char *n;
+  /* .lock is the folder's lock (docs/pipelines.md): any interp-run on the
+   * folder takes it and writes its pid there, a result it is not. */
   while ((n = g_dir_read_name (d)))
-    g_ptr_array_add (names, g_strdup (n));
+    if (strcmp (n, ".lock") != 0)
+      g_ptr_array_add (names, g_strdup (n));
   g_dir_close (d);
   g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
