@@ -3,9 +3,9 @@ TESTS += tests/check-layers.sh tests/check-exports.sh
 EXTRA_DIST += tests/check-layers.sh tests/check-exports.sh
 
 # `make check-valgrind`: a chosen subset of the suite under memcheck (the
-# whole suite would take hours at valgrind's speed).  Criterion runs each
-# test in a child process, which --trace-children follows; a memcheck error
-# or a definite leak makes that child exit 99, which fails its test.  Not
+# whole suite would take hours at valgrind's speed), each program through
+# tests/valgrind-run.sh, which fails it on any memcheck error or definite
+# leak in any of its processes (Criterion runs every test in a child).  Not
 # part of `make check`; CI runs it.
 VALGRIND_TESTS = \
 	tests/util/test-util \
@@ -18,11 +18,9 @@ VALGRIND_TESTS = \
 	tests/train/test-gradient-norms \
 	tests/report/test-tracking-report \
 	tests/report/test-report
-VALGRIND_FLAGS = -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-	--trace-children=yes --suppressions=$(abs_top_srcdir)/tests/valgrind.supp
 check-valgrind:
 	@command -v valgrind >/dev/null || { echo "check-valgrind: valgrind is not installed"; exit 1; }
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(VALGRIND_TESTS)" \
-	  LOG_COMPILER=valgrind AM_LOG_FLAGS="$(VALGRIND_FLAGS)"
+	  LOG_COMPILER="$(SHELL) $(abs_top_srcdir)/tests/valgrind-run.sh"
 .PHONY: check-valgrind
-EXTRA_DIST += tests/valgrind.supp
+EXTRA_DIST += tests/valgrind.supp tests/valgrind-run.sh
