@@ -48,7 +48,7 @@ const InterpParamSpec interp_train_params[] = {
     "gradient-norms.csv; 0 = off" },
   { .key = "checkpoint", .type = INTERP_PARAM_STRING, .default_value = "",
     .help = "safetensors file to start from instead of a fresh initialisation" },
-  { NULL }
+  { 0 }
 };
 
 static InterpOptimKind

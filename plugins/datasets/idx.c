@@ -27,14 +27,14 @@ static const InterpParamSpec fashion_mnist_params[] = {
   { "path", INTERP_PARAM_STRING, "/usr/share/datasets/fashion-mnist",
     "folder with train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), "
     "t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz)", 0, 0, NULL },
-  { NULL }
+  { 0 }
 };
 
 static const InterpParamSpec mnist_params[] = {
   { "path", INTERP_PARAM_STRING, NULL,
     "folder with train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), "
     "t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz)", 0, 0, NULL },
-  { NULL }
+  { 0 }
 };
 
 /* Class names from Xiao, Rasul & Vollgraf (2017), Fashion-MNIST README. */

@@ -269,7 +269,7 @@ Test (pipeline, dataset_common_keys_are_validated)
 Test (pipeline, fractions_are_numbers)
 {
   InterpParamSpec spec[] = { { .key = "epsilon", .type = INTERP_PARAM_DOUBLE_LIST,
-                               .default_value = "8/255", .min = 0, .max = 1 }, { NULL } };
+                               .default_value = "8/255", .min = 0, .max = 1 }, { 0 } };
   GError *error = NULL;
   cr_assert (interp_param_validate (&spec[0], "1/255, 2/255, 0.5", &error));
   cr_assert_not (interp_param_validate (&spec[0], "2/0", &error));
@@ -338,7 +338,7 @@ static const InterpPrunerVTable pruner_vtable = {
 static const InterpParamSpec pruner_params[] = {
   { .key = "scope", .type = INTERP_PARAM_CHOICE, .default_value = "global",
     .choices = "global|layer", .help = "where the fraction applies" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpComponent task = INTERP_COMPONENT (
