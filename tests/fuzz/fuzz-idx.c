@@ -20,7 +20,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 #endif
   static const char *const stems[] = { "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                                        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" };
-  fuzz_clear ("idx");
   for (int i = 0; i < 4; i++)
     {
       char *name = g_strconcat (stems[i], suffix, NULL);

@@ -1,5 +1,5 @@
-/* Fuzzes the run-folder readers of the report (core/report): a complete
- * one-trial run folder is made once (the report tests' fixture); each input
+/* Fuzzes the run-folder readers of the report (core/report): the report tests'
+ * one-trial fixture with hypotheses and plugin sections is made once; each input
  * "MANIFEST\n--8<--\nSUMMARY\n--8<--\nMETRICS" replaces its manifest.json,
  * summary.json and trials/trial-000/metrics.json (an empty part removes the
  * file), then interp_report_write runs on it: a damaged run folder must
@@ -24,13 +24,17 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   (void) argc;
   (void) argv;
   run_dir = g_build_filename (fuzz_dir (), "run", NULL);
-  ReportFixtureOptions opts = { 0 };
+  ReportFixtureOptions opts = { .hypotheses = TRUE, .fragments = TRUE };
   GError *error = NULL;
-  if (!report_fixture_write (run_dir, &opts, &error))
+  /* INTERP_FUZZ_KEEP: also an untouched copy, the seed's source. */
+  char *copy = g_build_filename (fuzz_dir (), "fixture", NULL);
+  if (!report_fixture_write (run_dir, &opts, &error)
+      || (g_getenv ("INTERP_FUZZ_KEEP") && !report_fixture_write (copy, &opts, &error)))
     {
       fprintf (stderr, "fuzz: %s\n", error->message);
       abort ();
     }
+  g_free (copy);
   return 0;
 }
 
@@ -40,8 +44,8 @@ put (const char *rel, const uint8_t *data, size_t len)
   char *path = g_build_filename (run_dir, rel, NULL);
   if (len == 0)
     g_remove (path);
-  else if (!g_file_set_contents (path, (const char *) data, (gssize) len, NULL))
-    abort ();
+  else
+    fuzz_put (path, data, len);
   g_free (path);
 }
 

@@ -14,11 +14,14 @@ G_BEGIN_DECLS
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 
-/* The scratch folder of this process (removed at exit), made on first use. */
+/* The scratch folder of this process, made on first use in /dev/shm (unless
+ * TMPDIR is set) and removed at exit unless INTERP_FUZZ_KEEP is set. */
 const char *fuzz_dir (void);
 /* Writes len bytes to fuzz_dir()/name (overwriting); returns the path
  * (g_free).  Aborts on an I/O failure: that is the harness's fault. */
 char *fuzz_write (const char *name, const void *data, size_t len);
+/* Writes len bytes to path (overwriting); aborts on failure. */
+void fuzz_put (const char *path, const void *data, size_t len);
 /* The same inside sub-folder `sub` of fuzz_dir() (made if needed). */
 char *fuzz_write_in (const char *sub, const char *name, const void *data, size_t len);
 /* Removes every file of fuzz_dir()/sub, and the folder (sub may be NULL:

@@ -84,7 +84,7 @@ tests_fuzz_fuzz_report_LDFLAGS = $(fuzz_ldflags)
 tests_fuzz_fuzz_report_LDADD = $(fuzz_ldadd)
 EXTRA_tests_fuzz_fuzz_report_DEPENDENCIES = $(test_deps)
 
-EXTRA_DIST += tests/fuzz/corpus tests/fuzz/make-corpus.py
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/make-corpus.py tests/fuzz/make-jpeg-seeds.c
 
 # `make fuzz FUZZ_SECONDS=N`: every harness for N seconds on a copy of its
 # seed corpus (tests/fuzz/corpus/NAME, copied to tests/fuzz/work/NAME so the
