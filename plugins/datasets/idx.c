@@ -155,14 +155,16 @@ idx_read (const char *path, int want_ndim, int64_t *dims, uint8_t **data, GError
                        "%s: dimension %d is zero", path, d);
           goto out;
         }
-      total *= dims[d];
-      if (total > IDX_MAX_BYTES)
+      /* Checked before multiplying: the product of three 32-bit dimensions
+       * overflows int64. */
+      if (dims[d] > IDX_MAX_BYTES / total)
         {
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
                        "%s: implausible dimensions (more than %" G_GINT64_FORMAT " bytes)",
                        path, IDX_MAX_BYTES);
           goto out;
         }
+      total *= dims[d];
     }
   /* The buffer grows with the data actually read, so a corrupt header on
    * a short file cannot make us allocate what it claims. */

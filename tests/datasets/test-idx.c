@@ -246,6 +246,20 @@ Test (idx, huge_claimed_size_on_a_short_file)
     }
 }
 
+/* Found by tests/fuzz/fuzz-idx: dimensions whose product overflows int64
+ * (undefined behaviour, UBSan aborts) before the plausibility check. */
+Test (idx, dimensions_whose_product_overflows)
+{
+  char *dir = write_layout (FALSE, 6, 3, 2, 2);
+  GByteArray *b = idx_images (0x803, 1, 1, 1);
+  const uint8_t dims[12] = { 0x8a, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0, 0, 1 };
+  memcpy (b->data + 4, dims, sizeof dims);
+  put (dir, "train-images-idx3-ubyte", b, FALSE);
+  expect_error (dir, INTERP_ERROR_FORMAT, "train-images-idx3-ubyte", "implausible dimensions");
+  tds_rmtree (dir);
+  g_free (dir);
+}
+
 Test (idx, longer_than_declared)
 {
   char *dir = write_layout (FALSE, 6, 3, 2, 2);
