@@ -59,7 +59,7 @@ static GOptionEntry options[] = {
   { "python", 0, 0, G_OPTION_ARG_FILENAME, &opt_python, "python3 with torch", "PATH" },
   { "reference", 0, 0, G_OPTION_ARG_FILENAME, &opt_reference,
     "pytorch_reference.py (omit to skip the comparison)", "PATH" },
-  { NULL }
+  { 0 }
 };
 
 /* ---- output ------------------------------------------------------------------ */

@@ -35,7 +35,7 @@ const InterpParamSpec interp_data_common_params[] = {
   { "permute-labels", INTERP_PARAM_BOOL, "false",
     "shuffle the labels of the training and validation samples (seeded; test labels stay "
     "true): the data randomisation test of Adebayo et al. 2018", 0, 0, NULL },
-  { NULL }
+  { 0 }
 };
 
 static InterpNormalize

@@ -60,7 +60,7 @@
 
 G_BEGIN_DECLS
 
-/* The common [dataset] keys described above; ends with a { NULL } entry. */
+/* The common [dataset] keys described above; ends with a { 0 } entry. */
 extern const InterpParamSpec interp_data_common_params[];
 
 typedef enum {

@@ -258,7 +258,9 @@ parse_value (const char *where, const InterpParamSpec *s, const char *raw, Param
                 double d;
                 ok = parse_double (where, s, *it, &d, error)
                      && check_range (where, s, d, *it, error);
-                gint64 x = (gint64) d;
+                /* d is not a number when parsing failed, and may be beyond
+                 * int64: converting either is undefined. */
+                gint64 x = ok && fabs (d) < 9.2e18 ? (gint64) d : 0;
                 g_array_append_val (v->doubles, d);
                 g_array_append_val (v->ints, x);
               }

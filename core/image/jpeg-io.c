@@ -79,6 +79,14 @@ decode_jpeg (FILE *fp, const guint8 *bytes, gsize len, const char *what, int wan
       longjmp (ec.jump, 1);
     }
   const size_t stride = (size_t) cinfo.output_width * (size_t) channels;
+  if ((guint64) cinfo.output_height * stride > IMAGE_DECODE_MAX_BYTES)
+    {
+      g_snprintf (ec.message, sizeof ec.message,
+                  "%u x %u pixels is larger than the %" G_GUINT64_FORMAT " MiB decoding limit",
+                  (unsigned) cinfo.output_width, (unsigned) cinfo.output_height,
+                  IMAGE_DECODE_MAX_BYTES >> 20);
+      longjmp (ec.jump, 1);
+    }
   pixels = g_malloc ((gsize) cinfo.output_height * stride);
   while (cinfo.output_scanline < cinfo.output_height)
     {

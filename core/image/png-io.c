@@ -75,6 +75,14 @@ image_decode_png_stdio (FILE *fp, const char *path, int want_channels, InterpPix
   if (png_get_channels (png, info) != channels || png_get_bit_depth (png, info) != 8)
     png_error (png, "unsupported pixel layout after conversion");
   size_t rowbytes = png_get_rowbytes (png, info);
+  if ((guint64) h * rowbytes > IMAGE_DECODE_MAX_BYTES)
+    {
+      char msg[128];
+      g_snprintf (msg, sizeof msg,
+                  "%u x %u pixels is larger than the %" G_GUINT64_FORMAT " MiB decoding limit",
+                  (unsigned) w, (unsigned) h, IMAGE_DECODE_MAX_BYTES >> 20);
+      png_error (png, msg);
+    }
   pixels = g_malloc ((gsize) h * rowbytes);
   rows = g_new (png_bytep, h);
   for (png_uint_32 y = 0; y < h; y++)

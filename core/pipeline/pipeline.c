@@ -69,7 +69,7 @@ const InterpParamSpec interp_pipeline_params[] = {
   { .key = "mce-baseline", .type = INTERP_PARAM_STRING, .default_value = "",
     .help = "condition (report label, e.g. alpha=0) whose errors normalise the mean corruption "
             "error (mCE); empty = no mCE" },
-  { NULL }
+  { 0 }
 };
 
 

@@ -107,7 +107,7 @@ static const InterpParamSpec saliency_core_params[] = {
     .help = "retraining benchmarks (Hooker et al. 2019): roar (remove the most salient "
             "inputs), kar (keep them); each retrains a network per [pipeline] roar-fractions; "
             "empty = none" },
-  { NULL }
+  { 0 }
 };
 static const InterpKindCall pruner_calls[] = {
   CALL (InterpPrunerVTable, create), CALL (InterpPrunerVTable, destroy),
@@ -124,7 +124,7 @@ static const InterpParamSpec pruner_schedule_params[] = {
     .max = 1, .help = "share of the remaining weights removed in each round" },
   { .key = "rounds", .type = INTERP_PARAM_INT, .default_value = "1", .min = 1, .max = 1000,
     .help = "pruning rounds (train, prune, rewind) after the first training" },
-  { NULL }
+  { 0 }
 };
 
 /* The runner's keys of every [attack:*] group (attack.h): whether and how
@@ -137,7 +137,7 @@ static const InterpParamSpec attack_core_params[] = {
   { .key = "minimal-epsilon-steps", .type = INTERP_PARAM_INT, .default_value = "8", .min = 1,
     .max = 30,
     .help = "bisection steps of the minimal-epsilon search (resolution: largest level / 2^steps)" },
-  { NULL }
+  { 0 }
 };
 
 /* The runner's keys of every [metric:*] group: on which conditions it runs, and whether it
@@ -154,7 +154,7 @@ static const InterpParamSpec metric_core_params[] = {
     .help = "text put before every name the instance reports (summary.csv, hypotheses' "
             "metric =), so that two instances of one plugin report apart, e.g. train-bn-; "
             "letters, digits, '-', '_' and '.'" },
-  { NULL }
+  { 0 }
 };
 
 /* Indexed by InterpKind: a new kind is a new row at the end. */

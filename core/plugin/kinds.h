@@ -44,9 +44,9 @@ typedef struct {
   const char *plural;              /* "attacks": messages, and plugins/<plural>/ */
   size_t min_vtable_size;          /* the first vtable size ABI 1 accepts; vtables
                                       only grow at their end */
-  const InterpKindCall *required;  /* ends with { NULL } */
+  const InterpKindCall *required;  /* ends with { 0 } */
   const InterpKindCall *required_tables;  /* data members that must be set (the metric's
-                                             outputs); NULL or ends with { NULL } */
+                                             outputs); NULL or ends with { 0 } */
   InterpLevelKeyType level_type;
   size_t level_key_offset;         /* offsetof (vtable, level_key) unless LEVEL_NONE */
   InterpGroupStyle group;

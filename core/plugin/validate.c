@@ -67,7 +67,7 @@ check_params (const char *origin, const char *what, const InterpParamSpec *param
       if (s->default_value)
         {
           /* Parse the default alone, as the pipeline parser would. */
-          const InterpParamSpec one[] = { *s, { NULL } };
+          const InterpParamSpec one[] = { *s, { 0 } };
           g_autofree char *where = g_strdup_printf ("%s: %s: default value", origin, what);
           GError *sub = NULL;
           InterpParams *p = interp_params_new (one, where, &s->key, &s->default_value, 1, &sub);

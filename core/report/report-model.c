@@ -173,11 +173,28 @@ report_read_manifest (Report *r, JsonObject *manifest, const char *path, GError 
                            "%s: trial %u has no valid \"id\"", path, i);
                       return FALSE;
             }
+          /* A seed is an integer; anything else (a string, 1e300) is a
+           * damaged manifest, and converting it to int64 would be undefined. */
+          JsonNode *seed = json_object_get_member (o, "seed");
+          gint64 seed_value = 0;
+          if (seed && JSON_NODE_HOLDS_VALUE (seed))
+            {
+              double d = json_node_get_value_type (seed) == G_TYPE_INT64
+                         ? 0 : report_node_to_double (seed);
+              if (json_node_get_value_type (seed) == G_TYPE_INT64)
+                seed_value = json_node_get_int (seed);
+              else if (isfinite (d) && d == floor (d) && fabs (d) < 9.2e18)
+                seed_value = (gint64) d;
+              else
+                {
+                  g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
+                               "%s: trial %u (%s): \"seed\" is not an integer", path, i, id);
+                  return FALSE;
+                }
+            }
           Trial *t = g_new0 (Trial, 1);
           t->id = g_strdup (id);
-          JsonNode *seed = json_object_get_member (o, "seed");
-          t->seed = seed && JSON_NODE_HOLDS_VALUE (seed)
-                      ? (gint64) report_node_to_double (seed) : 0;
+          t->seed = seed_value;
           JsonNode *sw = json_object_get_member (o, "swept");
           JsonObject *swo = sw && JSON_NODE_HOLDS_OBJECT (sw) ? json_node_get_object (sw) : NULL;
           char **values = g_new0 (char *, r->n_swept + 1);

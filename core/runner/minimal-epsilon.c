@@ -25,7 +25,7 @@ const InterpMetricOutput interp_minimal_epsilon_outputs[] = {
     .description = "Minimal adversarial epsilon of each test image, in test order (null: "
                    "robust at the largest epsilon)",
     .unit = "epsilon", .min = 0.0, .max = INFINITY, .higher_is_better = INTERP_BETTER_HIGHER },
-  { NULL }
+  { 0 }
 };
 
 gboolean

@@ -69,5 +69,5 @@ const InterpMetricOutput interp_saliency_outputs[] = {
   { .name = "kar-accuracy", .kind = INTERP_OUTPUT_SCALAR,
     .description = "Test accuracy after retraining with only the most salient inputs kept (KAR)",
     .unit = "fraction", .min = 0.0, .max = 1.0, .higher_is_better = INTERP_BETTER_HIGHER },
-  { NULL }
+  { 0 }
 };

@@ -26,7 +26,7 @@ const InterpMetricOutput interp_trial_outputs[] = {
   { .name = "training-diverged", .kind = INTERP_OUTPUT_SCALAR,
     .description = "Training diverged and was stopped (1) or not (0)", .min = 0.0, .max = 1.0,
     .higher_is_better = INTERP_BETTER_LOWER },
-  { NULL }
+  { 0 }
 };
 
 gboolean

@@ -43,7 +43,7 @@ interp_worker_main (int argc, char **argv, void (*setup) (const InterpWorkerInfo
     { "trial", 0, 0, G_OPTION_ARG_INT, &trial, "the trial", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "threads", "T" },
     { "quiet", 0, 0, G_OPTION_ARG_NONE, &quiet, "only warnings and errors", NULL },
-    { NULL }
+    { 0 }
   };
   GOptionContext *ctx = g_option_context_new (NULL);
   g_option_context_set_help_enabled (ctx, FALSE);

@@ -52,7 +52,7 @@ const InterpParamSpec interp_train_params[] = {
   { .key = "allow-non-finite-checkpoint", .type = INTERP_PARAM_BOOL, .default_value = "false",
     .help = "load a checkpoint whose parameters or buffers hold NaN or infinite values "
     "(refused by default: such a network diverged)" },
-  { NULL }
+  { 0 }
 };
 
 static InterpOptimKind

@@ -113,7 +113,7 @@ typedef struct {
   gboolean (*update) (gpointer self, InterpNet *net, const InterpTensor *x,
                       const int32_t *labels, GError **error);
   gboolean (*finish) (gpointer self, InterpResults *results, GError **error);
-  /* What finish() writes: a table ending with { NULL }.  Required. */
+  /* What finish() writes: a table ending with { 0 }.  Required. */
   const InterpMetricOutput *outputs;
 } InterpMetricVTable;
 

@@ -63,7 +63,7 @@ typedef struct {
   InterpKind kind;
   const char *name;                /* lower-case-with-dashes, unique per kind */
   const char *description;         /* one sentence */
-  const InterpParamSpec *params;   /* ends with a { NULL } entry; may be NULL */
+  const InterpParamSpec *params;   /* ends with a { 0 } entry; may be NULL */
   const void *vtable;              /* the kind's vtable (model.h, dataset.h, ...) */
   uint32_t param_spec_size;        /* sizeof (InterpParamSpec) as built: the stride of
                                       `params` (see params.h on how the spec grows) */

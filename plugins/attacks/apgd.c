@@ -560,7 +560,7 @@ static const InterpParamSpec apgd_params[] = {
     .help = "runs from new random starts, on the images not yet fooled (per target)" },
   { .key = "rho", .type = INTERP_PARAM_DOUBLE, .default_value = "0.75", .min = 0, .max = 1,
     .help = "halve the step when the loss rose in at most rho of a window (AutoAttack: 0.75)" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpAttackVTable apgd_vtable = {

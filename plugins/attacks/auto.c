@@ -349,7 +349,7 @@ static const InterpParamSpec auto_params[] = {
     .max = 1000000, .help = "iterations of the apgd-ce and apgd-t members (AutoAttack: 100)" },
   { .key = "square-queries", .type = INTERP_PARAM_INT, .default_value = "5000", .min = 1,
     .max = 10000000, .help = "the square member's queries per image (AutoAttack: 5000)" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpAttackVTable auto_vtable = {

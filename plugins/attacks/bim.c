@@ -90,7 +90,7 @@ static const InterpParamSpec bim_params[] = {
     .help = "FGSM steps (torchattacks: 10)" },
   { .key = "step-size", .type = INTERP_PARAM_DOUBLE, .default_value = "2/255",
     .min = 0, .max = 1, .help = "alpha, the Linf size of each step (torchattacks: 2/255)" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpAttackVTable bim_vtable = {

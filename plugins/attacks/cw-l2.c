@@ -334,7 +334,7 @@ static const InterpParamSpec cw_params[] = {
     .max = 1e6, .help = "kappa: the margin by which the image must be misclassified (0)" },
   { .key = "abort-early", .type = INTERP_PARAM_BOOL, .default_value = "true",
     .help = "stop a search step when its loss stops falling (checked every steps/10)" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpAttackVTable cw_vtable = {

@@ -299,7 +299,7 @@ static const InterpParamSpec deepfool_params[] = {
     .help = "x + (1 + overshoot) r_tot: pushes past the boundary (LTS4: 0.02)" },
   { .key = "candidates", .type = INTERP_PARAM_INT, .default_value = "10", .min = 2,
     .max = 100000, .help = "classes tried, the true one and the largest other logits (10)" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpAttackVTable deepfool_vtable = {

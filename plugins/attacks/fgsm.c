@@ -71,7 +71,7 @@ fgsm_describe (gpointer data, InterpAttackInfo *info)
 static const InterpParamSpec fgsm_params[] = {
   { .key = "epsilon", .type = INTERP_PARAM_DOUBLE_LIST, .default_value = "8/255",
     .min = 0, .max = 1, .help = "Linf budgets in pixel units ([0, 1] images)" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpAttackVTable fgsm_vtable = {

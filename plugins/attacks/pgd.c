@@ -250,7 +250,7 @@ static const InterpParamSpec pgd_params[] = {
     .help = "start from a uniform (linf) / radius-uniform (l2) point of the ball" },
   { .key = "restarts", .type = INTERP_PARAM_INT, .default_value = "1", .min = 1, .max = 1e6,
     .help = "independent random starts; keeps the first adversarial, else the highest loss" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpAttackVTable pgd_vtable = {

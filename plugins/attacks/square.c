@@ -326,7 +326,7 @@ static const InterpParamSpec square_params[] = {
     .max = 10000000, .help = "forward passes per image, the first included (AutoAttack: 5000)" },
   { .key = "p-init", .type = INTERP_PARAM_DOUBLE, .default_value = "0.8", .min = 1e-6, .max = 1,
     .help = "initial fraction of the image a square covers (AutoAttack: 0.8)" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpAttackVTable square_vtable = {

@@ -50,7 +50,7 @@ brightness_create (const InterpParams *params, InterpContext *ctx, GError **erro
   return corr_instance_new (&brightness_spec, params, ctx, error);
 }
 
-static const InterpParamSpec brightness_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec brightness_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable brightness_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

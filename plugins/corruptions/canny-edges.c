@@ -44,7 +44,7 @@ canny_edges_create (const InterpParams *params, InterpContext *ctx, GError **err
   return corr_instance_new (&canny_edges_spec, params, ctx, error);
 }
 
-static const InterpParamSpec canny_edges_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec canny_edges_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable canny_edges_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -54,7 +54,7 @@ contrast_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&contrast_spec, params, ctx, error);
 }
 
-static const InterpParamSpec contrast_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec contrast_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable contrast_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

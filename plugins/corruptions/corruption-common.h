@@ -56,7 +56,7 @@ typedef struct {
 } CorrSpec;
 
 /* The keys every corruption has; end a component's table with
- * CORR_COMMON_PARAMS, { NULL }. */
+ * CORR_COMMON_PARAMS, { 0 }. */
 #define CORR_COMMON_PARAMS                                                              \
   { .key = "severity", .type = INTERP_PARAM_INT_LIST, .default_value = "1,2,3,4,5",      \
     .help = "severities to evaluate (1 = mildest, 5 = most severe)", .min = 1, .max = 5 }, \

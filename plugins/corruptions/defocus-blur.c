@@ -59,7 +59,7 @@ defocus_blur_create (const InterpParams *params, InterpContext *ctx, GError **er
   return corr_instance_new (&defocus_blur_spec, params, ctx, error);
 }
 
-static const InterpParamSpec defocus_blur_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec defocus_blur_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable defocus_blur_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

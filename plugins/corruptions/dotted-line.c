@@ -50,7 +50,7 @@ dotted_line_create (const InterpParams *params, InterpContext *ctx, GError **err
   return corr_instance_new (&dotted_line_spec, params, ctx, error);
 }
 
-static const InterpParamSpec dotted_line_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec dotted_line_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable dotted_line_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -113,7 +113,7 @@ elastic_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&elastic_spec, params, ctx, error);
 }
 
-static const InterpParamSpec elastic_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec elastic_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable elastic_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

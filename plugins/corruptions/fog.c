@@ -67,7 +67,7 @@ fog_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&fog_spec, params, ctx, error);
 }
 
-static const InterpParamSpec fog_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec fog_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable fog_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -210,7 +210,7 @@ static const InterpParamSpec frost_params[] = {
     .help = "folder of frost photographs (.png/.jpg/.jpeg), e.g. the generator's "
             "frost1.png .. frost6.jpg" },
   CORR_COMMON_PARAMS,
-  { NULL }
+  { 0 }
 };
 
 static const InterpCorruptionVTable frost_vtable = {

@@ -47,7 +47,7 @@ gaussian_blur_create (const InterpParams *params, InterpContext *ctx, GError **e
   return corr_instance_new (&gaussian_blur_spec, params, ctx, error);
 }
 
-static const InterpParamSpec gaussian_blur_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec gaussian_blur_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable gaussian_blur_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

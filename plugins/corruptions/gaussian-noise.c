@@ -45,7 +45,7 @@ gaussian_noise_create (const InterpParams *params, InterpContext *ctx, GError **
   return corr_instance_new (&gaussian_noise_spec, params, ctx, error);
 }
 
-static const InterpParamSpec gaussian_noise_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec gaussian_noise_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable gaussian_noise_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -97,7 +97,7 @@ glass_blur_create (const InterpParams *params, InterpContext *ctx, GError **erro
   return corr_instance_new (&glass_blur_spec, params, ctx, error);
 }
 
-static const InterpParamSpec glass_blur_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec glass_blur_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable glass_blur_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

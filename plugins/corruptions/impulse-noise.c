@@ -53,7 +53,7 @@ impulse_noise_create (const InterpParams *params, InterpContext *ctx, GError **e
   return corr_instance_new (&impulse_noise_spec, params, ctx, error);
 }
 
-static const InterpParamSpec impulse_noise_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec impulse_noise_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable impulse_noise_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -46,7 +46,7 @@ jpeg_compression_create (const InterpParams *params, InterpContext *ctx, GError 
   return corr_instance_new (&jpeg_compression_spec, params, ctx, error);
 }
 
-static const InterpParamSpec jpeg_compression_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec jpeg_compression_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable jpeg_compression_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -59,7 +59,7 @@ motion_blur_create (const InterpParams *params, InterpContext *ctx, GError **err
   return corr_instance_new (&motion_blur_spec, params, ctx, error);
 }
 
-static const InterpParamSpec motion_blur_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec motion_blur_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable motion_blur_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

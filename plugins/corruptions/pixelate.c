@@ -52,7 +52,7 @@ pixelate_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&pixelate_spec, params, ctx, error);
 }
 
-static const InterpParamSpec pixelate_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec pixelate_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable pixelate_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -36,7 +36,7 @@ rotate_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&rotate_spec, params, ctx, error);
 }
 
-static const InterpParamSpec rotate_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec rotate_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable rotate_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -57,7 +57,7 @@ saturate_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&saturate_spec, params, ctx, error);
 }
 
-static const InterpParamSpec saturate_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec saturate_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable saturate_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -30,7 +30,7 @@ scale_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&scale_spec, params, ctx, error);
 }
 
-static const InterpParamSpec scale_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec scale_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable scale_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -35,7 +35,7 @@ shear_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&shear_spec, params, ctx, error);
 }
 
-static const InterpParamSpec shear_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec shear_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable shear_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

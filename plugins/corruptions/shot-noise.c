@@ -52,7 +52,7 @@ shot_noise_create (const InterpParams *params, InterpContext *ctx, GError **erro
   return corr_instance_new (&shot_noise_spec, params, ctx, error);
 }
 
-static const InterpParamSpec shot_noise_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec shot_noise_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable shot_noise_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -146,7 +146,7 @@ snow_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&snow_spec, params, ctx, error);
 }
 
-static const InterpParamSpec snow_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec snow_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable snow_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

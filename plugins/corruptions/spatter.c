@@ -203,7 +203,7 @@ spatter_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&spatter_spec, params, ctx, error);
 }
 
-static const InterpParamSpec spatter_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec spatter_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable spatter_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -48,7 +48,7 @@ speckle_noise_create (const InterpParams *params, InterpContext *ctx, GError **e
   return corr_instance_new (&speckle_noise_spec, params, ctx, error);
 }
 
-static const InterpParamSpec speckle_noise_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec speckle_noise_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable speckle_noise_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

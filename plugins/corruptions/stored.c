@@ -34,7 +34,7 @@ static const InterpParamSpec stored_params[] = {
             "[corruption:gaussian-noise] reads gaussian_noise)" },
   { .key = "severity", .type = INTERP_PARAM_INT_LIST, .default_value = "1,2,3,4,5",
     .help = "severities to evaluate (mnist-c stores only 1)", .min = 1, .max = 5 },
-  { NULL }
+  { 0 }
 };
 
 typedef struct {

@@ -42,7 +42,7 @@ stripe_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&stripe_spec, params, ctx, error);
 }
 
-static const InterpParamSpec stripe_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec stripe_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable stripe_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

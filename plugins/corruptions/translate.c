@@ -37,7 +37,7 @@ translate_create (const InterpParams *params, InterpContext *ctx, GError **error
   return corr_instance_new (&translate_spec, params, ctx, error);
 }
 
-static const InterpParamSpec translate_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec translate_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable translate_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -76,7 +76,7 @@ zigzag_create (const InterpParams *params, InterpContext *ctx, GError **error)
   return corr_instance_new (&zigzag_spec, params, ctx, error);
 }
 
-static const InterpParamSpec zigzag_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec zigzag_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable zigzag_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

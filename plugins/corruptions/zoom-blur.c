@@ -86,7 +86,7 @@ zoom_blur_create (const InterpParams *params, InterpContext *ctx, GError **error
   return corr_instance_new (&zoom_blur_spec, params, ctx, error);
 }
 
-static const InterpParamSpec zoom_blur_params[] = { CORR_COMMON_PARAMS, { NULL } };
+static const InterpParamSpec zoom_blur_params[] = { CORR_COMMON_PARAMS, { 0 } };
 
 static const InterpCorruptionVTable zoom_blur_vtable = {
   INTERP_VTABLE_SIZE (InterpCorruptionVTable),

@@ -27,7 +27,7 @@ static const InterpParamSpec cifar10_params[] = {
   { "path", INTERP_PARAM_STRING, NULL,
     "folder with data_batch_1.bin .. data_batch_5.bin and test_batch.bin "
     "(cifar-10-batches-bin)", 0, 0, NULL },
-  { NULL }
+  { 0 }
 };
 
 static const InterpParamSpec cifar100_params[] = {
@@ -36,7 +36,7 @@ static const InterpParamSpec cifar100_params[] = {
   { "labels", INTERP_PARAM_CHOICE, "fine",
     "which labels to serve: the 100 fine classes or the 20 coarse superclasses",
     0, 0, "fine|coarse" },
-  { NULL }
+  { 0 }
 };
 
 /* From the CIFAR-10 page (batches.meta.txt). */

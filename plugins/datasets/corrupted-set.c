@@ -25,7 +25,7 @@ static const InterpParamSpec corrupted_set_params[] = {
   { .key = "classes", .type = INTERP_PARAM_INT, .default_value = "10",
     .help = "number of classes; every stored label must be below it", .min = 1,
     .max = 1000000 },
-  { NULL }
+  { 0 }
 };
 
 /* Copies a block's images and labels into split s of the store (the

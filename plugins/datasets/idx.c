@@ -22,19 +22,21 @@
 
 /* Guards against allocating what a corrupt header claims. */
 #define IDX_MAX_BYTES ((int64_t) 1 << 36)
+/* The first read's size; the buffer then doubles while data keeps coming. */
+#define IDX_READ_CHUNK ((int64_t) 1 << 20)
 
 static const InterpParamSpec fashion_mnist_params[] = {
   { "path", INTERP_PARAM_STRING, "/usr/share/datasets/fashion-mnist",
     "folder with train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), "
     "t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz)", 0, 0, NULL },
-  { NULL }
+  { 0 }
 };
 
 static const InterpParamSpec mnist_params[] = {
   { "path", INTERP_PARAM_STRING, NULL,
     "folder with train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), "
     "t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz)", 0, 0, NULL },
-  { NULL }
+  { 0 }
 };
 
 /* Class names from Xiao, Rasul & Vollgraf (2017), Fashion-MNIST README. */
@@ -153,19 +155,30 @@ idx_read (const char *path, int want_ndim, int64_t *dims, uint8_t **data, GError
                        "%s: dimension %d is zero", path, d);
           goto out;
         }
-      total *= dims[d];
-      if (total > IDX_MAX_BYTES)
+      /* Checked before multiplying: the product of three 32-bit dimensions
+       * overflows int64. */
+      if (dims[d] > IDX_MAX_BYTES / total)
         {
           g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,
                        "%s: implausible dimensions (more than %" G_GINT64_FORMAT " bytes)",
                        path, IDX_MAX_BYTES);
           goto out;
         }
+      total *= dims[d];
     }
-  buf = g_malloc ((gsize) total);
-  got = gz_read_all (gz, path, buf, total, error);
-  if (got < 0)
-    goto out;
+  /* The buffer grows with the data actually read, so a corrupt header on
+   * a short file cannot make us allocate what it claims. */
+  got = 0;
+  for (int64_t cap = 0; got == cap && cap < total;)
+    {
+      int64_t want_cap = MIN (total, MAX (cap * 2, (int64_t) IDX_READ_CHUNK));
+      buf = g_realloc (buf, (gsize) want_cap);
+      int64_t n = gz_read_all (gz, path, buf + cap, want_cap - cap, error);
+      if (n < 0)
+        goto out;
+      got = cap + n;
+      cap = want_cap;
+    }
   if (got < total)
     {
       g_set_error (error, INTERP_ERROR, INTERP_ERROR_FORMAT,

@@ -30,7 +30,7 @@ static const InterpParamSpec image_folder_params[] = {
   { "channels", INTERP_PARAM_CHOICE, "auto",
     "1 = grey, 3 = RGB (images are converted); auto = as the first training image",
     0, 0, "auto|1|3" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpParamSpec tiny_imagenet_params[] = {
@@ -39,7 +39,7 @@ static const InterpParamSpec tiny_imagenet_params[] = {
   { "size", INTERP_PARAM_INT, "0",
     "resize every image to size x size (bilinear); 0 = keep the 64 x 64 originals",
     0, 4096, NULL },
-  { NULL }
+  { 0 }
 };
 
 /* The images of one split, in load order. */

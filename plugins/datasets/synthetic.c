@@ -26,7 +26,7 @@ static const InterpParamSpec synthetic_params[] = {
   { "test-size", INTERP_PARAM_INT, "500", "test samples", 1, 10000000, NULL },
   { "noise", INTERP_PARAM_DOUBLE, "0.5",
     "standard deviation of the Gaussian noise added to the class pattern", 0, 10, NULL },
-  { NULL }
+  { 0 }
 };
 
 static void

@@ -28,7 +28,7 @@ typedef struct {
 static const InterpParamSpec accuracy_params[] = {
   { "top-k", INTERP_PARAM_INT_LIST, "1",
     "ranks to report: k = 1 gives 'accuracy', k = 5 'top5-accuracy', ...", 1, 1000, NULL },
-  { NULL }
+  { 0 }
 };
 
 static void
@@ -202,7 +202,7 @@ static const InterpMetricOutput accuracy_outputs[] = {
   { .name = "loss", .kind = INTERP_OUTPUT_SCALAR,
     .description = "Mean cross-entropy of the logits", .unit = "nats",
     .min = 0.0, .max = INFINITY, .higher_is_better = INTERP_BETTER_LOWER },
-  { NULL }
+  { 0 }
 };
 
 static const InterpMetricVTable accuracy_vtable = {

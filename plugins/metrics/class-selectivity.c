@@ -81,7 +81,7 @@ static const InterpParamSpec selectivity_params[] = {
     "statistics batchnorm nodes use in the measured forward: running (eval mode, the "
     "runner's pass) or batch (each evaluation batch's own, as in training; running "
     "statistics untouched, dropout off)", 0, 0, "running|batch" },
-  { NULL }
+  { 0 }
 };
 
 static void
@@ -463,7 +463,7 @@ static const InterpMetricOutput selectivity_outputs[] = {
   { .name = "selectivity-units", .kind = INTERP_OUTPUT_VALUES,
     .description = "Class selectivity index of every unit", .unit = "index",
     .min = 0.0, .max = 1.0, .higher_is_better = INTERP_BETTER_NEITHER },
-  { NULL }
+  { 0 }
 };
 
 static const InterpMetricVTable selectivity_vtable = {

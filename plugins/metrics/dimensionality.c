@@ -71,7 +71,7 @@ static const InterpParamSpec dimensionality_params[] = {
   { .key = "max-images", .type = INTERP_PARAM_INT, .default_value = "0",
     .help = "measure only the first N test images of each condition (0: all)",
     .min = 0, .max = G_MAXINT32 },
-  { NULL }
+  { 0 }
 };
 
 static void
@@ -430,7 +430,7 @@ static const InterpMetricOutput dimensionality_outputs[] = {
   { .name = "change-pc95", .kind = INTERP_OUTPUT_PER_LAYER,
     .description = "Principal components for 95% of the change's variance per layer",
     .unit = "count", .min = 0.0, .max = INFINITY, .higher_is_better = INTERP_BETTER_NEITHER },
-  { NULL }
+  { 0 }
 };
 
 static const InterpMetricVTable dimensionality_vtable = {

@@ -74,7 +74,7 @@ static const InterpParamSpec gradvar_params[] = {
   { .key = "normalise", .type = INTERP_PARAM_CHOICE, .default_value = "none",
     .help = "none: raw gradients; l2: each gradient divided by its L2 norm (directions only)",
     .choices = "none|l2" },
-  { NULL }
+  { 0 }
 };
 
 void
@@ -376,7 +376,7 @@ static const InterpMetricOutput gradvar_outputs[] = {
   { .name = "grad-zero", .kind = INTERP_OUTPUT_PER_LAYER,
     .description = "Fraction of (sample, unit) pairs with a zero input gradient per layer",
     .unit = "fraction", .min = 0.0, .max = 1.0, .higher_is_better = INTERP_BETTER_NEITHER },
-  { NULL }
+  { 0 }
 };
 
 static const InterpMetricVTable gradvar_vtable = {

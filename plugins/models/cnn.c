@@ -34,7 +34,7 @@ static const InterpParamSpec cnn_params[] = {
   { "dropout", INTERP_PARAM_DOUBLE, "0",
     "drop probability after every hidden fully connected ReLU (0 = none)", 0, 0.99, NULL },
   { "init", INTERP_PARAM_CHOICE, "pytorch", MODEL_INIT_HELP, 0, 0, "pytorch|kaiming" },
-  { NULL }
+  { 0 }
 };
 
 /* `padding` as pixels; -1 with an error naming the key when it is none of

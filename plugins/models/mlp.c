@@ -16,7 +16,7 @@ static const InterpParamSpec mlp_params[] = {
   { "dropout", INTERP_PARAM_DOUBLE, "0",
     "drop probability after every hidden ReLU (0 = no dropout nodes)", 0, 0.99, NULL },
   { "init", INTERP_PARAM_CHOICE, "kaiming", MODEL_INIT_HELP, 0, 0, "pytorch|kaiming" },
-  { NULL }
+  { 0 }
 };
 
 static gboolean

@@ -40,7 +40,7 @@ static const InterpParamSpec resnet_params[] = {
     "auto (imagenet for inputs of 128 pixels or more)", 0, 0, "auto|imagenet|cifar" },
   /* Kaiming-normal: the init of He et al. for these BatchNorm nets. */
   { "init", INTERP_PARAM_CHOICE, "kaiming", MODEL_INIT_HELP, 0, 0, "pytorch|kaiming" },
-  { NULL }
+  { 0 }
 };
 
 /* One basic block: two 3x3 convs with BN, and a shortcut that is the

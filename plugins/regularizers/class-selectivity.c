@@ -79,7 +79,7 @@ static const InterpParamSpec selreg_params[] = {
   { "average", INTERP_PARAM_CHOICE, "units",
     "mean_SI over the matched layers: units (every unit weighs the same) or layers "
     "(the mean of the per-layer means, every layer weighs the same)", 0, 0, "units|layers" },
-  { NULL }
+  { 0 }
 };
 
 static void

@@ -25,7 +25,7 @@ static const InterpParamSpec l1_params[] = {
     "coefficient: loss += lambda * mean over the batch of sum |a|", 0, 1e6, NULL },
   { "layers", INTERP_PARAM_STRING, "*relu*",
     "glob over node names ('*', '?'); the nodes whose activations are penalised", 0, 0, NULL },
-  { NULL }
+  { 0 }
 };
 
 static void

@@ -25,7 +25,7 @@ static const InterpParamSpec l2_params[] = {
     "another name for lambda", 0, 1e6, NULL },
   { "params", INTERP_PARAM_STRING, "*.weight",
     "glob over parameter names ('*', '?'), e.g. '*.weight' or 'fc.*'", 0, 0, NULL },
-  { NULL }
+  { 0 }
 };
 
 static void

@@ -52,7 +52,7 @@ deconvnet_describe (gpointer data, InterpSaliencyInfo *info)
 }
 
 static const InterpParamSpec deconvnet_params[] = {
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable deconvnet_vtable = {

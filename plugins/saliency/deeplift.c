@@ -89,7 +89,7 @@ deeplift_describe (gpointer data, InterpSaliencyInfo *info)
 
 static const InterpParamSpec deeplift_params[] = {
   PATH_BASELINE_PARAMS,
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable deeplift_vtable = {

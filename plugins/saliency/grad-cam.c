@@ -73,7 +73,7 @@ static const InterpParamSpec grad_cam_params[] = {
             "last such node before the first flatten or global average pool" },
   { .key = "relu", .type = INTERP_PARAM_BOOL, .default_value = "true",
     .help = "keep only the positive part of the weighted sum (the paper's ReLU)" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable grad_cam_vtable = {

@@ -181,7 +181,7 @@ static const InterpParamSpec shap_params[] = {
   { .key = "internal-batch-size", .type = INTERP_PARAM_INT, .default_value = "64", .min = 1,
     .max = 1000000,
     .help = "points (images x samples) per forward/backward: bounds memory, not results" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable shap_vtable = {

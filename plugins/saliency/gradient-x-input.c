@@ -49,7 +49,7 @@ gxi_describe (gpointer data, InterpSaliencyInfo *info)
   info->passes_per_image = 1;
 }
 
-static const InterpParamSpec gxi_params[] = { { NULL } };
+static const InterpParamSpec gxi_params[] = { { 0 } };
 
 static const InterpSaliencyVTable gxi_vtable = {
   INTERP_VTABLE_SIZE (InterpSaliencyVTable),

@@ -61,7 +61,7 @@ gradient_describe (gpointer data, InterpSaliencyInfo *info)
 static const InterpParamSpec gradient_params[] = {
   { .key = "absolute", .type = INTERP_PARAM_BOOL, .default_value = "false",
     .help = "the gradient's magnitude instead of its signed value" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable gradient_vtable = {

@@ -53,7 +53,7 @@ guided_backprop_describe (gpointer data, InterpSaliencyInfo *info)
 }
 
 static const InterpParamSpec guided_backprop_params[] = {
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable guided_backprop_vtable = {

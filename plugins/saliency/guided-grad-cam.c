@@ -91,7 +91,7 @@ static const InterpParamSpec guided_grad_cam_params[] = {
   { .key = "layer", .type = INTERP_PARAM_STRING, .default_value = "",
     .help = "Grad-CAM's node (C x h x w output: conv, relu, pool, batchnorm); empty = the "
             "last such node before the first flatten or global average pool" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable guided_grad_cam_vtable = {

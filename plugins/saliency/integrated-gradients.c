@@ -179,7 +179,7 @@ static const InterpParamSpec ig_params[] = {
   { .key = "internal-batch-size", .type = INTERP_PARAM_INT, .default_value = "64", .min = 1,
     .max = 1000000,
     .help = "path points (images x steps) per forward/backward: bounds memory, not results" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable ig_vtable = {

@@ -101,7 +101,7 @@ static const InterpParamSpec lrp_params[] = {
     .choices = "epsilon|zplus",
     .help = "the rule of conv2d nodes: epsilon, or zplus (positive contributions only, no "
             "bias); linear, batchnorm, pooling and add nodes always use epsilon" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable lrp_vtable = {

@@ -202,7 +202,7 @@ static const InterpParamSpec nt_params[] = {
   { .key = "internal-batch-size", .type = INTERP_PARAM_INT, .default_value = "64", .min = 1,
     .max = 1000000,
     .help = "noisy images (images x samples) per call of the inner method: bounds memory" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable nt_vtable = {

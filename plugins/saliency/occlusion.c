@@ -164,7 +164,7 @@ static const InterpParamSpec occlusion_params[] = {
     .help = "the pixel value an occluded patch is set to" },
   { .key = "internal-batch-size", .type = INTERP_PARAM_INT, .default_value = "64", .min = 1,
     .max = 1000000, .help = "occluded copies of an image per forward pass (bounds memory)" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable occlusion_vtable = {

@@ -184,7 +184,7 @@ static const InterpParamSpec rise_params[] = {
     .help = "probability that a grid cell is kept (RISE: 0.5)" },
   { .key = "internal-batch-size", .type = INTERP_PARAM_INT, .default_value = "100", .min = 1,
     .max = 1000000, .help = "masked copies of an image per forward pass (bounds memory)" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpSaliencyVTable rise_vtable = {

@@ -447,8 +447,8 @@ typedef struct {
 } Config;
 
 static const Config configs[] = {
-  { &interp_attack_fgsm, { NULL }, INTERP_NORM_LINF },
-  { &interp_attack_bim, { NULL }, INTERP_NORM_LINF },
+  { &interp_attack_fgsm, { 0 }, INTERP_NORM_LINF },
+  { &interp_attack_bim, { 0 }, INTERP_NORM_LINF },
   { &interp_attack_pgd, { "restarts=2", NULL }, INTERP_NORM_LINF },
   { &interp_attack_pgd, { "norm=l2", "epsilon=0.5", "relative-step-size=0.3", NULL },
     INTERP_NORM_L2 },

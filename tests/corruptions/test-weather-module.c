@@ -68,7 +68,7 @@ Test (weather_module, a_loaded_component_corrupts)
   InterpRegistry *reg = load ();
   const InterpRegistryEntry *e = interp_registry_find (reg, INTERP_KIND_CORRUPTION, "rotate");
   const InterpCorruptionVTable *vt = e->component->vtable;
-  static const char *const none[] = { NULL };
+  static const char *const none[] = { 0 };
   GError *error = NULL;
   InterpParams *p = interp_params_new_from_pairs (e->component->params,
                                                   "test.ini: [corruption:rotate]", none, &error);

@@ -18,7 +18,7 @@ vt (const InterpComponent *comp)
 gpointer
 weather_try_create (const InterpComponent *comp, const char *const *pairs, GError **error)
 {
-  static const char *const none[] = { NULL };
+  static const char *const none[] = { 0 };
   InterpParams *p = interp_params_new_from_pairs (comp->params, WEATHER_WHERE,
                                                   pairs ? pairs : none, error);
   if (p == NULL)

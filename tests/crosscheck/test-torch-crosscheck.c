@@ -430,7 +430,7 @@ run_case (const CrossCase *cc)
  * normalisation statistics, at the quickstart's batch size. */
 Test (torch_crosscheck, small_cnn)
 {
-  static const char *const pairs[] = { NULL };
+  static const char *const pairs[] = { 0 };
   static const char *const probes[] = { "relu*", NULL };
   const CrossCase cc = {
     .arch = "cnn", .model = "cnn", .pairs = pairs, .c = 1, .h = 28, .w = 28, .batch = 128,

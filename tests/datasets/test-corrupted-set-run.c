@@ -306,7 +306,7 @@ fake_apply_indexed (gpointer self, const InterpTensor *x, int64_t index, int32_t
 
 static const InterpParamSpec fake_params[] = {
   { .key = "severity", .type = INTERP_PARAM_INT_LIST, .default_value = "1", .help = "levels" },
-  { NULL }
+  { 0 }
 };
 
 static GError *

@@ -227,6 +227,39 @@ Test (idx, truncated_raw_and_gzip)
   g_free (dir);
 }
 
+/* Found by tests/fuzz/fuzz-idx: a header that claims 15 x 65535 x 65535
+ * bytes (64 GB, under the plausibility bound) on a file of a few bytes
+ * made the reader allocate the claimed size before reading (an abort in
+ * g_malloc, or out of memory); it must be a truncation error. */
+Test (idx, huge_claimed_size_on_a_short_file)
+{
+  for (int gz = 0; gz < 2; gz++)
+    {
+      char *dir = write_layout (gz, 6, 3, 2, 2);
+      GByteArray *b = idx_images (0x803, 1, 1, 1);
+      const uint8_t dims[12] = { 0, 0, 0, 15, 0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff };
+      memcpy (b->data + 4, dims, sizeof dims);
+      put (dir, "train-images-idx3-ubyte", b, gz);
+      expect_error (dir, INTERP_ERROR_FORMAT, "train-images-idx3-ubyte", "truncated");
+      tds_rmtree (dir);
+      g_free (dir);
+    }
+}
+
+/* Found by tests/fuzz/fuzz-idx: dimensions whose product overflows int64
+ * (undefined behaviour, UBSan aborts) before the plausibility check. */
+Test (idx, dimensions_whose_product_overflows)
+{
+  char *dir = write_layout (FALSE, 6, 3, 2, 2);
+  GByteArray *b = idx_images (0x803, 1, 1, 1);
+  const uint8_t dims[12] = { 0x8a, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0, 0, 1 };
+  memcpy (b->data + 4, dims, sizeof dims);
+  put (dir, "train-images-idx3-ubyte", b, FALSE);
+  expect_error (dir, INTERP_ERROR_FORMAT, "train-images-idx3-ubyte", "implausible dimensions");
+  tds_rmtree (dir);
+  g_free (dir);
+}
+
 Test (idx, longer_than_declared)
 {
   char *dir = write_layout (FALSE, 6, 3, 2, 2);

@@ -127,6 +127,81 @@ Test (jpeg, corrupt_and_truncated_bytes_are_format_errors)
   interp_pixels_clear (&px);
 }
 
+/* Found by tests/fuzz/fuzz-jpeg: a few hundred bytes whose frame header
+ * declares 65000 x 65000 pixels made the decoder allocate 12 GB before
+ * reading any scan (out of memory); beyond IMAGE_DECODE_MAX_BYTES it is a
+ * FORMAT error naming the size. */
+Test (jpeg, huge_declared_size_is_an_error)
+{
+  InterpPixels px = pixels_new (8, 8, 3), back;
+  guint8 *bytes;
+  gsize len;
+  GError *error = NULL;
+  cr_assert (interp_pixels_encode_jpeg (&px, 75, &bytes, &len, NULL));
+  /* SOF0 (FF C0): length(2) precision(1) height(2) width(2). */
+  gsize at = 0;
+  for (gsize i = 2; i + 8 < len && !at; i++)
+    if (bytes[i] == 0xff && bytes[i + 1] == 0xc0)
+      at = i;
+  cr_assert (at);
+  bytes[at + 5] = 0xfd, bytes[at + 6] = 0xe8;   /* height 65000 */
+  bytes[at + 7] = 0xfd, bytes[at + 8] = 0xe8;   /* width 65000 */
+  cr_assert_not (interp_pixels_decode_jpeg (bytes, len, "huge.jpg", &back, &error));
+  cr_assert_eq (error->code, INTERP_ERROR_FORMAT);
+  cr_assert (strstr (error->message, "huge.jpg") && strstr (error->message, "65000 x 65000"),
+             "%s", error->message);
+  g_clear_error (&error);
+  g_free (bytes);
+  interp_pixels_clear (&px);
+}
+
+static guint32
+crc32_png (const guint8 *p, gsize n)
+{
+  /* The CRC of the PNG specification (its annex D), bit by bit. */
+  guint32 c = 0xffffffffu;
+  for (gsize i = 0; i < n; i++)
+    {
+      c ^= p[i];
+      for (int k = 0; k < 8; k++)
+        c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+    }
+  return c ^ 0xffffffffu;
+}
+
+/* The same for a PNG: its IHDR may declare up to 2^31 - 1 pixels a side
+ * (libpng's default limit is 10^6). */
+Test (png, huge_declared_size_is_an_error)
+{
+  InterpPixels px = pixels_new (2, 2, 3), back;
+  char *dir = g_dir_make_tmp ("interp-test-png-XXXXXX", NULL);
+  char *path = g_build_filename (dir, "huge.png", NULL);
+  GError *error = NULL;
+  cr_assert (interp_pixels_write_png (&px, path, &error), "%s", error ? error->message : "");
+  gchar *data;
+  gsize len;
+  cr_assert (g_file_get_contents (path, &data, &len, NULL));
+  guint8 *b = (guint8 *) data;
+  /* signature(8), IHDR length(4), "IHDR"(4), width(4), height(4), ...; CRC
+   * over type and data (13 bytes) at 29. */
+  const guint8 size[8] = { 0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30 };   /* 30000 x 30000 */
+  memcpy (b + 16, size, sizeof size);
+  guint32 crc = crc32_png (b + 12, 17);
+  b[29] = (guint8) (crc >> 24), b[30] = (guint8) (crc >> 16);
+  b[31] = (guint8) (crc >> 8), b[32] = (guint8) crc;
+  cr_assert (g_file_set_contents (path, data, (gssize) len, NULL));
+  cr_assert_not (interp_pixels_decode_file (path, 0, &back, &error));
+  cr_assert_eq (error->code, INTERP_ERROR_FORMAT);
+  cr_assert (strstr (error->message, "30000 x 30000"), "%s", error->message);
+  g_clear_error (&error);
+  g_remove (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+  g_free (data);
+  interp_pixels_clear (&px);
+}
+
 Test (png, written_then_decoded_gives_the_same_pixels)
 {
   char *dir = g_dir_make_tmp ("interp-image-XXXXXX", NULL);

@@ -21,7 +21,7 @@ static const InterpMetricOutput outputs[] = {
   { .name = "hist", .kind = INTERP_OUTPUT_HISTOGRAM, .description = "Bins", .min = 0, .max = 1 },
   { .name = "top*-score", .kind = INTERP_OUTPUT_SCALAR, .description = "Top-k" },
   { .name = "top1-score", .kind = INTERP_OUTPUT_CURVE, .description = "Exact beats pattern" },
-  { NULL }
+  { 0 }
 };
 
 Test (metric_outputs, find_exact_then_pattern)

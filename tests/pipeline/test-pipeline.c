@@ -269,7 +269,7 @@ Test (pipeline, dataset_common_keys_are_validated)
 Test (pipeline, fractions_are_numbers)
 {
   InterpParamSpec spec[] = { { .key = "epsilon", .type = INTERP_PARAM_DOUBLE_LIST,
-                               .default_value = "8/255", .min = 0, .max = 1 }, { NULL } };
+                               .default_value = "8/255", .min = 0, .max = 1 }, { 0 } };
   GError *error = NULL;
   cr_assert (interp_param_validate (&spec[0], "1/255, 2/255, 0.5", &error));
   cr_assert_not (interp_param_validate (&spec[0], "2/0", &error));
@@ -278,6 +278,16 @@ Test (pipeline, fractions_are_numbers)
   cr_assert_not (interp_param_validate (&spec[0], "300/255", &error));
   cr_assert_eq (error->code, INTERP_ERROR_OUT_OF_RANGE);
   g_clear_error (&error);
+  /* Found by tests/fuzz/fuzz-pipeline: an item that is not a number (here
+   * a fraction without numerator) was converted to int64 as NaN, undefined
+   * behaviour (UBSan aborts), before the error was reported. */
+  cr_assert_not (interp_param_validate (&spec[0], "1/255, /255", &error));
+  cr_assert_eq (error->code, INTERP_ERROR_BAD_VALUE);
+  g_clear_error (&error);
+  InterpParamSpec wide[] = { { .key = "levels", .type = INTERP_PARAM_DOUBLE_LIST,
+                               .default_value = "1" }, { 0 } };
+  cr_assert (interp_param_validate (&wide[0], "1e300, -1e300", &error),
+             "%s", error ? error->message : "");
 }
 
 /* ---- kinds from the table: [task] and [pruner] ------------------------- */
@@ -338,7 +348,7 @@ static const InterpPrunerVTable pruner_vtable = {
 static const InterpParamSpec pruner_params[] = {
   { .key = "scope", .type = INTERP_PARAM_CHOICE, .default_value = "global",
     .choices = "global|layer", .help = "where the fraction applies" },
-  { NULL }
+  { 0 }
 };
 
 static const InterpComponent task = INTERP_COMPONENT (

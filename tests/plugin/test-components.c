@@ -208,7 +208,7 @@ Test (components, refuses_bad_components)
   static const InterpParamSpec twice[] = {
     { "k", INTERP_PARAM_INT, "1", "", 0, 0, NULL },
     { "k", INTERP_PARAM_INT, "2", "", 0, 0, NULL },
-    { NULL }
+    { 0 }
   };
   c = builtin_metric;
   c.params = twice;
@@ -216,7 +216,7 @@ Test (components, refuses_bad_components)
 
   static const InterpParamSpec no_choices[] = {
     { "mode", INTERP_PARAM_CHOICE, NULL, "", 0, 0, NULL },
-    { NULL }
+    { 0 }
   };
   c = builtin_metric;
   c.params = no_choices;
@@ -224,7 +224,7 @@ Test (components, refuses_bad_components)
 
   static const InterpParamSpec out_of_range[] = {
     { "p", INTERP_PARAM_DOUBLE, "2", "", 0, 1, NULL },
-    { NULL }
+    { 0 }
   };
   c = builtin_metric;
   c.params = out_of_range;
@@ -261,7 +261,7 @@ Test (components, attack_level_key_must_be_a_declared_list)
   static const InterpParamSpec params[] = {
     { "epsilon", INTERP_PARAM_DOUBLE_LIST, "0.1", "", 0, 1, NULL },
     { "steps", INTERP_PARAM_INT_LIST, "1", "", 0, 0, NULL },
-    { NULL }
+    { 0 }
   };
   InterpAttackVTable v = {
     INTERP_VTABLE_SIZE (InterpAttackVTable), .level_key = "epsilon",
@@ -428,7 +428,7 @@ static const LongerSpec longer_params[] = {
       .help = "first" }, "x" },
   { { .key = "mode", .type = INTERP_PARAM_CHOICE, .default_value = "b", .choices = "a|b",
       .help = "second" }, "y" },
-  { { NULL }, NULL }
+  { { 0 }, NULL }
 };
 
 Test (components, longer_param_specs_are_read_with_their_stride)
@@ -461,7 +461,7 @@ Test (components, longer_param_specs_are_read_with_their_stride)
     { { .key = "alpha", .type = INTERP_PARAM_DOUBLE, .default_value = "0.5", .help = "" }, "" },
     { { .key = "beta", .type = INTERP_PARAM_DOUBLE, .default_value = "2", .min = 0, .max = 1,
         .help = "" }, "" },
-    { { NULL }, NULL }
+    { { 0 }, NULL }
   };
   c.params = &bad[0].spec;
   assert_component_refused (&c, "'beta'");
@@ -471,7 +471,7 @@ Test (components, short_param_specs_are_refused)
 {
   static const InterpParamSpec params[] = {
     { .key = "alpha", .type = INTERP_PARAM_DOUBLE, .default_value = "0.5", .help = "" },
-    { NULL }
+    { 0 }
   };
   InterpComponent c = builtin_metric;
   c.params = params;

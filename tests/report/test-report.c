@@ -339,6 +339,12 @@ Test (report, malformed_manifest)
   check_bad_file ("manifest.json", "[1, 2]", INTERP_ERROR_FORMAT, "not a JSON object");
   check_bad_file ("manifest.json", "{\"trials\": [{\"id\": \"../x\"}]}", INTERP_ERROR_FORMAT,
                   "trial 0");
+  /* Found by tests/fuzz/fuzz-report: a seed that is not a number was
+   * converted to int64 as NaN (undefined behaviour; UBSan aborts). */
+  check_bad_file ("manifest.json", "{\"trials\": [{\"id\": \"trial-000\", \"seed\": \"x\"}]}",
+                  INTERP_ERROR_FORMAT, "trial 0 (trial-000): \"seed\" is not an integer");
+  check_bad_file ("manifest.json", "{\"trials\": [{\"id\": \"trial-000\", \"seed\": 1e300}]}",
+                  INTERP_ERROR_FORMAT, "\"seed\" is not an integer");
 }
 
 Test (report, malformed_summary)

@@ -22,7 +22,7 @@ typedef struct {
 static const InterpParamSpec constant_params[] = {
   { .key = "value", .type = INTERP_PARAM_CHOICE, .default_value = "half",
     .choices = "half|nan|inf", .help = "the value reported" },
-  { NULL }
+  { 0 }
 };
 
 static gpointer
@@ -70,7 +70,7 @@ static const InterpMetricOutput constant_outputs[] = {
   { .name = "constant-array", .kind = INTERP_OUTPUT_CURVE, .description = "The value, then 1",
     .higher_is_better = INTERP_BETTER_NEITHER,
     .x_label = "position", .x_min = 0.0, .x_max = 1.0 },
-  { NULL }
+  { 0 }
 };
 
 static const InterpMetricVTable constant_vtable = {
@@ -91,7 +91,7 @@ static const InterpComponent constant = INTERP_COMPONENT (
 static const InterpParamSpec darken_params[] = {
   { .key = "severity", .type = INTERP_PARAM_INT_LIST, .default_value = "1..5", .min = 1, .max = 5,
     .help = "severities" },
-  { NULL }
+  { 0 }
 };
 
 static gpointer
@@ -152,7 +152,7 @@ static const InterpComponent speckle = INTERP_COMPONENT (
 static const InterpParamSpec sign_params[] = {
   { .key = "epsilon", .type = INTERP_PARAM_DOUBLE_LIST, .default_value = "0, 0.5", .min = 0,
     .max = 1, .help = "noise amplitudes" },
-  { NULL }
+  { 0 }
 };
 
 static gboolean
@@ -258,7 +258,7 @@ node_mean_finish (gpointer self, InterpResults *results, GError **error)
 static const InterpMetricOutput node_mean_outputs[] = {
   { .name = "node-mean", .kind = INTERP_OUTPUT_PER_LAYER,
     .description = "Mean value of each node", .higher_is_better = INTERP_BETTER_NEITHER },
-  { NULL }
+  { 0 }
 };
 
 static const InterpMetricVTable node_mean_vtable = {
@@ -271,7 +271,7 @@ static const InterpMetricVTable node_mean_vtable = {
   .outputs = node_mean_outputs,
 };
 
-static const InterpParamSpec no_params[] = { { NULL } };
+static const InterpParamSpec no_params[] = { { 0 } };
 
 static const InterpComponent node_mean = INTERP_COMPONENT (
   .kind = INTERP_KIND_METRIC, .name = "node-mean",
@@ -324,7 +324,7 @@ clean_distance_finish (gpointer self, InterpResults *results, GError **error)
 static const InterpMetricOutput clean_distance_outputs[] = {
   { .name = "clean-distance", .kind = INTERP_OUTPUT_SCALAR,
     .description = "Largest |x - clean| over the pixels", .higher_is_better = INTERP_BETTER_NEITHER },
-  { NULL }
+  { 0 }
 };
 
 static const InterpMetricVTable clean_distance_vtable = {

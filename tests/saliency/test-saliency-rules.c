@@ -109,7 +109,7 @@ Test (saliency_rules, guided_backprop_and_deconvnet_by_hand)
   const float *want[2] = { guided, deconv };
   for (int k = 0; k < 2; k++)
     {
-      Method m = method_new (cs[k], (const char *const[]) { NULL });
+      Method m = method_new (cs[k], (const char *const[]) { 0 });
       cr_expect_eq (method_flags (m), INTERP_SALIENCY_SIGNED | INTERP_SALIENCY_MODIFIED_BACKWARD);
       GError *error = NULL;
       cr_assert (attribute (m, net, x, targets, attr, NULL, &error), "%s",
@@ -138,7 +138,7 @@ Test (saliency_rules, deeplift_one_hidden_unit_by_hand)
   interp_net_find_param (net, "h.weight")->value->data[1] = 1.0f;
   interp_net_find_param (net, "h.bias")->value->data[0] = -1.0f;
   interp_net_find_param (net, "out.weight")->value->data[0] = 2.0f;
-  Method m = method_new (&interp_saliency_deeplift, (const char *const[]) { NULL });
+  Method m = method_new (&interp_saliency_deeplift, (const char *const[]) { 0 });
   cr_expect (method_flags (m) & INTERP_SALIENCY_COMPLETENESS);
   cr_expect_not (method_flags (m) & INTERP_SALIENCY_RANDOMIZED);
   InterpTensor *x = interp_tensor_new_2d (1, 2), *attr = interp_tensor_new_2d (0, 1);

@@ -18,7 +18,7 @@ typedef struct {
 static const InterpParamSpec mean_logit_params[] = {
   { .key = "node", .type = INTERP_PARAM_STRING, .default_value = "",
     .help = "node to read (N x classes); empty = the network's output" },
-  { NULL }
+  { 0 }
 };
 
 static gpointer
@@ -92,7 +92,7 @@ static const InterpMetricOutput mean_logit_outputs[] = {
   { .name = "mean-true-logit", .kind = INTERP_OUTPUT_PER_LAYER,
     .description = "Mean logit of the true class", .unit = "logit",
     .higher_is_better = INTERP_BETTER_NEITHER },   /* no .min/.max: unbounded */
-  { NULL }
+  { 0 }
 };
 
 static const InterpMetricVTable mean_logit_vtable = {
