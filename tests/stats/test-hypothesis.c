@@ -78,10 +78,11 @@ Test (hypothesis, parse_errors_name_file_group_and_key)
   cr_assert (strstr (error->message, "'margin'"), "%s", error->message);
   g_clear_error (&error);
 
-  cr_assert_null (interp_hypothesis_new_from_key_file (g_key_file_new (), "test.ini", "sweep",
-                                                       &error));
+  GKeyFile *empty = g_key_file_new ();
+  cr_assert_null (interp_hypothesis_new_from_key_file (empty, "test.ini", "sweep", &error));
   cr_assert (g_error_matches (error, INTERP_ERROR, INTERP_ERROR_PIPELINE));
   g_clear_error (&error);
+  g_key_file_free (empty);
 }
 
 Test (hypothesis, malformed_conditions)
