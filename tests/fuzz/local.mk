@@ -101,7 +101,11 @@ fuzz_env = \
 	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lsan.supp:$${LSAN_OPTIONS:-}" \
 	ASAN_OPTIONS="$${ASAN_OPTIONS:-}"
 if ENABLE_FUZZ
-fuzz: all $(FUZZ_NAMES:%=tests/fuzz/fuzz-%$(EXEEXT))
+# `all` (the plugins the harnesses load) is made in the recipe, after the
+# harnesses: as a prerequisite, `make -j fuzz` built the same objects in two
+# make processes at once and corrupted them.
+fuzz: $(FUZZ_NAMES:%=tests/fuzz/fuzz-%$(EXEEXT))
+	@$(MAKE) $(AM_MAKEFLAGS) all
 	@mkdir -p tests/fuzz/artifacts tests/fuzz/logs; failed=""; \
 	for n in $(FUZZ_NAMES); do \
 	  rm -rf tests/fuzz/work/$$n && mkdir -p tests/fuzz/work/$$n && \
