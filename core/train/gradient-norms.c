@@ -10,6 +10,7 @@
 #include <interp/error.h>
 
 #include "util/fs.h"
+#include "util/number.h"
 
 struct InterpGradNorms {
   int64_t every;
@@ -68,14 +69,12 @@ interp_grad_norms_record (InterpGradNorms *gn, InterpNet *net, int64_t epoch, in
         continue;
       char norm[G_ASCII_DTOSTR_BUF_SIZE];
       double v = interp_grad_norm (p);
-      /* A diverging step's gradients can be non-finite: one spelling for
-       * them ("nan", "inf"), not the C library's "-nan". */
-      if (isnan (v))
-        g_strlcpy (norm, "nan", sizeof norm);
-      else if (isinf (v))
-        g_strlcpy (norm, "inf", sizeof norm);
-      else
+      /* A diverging step's gradients can be non-finite: spelt as
+       * everywhere else ("nan", "inf"), not the C library's "-nan". */
+      if (isfinite (v))
         g_ascii_formatd (norm, sizeof norm, "%.9g", v);
+      else
+        g_strlcpy (norm, interp_non_finite_name (v), sizeof norm);
       g_string_append_printf (gn->rows, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%s,%s,%s\n",
                               epoch + 1, step, p->name, source, norm);
     }
