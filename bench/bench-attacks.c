@@ -111,34 +111,6 @@ compare_doubles (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* The CPU's name from /proc/cpuinfo, or "unknown". */
-static char *
-cpu_model (void)
-{
-  g_autofree char *text = NULL;
-  char *name = NULL;
-  if (g_file_get_contents ("/proc/cpuinfo", &text, NULL, NULL))
-    {
-      char **lines = g_strsplit (text, "\n", -1);
-      for (char **l = lines; *l && name == NULL; l++)
-        if (g_str_has_prefix (*l, "model name") && strchr (*l, ':'))
-          name = g_strstrip (g_strdup (strchr (*l, ':') + 1));
-      g_strfreev (lines);
-    }
-  return name ? name : g_strdup ("unknown");
-}
-
-/* The 1-minute load average (/proc/loadavg), or NAN: timings of a machine
- * busy with other work say little on their own, so it is printed with them. */
-static double
-load_average (void)
-{
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return NAN;
-  return g_ascii_strtod (text, NULL);
-}
-
 /* Random starts make an image's outcome a coin with its own probability
  * p_i of surviving the attack, the same p_i on both sides when the attacks
  * are the same.  The difference of the two robust accuracies over the same
@@ -443,8 +415,8 @@ main (int argc, char **argv)
       return 2;
     }
   interp_set_threads (opt_threads);
-  g_autofree char *cpu = cpu_model ();
-  double load[2] = { load_average (), NAN };
+  g_autofree char *cpu = bench_cpu_model ();
+  double load[2] = { bench_load_average (), NAN };
   if (g_mkdir_with_parents (opt_weights, 0755) != 0)
     {
       fprintf (stderr, "interp-bench-attacks: %s: cannot create\n", opt_weights);
@@ -552,7 +524,7 @@ main (int argc, char **argv)
   else
     fprintf (stderr, "interp-bench-attacks: no PyTorch comparison: %s\n", ref_why);
 
-  load[1] = load_average ();
+  load[1] = bench_load_average ();
   print_table (cpu, cases, n_cases, load);
   if (opt_json)
     {

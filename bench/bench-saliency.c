@@ -126,32 +126,6 @@ compare_doubles (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-static char *
-cpu_model (void)
-{
-  g_autofree char *text = NULL;
-  char *name = NULL;
-  if (g_file_get_contents ("/proc/cpuinfo", &text, NULL, NULL))
-    {
-      char **lines = g_strsplit (text, "\n", -1);
-      for (char **l = lines; *l && name == NULL; l++)
-        if (g_str_has_prefix (*l, "model name") && strchr (*l, ':'))
-          name = g_strstrip (g_strdup (strchr (*l, ':') + 1));
-      g_strfreev (lines);
-    }
-  return name ? name : g_strdup ("unknown");
-}
-
-/* The 1-minute load average: timings of a busy machine say little alone. */
-static double
-load_average (void)
-{
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return NAN;
-  return g_ascii_strtod (text, NULL);
-}
-
 static InterpTensor
 images (const InterpTensor *x, int64_t first, int64_t n)
 {
@@ -553,8 +527,8 @@ main (int argc, char **argv)
       return 2;
     }
   interp_set_threads (opt_threads);
-  g_autofree char *cpu = cpu_model ();
-  double load[2] = { load_average (), NAN };
+  g_autofree char *cpu = bench_cpu_model ();
+  double load[2] = { bench_load_average (), NAN };
   if (g_mkdir_with_parents (opt_weights, 0755) != 0)
     {
       fprintf (stderr, "interp-bench-saliency: %s: cannot create\n", opt_weights);
@@ -640,7 +614,7 @@ main (int argc, char **argv)
 
   if (status == 0 || ref)
     {
-      load[1] = load_average ();
+      load[1] = bench_load_average ();
       print_table (cpu, cases, n_cases, load);
       if (opt_json)
         {

@@ -62,6 +62,19 @@ void bench_measure_conv (ConvShape *cs, int64_t batch, int warmup, int iters, In
 /* Times a case on m->net and fills cs->t, img_per_s and gflops. */
 void bench_run_case (Case *cs, Model *m, int warmup, int iters, InterpRng *rng);
 
+/* ---- bench-machine.c ---- */
+
+/* The CPU's name from /proc/cpuinfo, or "unknown" (newly allocated). */
+char *bench_cpu_model (void);
+/* The 1-minute load average (/proc/loadavg), or NAN: timings of a machine
+ * busy with other work say little on their own, so it is printed with them. */
+double bench_load_average (void);
+/* The FP32 FMA rate of `threads` threads running register-resident FMA
+ * chains of `iters` iterations each, in GFLOP/s (a multiply-add counts 2),
+ * best of `trials`.  Returns the instruction set used ("AVX-512F" or
+ * "AVX2+FMA"), or NULL with *gflops = NAN on a CPU with neither. */
+const char *bench_measure_fma_peak (int threads, int64_t iters, int trials, double *gflops);
+
 /* ---- bench-reference.c ---- */
 
 /* Writes the file pytorch_reference.py --check reads to prove that its

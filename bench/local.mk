@@ -5,6 +5,7 @@ bench_interp_bench_SOURCES = \
 	bench/bench.h \
 	bench/bench.c \
 	bench/bench-cases.c \
+	bench/bench-machine.c \
 	bench/bench-reference.c \
 	plugins/models/models-private.h \
 	plugins/models/builder.c \
@@ -31,6 +32,7 @@ bench_interp_bench_attacks_SOURCES = \
 	bench/bench-attacks.c \
 	bench/bench-attacks-data.c \
 	bench/bench-cases.c \
+	bench/bench-machine.c \
 	bench/bench-reference.c \
 	plugins/attacks/attack-common.h \
 	plugins/attacks/attack-common.c \
@@ -58,6 +60,7 @@ bench_interp_bench_saliency_SOURCES = \
 	bench/bench-saliency-data.c \
 	bench/bench-attacks-data.c \
 	bench/bench-cases.c \
+	bench/bench-machine.c \
 	bench/bench-reference.c \
 	plugins/saliency/plugin-components.h \
 	plugins/saliency/saliency-common.h \
