@@ -108,7 +108,7 @@ bench_measure_fma_peak (int threads, int64_t iters, int trials, double *gflops)
   /* The best of the trials: a busy moment only ever lowers the rate.  The
    * wall time spans starting and joining all threads, so the rate is of
    * the threads running together (thread start-up is microseconds against
-   * a loop of a tenth of a second). */
+   * a loop of tens of milliseconds). */
   for (int t = 0; t < trials; t++)
     {
       double t0 = seconds ();
